@@ -1,0 +1,79 @@
+//! The contract between the daemon and the stretch window process.
+//!
+//! The daemon starts `unhunch-window` with a [`StretchPlan`] as JSON (see the window crate for how
+//! it is passed); the window prints [`WindowReport`]s to its stdout, one JSON object a line. A window
+//! that exits without an `outcome` line was closed early: the daemon records the break as abandoned.
+
+use crate::routine::{PlannedStep, Routine};
+use crate::settings::Settings;
+
+/// What the window needs to walk the user through a break. Self-contained: the window reads no file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StretchPlan {
+    /// The engine's break number; echoed back so a stale window cannot end a newer break.
+    pub break_id: u64,
+    /// The routine offered first.
+    pub routine: RoutineView,
+    /// Other eligible routines, in the order "Another stretch" offers them.
+    pub alternatives: Vec<RoutineView>,
+    /// How many snoozes are left: `Some(0)` hides Snooze, `None` means unlimited.
+    pub snoozes_left: Option<u32>,
+    /// Snooze length in seconds, for the button label ("Snooze 5 min").
+    pub snooze_secs: u64,
+    /// Seconds from the end of this break to the next one (the interval).
+    pub interval_secs: u64,
+    pub auto_advance: bool,
+}
+
+/// A routine ready to show: the walk-through already expanded per side.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RoutineView {
+    pub id: String,
+    pub name: String,
+    pub area: String,
+    pub helps_with: String,
+    pub place: crate::routine::Place,
+    pub safety: String,
+    pub estimated_secs: u64,
+    pub steps: Vec<PlannedStep>,
+}
+
+impl RoutineView {
+    pub fn of(routine: &Routine) -> RoutineView {
+        let _ = routine;
+        todo!()
+    }
+}
+
+impl StretchPlan {
+    /// Builds the plan for break `break_id` offering `first`, with the other eligible routines as
+    /// alternatives.
+    pub fn new(
+        break_id: u64,
+        first: &Routine,
+        alternatives: &[&Routine],
+        snoozes_left: Option<u32>,
+        settings: &Settings,
+    ) -> StretchPlan {
+        let _ = (break_id, first, alternatives, snoozes_left, settings);
+        todo!()
+    }
+}
+
+/// One line the window prints on stdout.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum WindowReport {
+    /// The first frame was painted; `at` is the window's wall clock (for the benchmark).
+    Painted { break_id: u64, at: crate::time::Timestamp },
+    /// The user ended the break from the window. Sent once, just before the window closes.
+    Outcome { break_id: u64, outcome: WindowOutcome },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum WindowOutcome {
+    Completed { routine: String, duration_secs: u64 },
+    Snoozed,
+    Skipped,
+}

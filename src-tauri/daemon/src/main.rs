@@ -1,0 +1,3 @@
+//! `unhunch`: with no arguments, the background daemon; with a subcommand, its command-line client.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! Shared helpers for the integration, end-to-end and benchmark code.
