@@ -1,0 +1,3 @@
+//! Footprint benchmark: measures the daemon and window against the peers and prints a table.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! The daemon and CLI on a real desktop session (Xvfb, D-Bus session, dunst, SNI tray).

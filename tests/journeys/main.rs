@@ -1,0 +1,1 @@
+//! A day with Unhunch: the whole user journey end to end, on real desktop parts.

@@ -1,0 +1,1 @@
+//! The stretch window driven over WebDriver (tauri-driver + WebKitWebDriver) under Xvfb.
