@@ -1,0 +1,1 @@
+//! A real desktop session for tests: Xvfb, a D-Bus session bus, dunst and an SNI tray, torn down on drop.
