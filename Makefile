@@ -1,0 +1,52 @@
+# Unhunch: two commands do all the set-up on a fresh Debian/Ubuntu machine.
+#   make run    installs what the app needs, builds it and starts the daemon
+#   make test   installs what the tests need and runs every check CI runs
+# Other targets: make bench (the footprint benchmark, full), make deps / make test-deps.
+
+SHELL := /bin/bash
+CARGO ?= cargo
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Building the daemon and the Tauri window.
+BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev \
+	libayatana-appindicator3-dev librsvg2-dev libxdo-dev
+# Running the tests against real desktop parts: X server, session bus, notification daemon, tray,
+# WebKit's WebDriver, screenshots and input.
+TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin haskell-gtk-sni-tray-utils \
+	webkit2gtk-driver imagemagick xdotool x11-utils
+# The peers the footprint benchmark compares against.
+BENCH_PACKAGES := workrave safeeyes
+
+.PHONY: run test bench deps test-deps bench-deps build release check-rust lint
+
+run: deps release
+	./target/release/unhunch
+
+test: test-deps lint
+	$(CARGO) build --workspace --all-targets
+	$(CARGO) test --workspace --no-fail-fast
+	$(CARGO) run -q -p unhunch-tests --bin footprint -- --smoke
+
+bench: test-deps bench-deps
+	$(CARGO) build --workspace --release
+	$(CARGO) run -q --release -p unhunch-tests --bin footprint
+
+lint: check-rust
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+
+release: check-rust
+	$(CARGO) build --workspace --release --bins --exclude unhunch-tests
+
+deps: check-rust
+	@./.ci/apt-install $(BUILD_PACKAGES)
+
+test-deps: deps
+	@./.ci/apt-install $(TEST_PACKAGES)
+	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --version '^2' --locked
+
+bench-deps:
+	@./.ci/apt-install $(BENCH_PACKAGES)
+
+check-rust:
+	@command -v $(CARGO) >/dev/null || { echo "Unhunch needs Rust 1.90 or newer: install it with rustup (https://rustup.rs), then run this again."; exit 1; }
