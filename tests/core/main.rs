@@ -1,2 +1,4 @@
 //! Tests of the functional core (`unhunch-core`): the break engine as timelines, settings and
 //! routine files, the shuffle bag, the history model, and the tidy checks that keep the core pure.
+
+mod time_and_duration;
