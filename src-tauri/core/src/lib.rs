@@ -15,6 +15,7 @@ pub mod problem;
 pub mod routine;
 pub mod settings;
 pub mod time;
+mod toml_check;
 
 pub use duration::HumanDuration;
 pub use engine::{Effect, Engine, Input, Status};

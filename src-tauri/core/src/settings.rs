@@ -5,7 +5,12 @@
 
 use std::time::Duration;
 
+use toml::Spanned;
+use toml::de::{DeString, DeValue};
+
+use crate::duration::HumanDuration;
 use crate::problem::Problem;
+use crate::toml_check::{Check, nearest, parse_document};
 
 /// The commented example config, also the source of truth for the defaults: parsing it must give
 /// `Settings::default()` (a test checks this).
@@ -85,7 +90,279 @@ impl Settings {
     /// Parses and validates a config file's text. `file` is only used in messages.
     /// Returns every problem found, not just the first, in line order.
     pub fn parse(file: &str, text: &str) -> Result<Settings, Vec<Problem>> {
-        let _ = (file, text);
-        todo!()
+        let document = parse_document(file, text)?;
+        let mut check = Check::new(file, text);
+        let mut settings = Settings::default();
+        // Where heads_up and interval were written, for the "shorter than" check across the two.
+        let mut heads_up_span = None;
+        let mut interval_span = None;
+
+        for (table_key, table_value) in document.iter() {
+            let table_name = table_key.get_ref().as_ref();
+            let known_keys = match table_name {
+                "breaks" => BREAKS_KEYS,
+                "stretch" => STRETCH_KEYS,
+                _ => {
+                    report_unknown_top_level(&mut check, table_key, table_value);
+                    continue;
+                }
+            };
+            let DeValue::Table(table) = table_value.get_ref() else {
+                check.wrong_type(
+                    table_value,
+                    table_name,
+                    "a table",
+                    Some(format!(
+                        "write [{table_name}] on a line of its own and the settings below it"
+                    )),
+                );
+                continue;
+            };
+            for (key, value) in table.iter() {
+                let name = key.get_ref().as_ref();
+                let path = format!("{table_name}.{name}");
+                match (table_name, name) {
+                    ("breaks", "interval") => {
+                        interval_span = Some(value.span());
+                        if let Some(interval) =
+                            duration(&mut check, value, &path, MIN_INTERVAL, MAX_INTERVAL)
+                        {
+                            settings.breaks.interval = interval;
+                        }
+                    }
+                    ("breaks", "snooze") => {
+                        if let Some(snooze) =
+                            duration(&mut check, value, &path, MIN_SNOOZE, MAX_SNOOZE)
+                        {
+                            settings.breaks.snooze = snooze;
+                        }
+                    }
+                    ("breaks", "max_snoozes") => {
+                        let help = Some(format!(
+                            "write a whole number from 0 (no limit) to {MAX_SNOOZES_LIMIT}"
+                        ));
+                        if let Some(count) = check.integer(value, &path, help.clone()) {
+                            match u32::try_from(count) {
+                                Ok(0) => settings.breaks.max_snoozes = None,
+                                Ok(count) if count <= MAX_SNOOZES_LIMIT => {
+                                    settings.breaks.max_snoozes = Some(count)
+                                }
+                                _ => check.problem(
+                                    value.span(),
+                                    &path,
+                                    format!("{count} is out of range"),
+                                    help,
+                                ),
+                            }
+                        }
+                    }
+                    ("breaks", "heads_up") => {
+                        heads_up_span = Some(value.span());
+                        if let Some(lead) =
+                            duration(&mut check, value, &path, Duration::ZERO, MAX_INTERVAL)
+                        {
+                            settings.breaks.heads_up = (!lead.is_zero()).then_some(lead);
+                        }
+                    }
+                    ("breaks", "natural_break") => {
+                        if let Some(away) = duration(
+                            &mut check,
+                            value,
+                            &path,
+                            MIN_NATURAL_BREAK,
+                            MAX_NATURAL_BREAK,
+                        ) {
+                            settings.breaks.natural_break = away;
+                        }
+                    }
+                    ("stretch", "focus") => {
+                        if let Some(index) =
+                            check.choice(value, &path, "a focus", &["both", "left", "right"])
+                        {
+                            settings.stretch.focus =
+                                [Focus::Both, Focus::Left, Focus::Right][index];
+                        }
+                    }
+                    ("stretch", "place") => {
+                        if let Some(index) =
+                            check.choice(value, &path, "a place", &["any", "chair", "floor"])
+                        {
+                            settings.stretch.place =
+                                [PlaceChoice::Any, PlaceChoice::Chair, PlaceChoice::Floor][index];
+                        }
+                    }
+                    ("stretch", "auto_advance") => {
+                        if let Some(flag) = check.boolean(value, &path) {
+                            settings.stretch.auto_advance = flag;
+                        }
+                    }
+                    _ => report_unknown_key(&mut check, key, &path, table_name, known_keys),
+                }
+            }
+        }
+
+        if let Some(lead) = settings.breaks.heads_up
+            && lead >= settings.breaks.interval
+        {
+            // Point at the line the user most likely just changed: heads_up if it is written down.
+            let span = heads_up_span.clone().or(interval_span).unwrap_or(0..0);
+            let key = if heads_up_span.is_some() {
+                "breaks.heads_up"
+            } else {
+                "breaks.interval"
+            };
+            check.problem(
+                span,
+                key,
+                format!(
+                    "the heads-up ({}) must be shorter than the interval ({})",
+                    HumanDuration(lead),
+                    HumanDuration(settings.breaks.interval)
+                ),
+                Some("make heads_up shorter than interval, or write heads_up = \"0s\" to turn it off".to_string()),
+            );
+        }
+
+        if check.has_problems() {
+            Err(check.finish())
+        } else {
+            Ok(settings)
+        }
+    }
+}
+
+const BREAKS_KEYS: &[&str] = &[
+    "interval",
+    "snooze",
+    "max_snoozes",
+    "heads_up",
+    "natural_break",
+];
+const STRETCH_KEYS: &[&str] = &["focus", "place", "auto_advance"];
+const MIN_INTERVAL: Duration = Duration::from_secs(1);
+const MAX_INTERVAL: Duration = Duration::from_secs(24 * 3600);
+const MIN_SNOOZE: Duration = Duration::from_secs(1);
+const MAX_SNOOZE: Duration = Duration::from_secs(2 * 3600);
+const MAX_SNOOZES_LIMIT: u32 = 100;
+const MIN_NATURAL_BREAK: Duration = Duration::from_secs(10);
+const MAX_NATURAL_BREAK: Duration = Duration::from_secs(2 * 3600);
+const DURATION_FORMS: &str = "write it like \"25m\", \"90s\" or \"1h30m\"";
+
+/// Reads a duration written as text and checks it is within `min..=max`.
+fn duration(
+    check: &mut Check<'_>,
+    value: &Spanned<DeValue<'_>>,
+    path: &str,
+    min: Duration,
+    max: Duration,
+) -> Option<Duration> {
+    let text = check.string(
+        value,
+        path,
+        Some(format!("durations are text with a unit: {DURATION_FORMS}")),
+    )?;
+    match HumanDuration::parse(text) {
+        Err(reason) => {
+            check.problem(
+                value.span(),
+                path,
+                format!("\"{text}\" is not a duration ({reason})"),
+                Some(DURATION_FORMS.to_string()),
+            );
+            None
+        }
+        Ok(HumanDuration(parsed)) if parsed < min || parsed > max => {
+            check.problem(
+                value.span(),
+                path,
+                format!("\"{text}\" is out of range"),
+                Some(format!(
+                    "choose from {} to {}",
+                    HumanDuration(min),
+                    HumanDuration(max)
+                )),
+            );
+            None
+        }
+        Ok(HumanDuration(parsed)) => Some(parsed),
+    }
+}
+
+fn report_unknown_top_level(
+    check: &mut Check<'_>,
+    key: &Spanned<DeString<'_>>,
+    value: &Spanned<DeValue<'_>>,
+) {
+    let name = key.get_ref().as_ref();
+    let tables = ["breaks", "stretch"];
+    if let DeValue::Table(_) = value.get_ref() {
+        let message = match nearest(name, &tables) {
+            Some(suggestion) => format!("unknown table `[{name}]`; did you mean `[{suggestion}]`?"),
+            None => format!("unknown table `[{name}]`"),
+        };
+        check.problem(
+            key.span(),
+            name,
+            message,
+            Some("the tables are [breaks] and [stretch]".to_string()),
+        );
+    } else if let Some(table) = table_of(name) {
+        // A known setting written above any table header: say where it belongs.
+        check.problem(
+            key.span(),
+            name,
+            format!("`{name}` must be inside the [{table}] table"),
+            Some(format!("move it below the line [{table}]")),
+        );
+    } else {
+        let all_keys: Vec<&str> = BREAKS_KEYS.iter().chain(STRETCH_KEYS).copied().collect();
+        let message = match nearest(name, &all_keys) {
+            Some(suggestion) => format!(
+                "unknown key `{name}`; did you mean `{suggestion}` (in [{}])?",
+                table_of(suggestion).unwrap_or("breaks")
+            ),
+            None => format!("unknown key `{name}`"),
+        };
+        check.problem(
+            key.span(),
+            name,
+            message,
+            Some("settings live in the tables [breaks] and [stretch]".to_string()),
+        );
+    }
+}
+
+fn report_unknown_key(
+    check: &mut Check<'_>,
+    key: &Spanned<DeString<'_>>,
+    path: &str,
+    table_name: &str,
+    known: &[&str],
+) {
+    let name = key.get_ref().as_ref();
+    let other_table = if table_name == "breaks" {
+        "stretch"
+    } else {
+        "breaks"
+    };
+    if table_of(name) == Some(other_table) {
+        check.problem(
+            key.span(),
+            path,
+            format!("`{name}` belongs in the [{other_table}] table, not [{table_name}]"),
+            Some(format!("move it below the line [{other_table}]")),
+        );
+    } else {
+        check.unknown_key(key.span(), path, name, known, &format!("in [{table_name}]"));
+    }
+}
+
+fn table_of(key: &str) -> Option<&'static str> {
+    if BREAKS_KEYS.contains(&key) {
+        Some("breaks")
+    } else if STRETCH_KEYS.contains(&key) {
+        Some("stretch")
+    } else {
+        None
     }
 }

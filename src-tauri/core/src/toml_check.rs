@@ -1,0 +1,282 @@
+//! Shared helpers for checking a user's TOML file: positions from spans, typed reads that report
+//! the wrong type, and the nearest known key for "did you mean" suggestions.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::problem::Problem;
+
+/// The parsed document, or every syntax error as a problem (the parser recovers to find more).
+pub(crate) fn parse_document<'text>(
+    file: &str,
+    text: &'text str,
+) -> Result<DeTable<'text>, Vec<Problem>> {
+    let (document, errors) = DeTable::parse_recoverable(text);
+    if errors.is_empty() {
+        return Ok(document.into_inner());
+    }
+    let mut check = Check::new(file, text);
+    for error in errors {
+        let message = error
+            .message()
+            .lines()
+            .next()
+            .unwrap_or("invalid TOML")
+            .trim()
+            .to_string();
+        check.problem(
+            error.span().unwrap_or(0..0),
+            "",
+            format!("this is not valid TOML: {message}"),
+            Some(
+                "text values need double quotes (interval = \"25m\"), tables are written [name], \
+                 and each key appears once"
+                    .to_string(),
+            ),
+        );
+    }
+    Err(check.finish())
+}
+
+/// Collects problems for one file, turning byte spans into line and column.
+pub(crate) struct Check<'a> {
+    file: &'a str,
+    text: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl<'a> Check<'a> {
+    pub(crate) fn new(file: &'a str, text: &'a str) -> Self {
+        Check {
+            file,
+            text,
+            problems: Vec::new(),
+        }
+    }
+
+    pub(crate) fn problem(
+        &mut self,
+        span: Range<usize>,
+        key: &str,
+        message: String,
+        help: Option<String>,
+    ) {
+        let (line, column) = line_and_column(self.text, span.start);
+        self.problems.push(Problem {
+            file: self.file.to_string(),
+            line,
+            column,
+            key: key.to_string(),
+            message,
+            help,
+        });
+    }
+
+    /// A problem about the file as a whole, such as a missing required key.
+    pub(crate) fn file_problem(&mut self, key: &str, message: String, help: Option<String>) {
+        self.problems.push(Problem {
+            file: self.file.to_string(),
+            line: 0,
+            column: 0,
+            key: key.to_string(),
+            message,
+            help,
+        });
+    }
+
+    pub(crate) fn has_problems(&self) -> bool {
+        !self.problems.is_empty()
+    }
+
+    /// All problems in line order; whole-file problems (line 0) come first.
+    pub(crate) fn finish(mut self) -> Vec<Problem> {
+        self.problems
+            .sort_by_key(|problem| (problem.line, problem.column));
+        self.problems
+    }
+
+    /// Reports an unknown key, suggesting the nearest of `known`.
+    pub(crate) fn unknown_key(
+        &mut self,
+        key_span: Range<usize>,
+        path: &str,
+        name: &str,
+        known: &[&str],
+        table: &str,
+    ) {
+        let message = match nearest(name, known) {
+            Some(suggestion) => format!("unknown key `{name}`; did you mean `{suggestion}`?"),
+            None => format!("unknown key `{name}`"),
+        };
+        let help = format!("the keys {table} are: {}", known.join(", "));
+        self.problem(key_span, path, message, Some(help));
+    }
+
+    pub(crate) fn wrong_type(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        path: &str,
+        expected: &str,
+        help: Option<String>,
+    ) {
+        let found = a_type(value.get_ref());
+        self.problem(
+            value.span(),
+            path,
+            format!("expected {expected}, found {found}"),
+            help,
+        );
+    }
+
+    pub(crate) fn string<'v>(
+        &mut self,
+        value: &'v Spanned<DeValue<'_>>,
+        path: &str,
+        help: Option<String>,
+    ) -> Option<&'v str> {
+        match value.get_ref() {
+            DeValue::String(text) => Some(text.as_ref()),
+            _ => {
+                self.wrong_type(value, path, "text in double quotes", help);
+                None
+            }
+        }
+    }
+
+    pub(crate) fn integer(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        path: &str,
+        help: Option<String>,
+    ) -> Option<i64> {
+        match value.get_ref() {
+            // Numbers too large for i64 are out of any range we accept; saturate so the range
+            // check reports them.
+            DeValue::Integer(integer) => Some(
+                i64::from_str_radix(integer.as_str(), integer.radix()).unwrap_or(
+                    if integer.as_str().starts_with('-') {
+                        i64::MIN
+                    } else {
+                        i64::MAX
+                    },
+                ),
+            ),
+            _ => {
+                self.wrong_type(value, path, "a whole number", help);
+                None
+            }
+        }
+    }
+
+    pub(crate) fn boolean(&mut self, value: &Spanned<DeValue<'_>>, path: &str) -> Option<bool> {
+        match value.get_ref() {
+            DeValue::Boolean(flag) => Some(*flag),
+            _ => {
+                self.wrong_type(
+                    value,
+                    path,
+                    "true or false",
+                    Some("write it without quotes: true or false".to_string()),
+                );
+                None
+            }
+        }
+    }
+
+    /// Checks `text` against `accepted` (lowercase words), suggesting the nearest one.
+    pub(crate) fn choice(
+        &mut self,
+        value: &Spanned<DeValue<'_>>,
+        path: &str,
+        what: &str,
+        accepted: &[&str],
+    ) -> Option<usize> {
+        let listed = accepted
+            .iter()
+            .map(|word| format!("\"{word}\""))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let text = self.string(value, path, Some(format!("choose one of {listed}")))?;
+        if let Some(index) = accepted.iter().position(|word| *word == text) {
+            return Some(index);
+        }
+        let message = match nearest(text, accepted) {
+            Some(suggestion) => format!("\"{text}\" is not {what}; did you mean \"{suggestion}\"?"),
+            None => format!("\"{text}\" is not {what}"),
+        };
+        self.problem(
+            value.span(),
+            path,
+            message,
+            Some(format!("choose one of {listed}")),
+        );
+        None
+    }
+}
+
+/// "a string", "an integer", ... for "expected X, found Y" messages.
+pub(crate) fn a_type(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "text",
+        DeValue::Integer(_) => "a whole number",
+        DeValue::Float(_) => "a decimal number",
+        DeValue::Boolean(_) => "true/false",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub(crate) fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |newline| newline + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// The known word closest to `word`, if it is close enough to be a likely typo.
+pub(crate) fn nearest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    let word = word.to_lowercase();
+    known
+        .iter()
+        .map(|candidate| (edit_distance(&word, candidate), *candidate))
+        .filter(|(distance, candidate)| *distance <= 2.max(candidate.chars().count() / 3))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// Edit distance counting an insertion, deletion, substitution or swap of two neighbours as one
+/// (optimal string alignment), so "rigth" is one step from "right".
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    let mut table = vec![0usize; (a.len() + 1) * width];
+    for (i, cell) in table.iter_mut().step_by(width).enumerate() {
+        *cell = i;
+    }
+    for (j, cell) in table.iter_mut().take(width).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let substitution_cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (table[(i - 1) * width + j] + 1)
+                .min(table[i * width + j - 1] + 1)
+                .min(table[(i - 1) * width + j - 1] + substitution_cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(table[(i - 2) * width + j - 2] + 1);
+            }
+            table[i * width + j] = best;
+        }
+    }
+    table[a.len() * width + b.len()]
+}

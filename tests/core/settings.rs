@@ -1,0 +1,202 @@
+//! Settings files: the example config is the defaults, and every kind of mistake is reported with
+//! its file, line, column, key and what would be accepted, all of them at once.
+
+use std::time::Duration;
+
+use unhunch_core::Settings;
+use unhunch_core::settings::{EXAMPLE_CONFIG, Focus, PlaceChoice};
+
+/// The single place that parses a config in these tests: the problems, one displayed per line.
+fn problems_of(text: &str) -> String {
+    match Settings::parse("config.toml", text) {
+        Ok(settings) => panic!("expected problems, but it parsed to {settings:?}"),
+        Err(problems) => problems
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    }
+}
+
+fn settings_of(text: &str) -> Settings {
+    Settings::parse("config.toml", text).unwrap_or_else(|problems| {
+        panic!(
+            "{}",
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    })
+}
+
+#[test]
+fn the_example_config_is_the_defaults() {
+    assert_eq!(settings_of(EXAMPLE_CONFIG), Settings::default());
+}
+
+#[test]
+fn an_empty_file_is_the_defaults() {
+    assert_eq!(settings_of(""), Settings::default());
+    assert_eq!(
+        settings_of("# nothing here\n[breaks]\n[stretch]\n"),
+        Settings::default()
+    );
+}
+
+#[test]
+fn every_setting_is_read() {
+    let settings = settings_of(
+        "[breaks]\ninterval = \"50m\"\nsnooze = \"10m\"\nmax_snoozes = 0\nheads_up = \"0s\"\nnatural_break = \"5m\"\n\
+         [stretch]\nfocus = \"left\"\nplace = \"chair\"\nauto_advance = false\n",
+    );
+    assert_eq!(settings.breaks.interval, Duration::from_secs(50 * 60));
+    assert_eq!(settings.breaks.snooze, Duration::from_secs(10 * 60));
+    assert_eq!(settings.breaks.max_snoozes, None);
+    assert_eq!(settings.breaks.heads_up, None);
+    assert_eq!(settings.breaks.natural_break, Duration::from_secs(5 * 60));
+    assert_eq!(settings.stretch.focus, Focus::Left);
+    assert_eq!(settings.stretch.place, PlaceChoice::Chair);
+    assert!(!settings.stretch.auto_advance);
+    assert_eq!(
+        settings_of("[breaks]\nmax_snoozes = 7\n")
+            .breaks
+            .max_snoozes,
+        Some(7)
+    );
+}
+
+#[test]
+fn an_unknown_key_suggests_the_nearest_known_one() {
+    assert_eq!(
+        problems_of("[breaks]\nintervall = \"25m\"\n"),
+        "config.toml:2:1: breaks.intervall: unknown key `intervall`; did you mean `interval`?\n  \
+         help: the keys in [breaks] are: interval, snooze, max_snoozes, heads_up, natural_break"
+    );
+    assert_eq!(
+        problems_of("[stretch]\ncolour = \"blue\"\n"),
+        "config.toml:2:1: stretch.colour: unknown key `colour`\n  \
+         help: the keys in [stretch] are: focus, place, auto_advance"
+    );
+}
+
+#[test]
+fn a_key_in_the_wrong_table_says_where_it_belongs() {
+    assert_eq!(
+        problems_of("[stretch]\nsnooze = \"5m\"\n"),
+        "config.toml:2:1: stretch.snooze: `snooze` belongs in the [breaks] table, not [stretch]\n  \
+         help: move it below the line [breaks]"
+    );
+    assert_eq!(
+        problems_of("interval = \"25m\"\n"),
+        "config.toml:1:1: interval: `interval` must be inside the [breaks] table\n  \
+         help: move it below the line [breaks]"
+    );
+}
+
+#[test]
+fn an_unknown_table_suggests_the_nearest_one() {
+    assert_eq!(
+        problems_of("[brakes]\ninterval = \"25m\"\n"),
+        "config.toml:1:2: brakes: unknown table `[brakes]`; did you mean `[breaks]`?\n  \
+         help: the tables are [breaks] and [stretch]"
+    );
+}
+
+#[test]
+fn a_bad_duration_shows_the_accepted_forms() {
+    assert_eq!(
+        problems_of("[breaks]\nsnooze = \"5 minuets\"\n"),
+        "config.toml:2:10: breaks.snooze: \"5 minuets\" is not a duration (\"minuets\" is not a unit)\n  \
+         help: write it like \"25m\", \"90s\" or \"1h30m\""
+    );
+}
+
+#[test]
+fn out_of_range_values_say_the_range() {
+    assert_eq!(
+        problems_of("[breaks]\ninterval = \"25h\"\nmax_snoozes = 101\nnatural_break = \"5s\"\n"),
+        "config.toml:2:12: breaks.interval: \"25h\" is out of range\n  help: choose from 1s to 24h\n\
+         config.toml:3:15: breaks.max_snoozes: 101 is out of range\n  \
+         help: write a whole number from 0 (no limit) to 100\n\
+         config.toml:4:17: breaks.natural_break: \"5s\" is out of range\n  help: choose from 10s to 2h"
+    );
+    assert_eq!(
+        problems_of("[breaks]\nmax_snoozes = -1\n"),
+        "config.toml:2:15: breaks.max_snoozes: -1 is out of range\n  \
+         help: write a whole number from 0 (no limit) to 100"
+    );
+}
+
+#[test]
+fn a_wrong_type_says_the_expected_type() {
+    assert_eq!(
+        problems_of(
+            "[breaks]\ninterval = 25\nmax_snoozes = \"3\"\n[stretch]\nauto_advance = \"yes\"\n"
+        ),
+        "config.toml:2:12: breaks.interval: expected text in double quotes, found a whole number\n  \
+         help: durations are text with a unit: write it like \"25m\", \"90s\" or \"1h30m\"\n\
+         config.toml:3:15: breaks.max_snoozes: expected a whole number, found text\n  \
+         help: write a whole number from 0 (no limit) to 100\n\
+         config.toml:5:16: stretch.auto_advance: expected true or false, found text\n  \
+         help: write it without quotes: true or false"
+    );
+    assert_eq!(
+        problems_of("breaks = 5\n"),
+        "config.toml:1:10: breaks: expected a table, found a whole number\n  \
+         help: write [breaks] on a line of its own and the settings below it"
+    );
+}
+
+#[test]
+fn the_heads_up_must_be_shorter_than_the_interval() {
+    assert_eq!(
+        problems_of("[breaks]\ninterval = \"10m\"\nheads_up = \"10m\"\n"),
+        "config.toml:3:12: breaks.heads_up: the heads-up (10m) must be shorter than the interval (10m)\n  \
+         help: make heads_up shorter than interval, or write heads_up = \"0s\" to turn it off"
+    );
+    // The default heads-up (30s) is blamed on the interval when only the interval is written.
+    assert_eq!(
+        problems_of("[breaks]\ninterval = \"20s\"\n"),
+        "config.toml:2:12: breaks.interval: the heads-up (30s) must be shorter than the interval (20s)\n  \
+         help: make heads_up shorter than interval, or write heads_up = \"0s\" to turn it off"
+    );
+    assert_eq!(
+        settings_of("[breaks]\ninterval = \"20s\"\nheads_up = \"0s\"\n")
+            .breaks
+            .heads_up,
+        None
+    );
+}
+
+#[test]
+fn a_bad_choice_lists_the_accepted_ones() {
+    assert_eq!(
+        problems_of("[stretch]\nfocus = \"rigth\"\nplace = \"sofa\"\n"),
+        "config.toml:2:9: stretch.focus: \"rigth\" is not a focus; did you mean \"right\"?\n  \
+         help: choose one of \"both\", \"left\", \"right\"\n\
+         config.toml:3:9: stretch.place: \"sofa\" is not a place\n  \
+         help: choose one of \"any\", \"chair\", \"floor\""
+    );
+}
+
+#[test]
+fn invalid_toml_gives_the_line_and_column() {
+    assert_eq!(
+        problems_of("[breaks]\ninterval = 25m\n"),
+        "config.toml:2:12: this is not valid TOML: string values must be quoted, expected literal string\n  \
+         help: text values need double quotes (interval = \"25m\"), tables are written [name], and each key appears once"
+    );
+}
+
+#[test]
+fn all_problems_are_reported_in_line_order() {
+    let problems = Settings::parse(
+        "config.toml",
+        "[stretch]\nfocus = \"up\"\n[breaks]\nsnooze = \"forever\"\nintervall = \"25m\"\n[extra]\n",
+    )
+    .unwrap_err();
+    let lines: Vec<usize> = problems.iter().map(|problem| problem.line).collect();
+    assert_eq!(lines, [2, 4, 5, 6]);
+}
