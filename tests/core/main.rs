@@ -1,5 +1,6 @@
 //! Tests of the functional core (`unhunch-core`): the break engine as timelines, settings and
 //! routine files, the shuffle bag, the history model, and the tidy checks that keep the core pure.
 
+mod routines;
 mod settings;
 mod time_and_duration;

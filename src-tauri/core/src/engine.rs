@@ -31,7 +31,9 @@ pub enum Input {
     Start,
     /// Put the due (or running) break off by `length`, or by the configured snooze when `None`.
     /// Refused when no break is due or the snooze limit is spent.
-    Snooze { length: Option<Duration> },
+    Snooze {
+        length: Option<Duration>,
+    },
     /// Skip the due or running break, or, while working, the next one. The next break is a full
     /// interval away.
     Skip,
@@ -39,12 +41,19 @@ pub enum Input {
     Resume,
     /// The stretch window process ended. `outcome` is `None` when it closed without one
     /// (abandoned). Stale `break_id`s are ignored.
-    WindowClosed { break_id: u64, outcome: Option<WindowOutcome> },
+    WindowClosed {
+        break_id: u64,
+        outcome: Option<WindowOutcome>,
+    },
     /// The user has been idle for `idle_for` (no keyboard or pointer input).
-    UserIdle { idle_for: Duration },
+    UserIdle {
+        idle_for: Duration,
+    },
     /// Wall-clock time moved by `by_millis` more than the time that passed (suspend, clock change).
     /// Positive: forward. Never causes a burst of notifications.
-    ClockJumped { by_millis: i64 },
+    ClockJumped {
+        by_millis: i64,
+    },
     SettingsChanged(Settings),
     RoutinesChanged(RoutineSet),
     /// The daemon is about to exit: a break in progress is abandoned.
@@ -62,9 +71,17 @@ pub enum PauseLength {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Show, or replace, the heads-up notification ("Stretch break in 30 s").
-    ShowHeadsUp { break_due_at: Timestamp, offer: Option<Offer> },
+    ShowHeadsUp {
+        break_due_at: Timestamp,
+        offer: Option<Offer>,
+    },
     /// Show, or replace, the break notification. Offer Snooze only when `snoozes_left != Some(0)`.
-    ShowBreakDue { break_id: u64, offer: Option<Offer>, snoozes_left: Option<u32>, snooze: Duration },
+    ShowBreakDue {
+        break_id: u64,
+        offer: Option<Offer>,
+        snoozes_left: Option<u32>,
+        snooze: Duration,
+    },
     /// Take down whatever notification is showing.
     WithdrawNotification,
     /// Start the stretch window process with this plan.

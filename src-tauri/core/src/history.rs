@@ -15,18 +15,39 @@ pub struct HistoryRecord {
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum HistoryEvent {
     /// A break became due and the user was told; `routine` is the one offered.
-    Due { break_id: u64, routine: Option<String> },
+    Due {
+        break_id: u64,
+        routine: Option<String>,
+    },
     /// The stretch window opened.
-    Started { break_id: u64, routine: Option<String> },
-    Completed { break_id: u64, routine: String, duration_secs: u64 },
-    Snoozed { break_id: u64, snoozes_used: u32 },
-    Skipped { break_id: u64 },
+    Started {
+        break_id: u64,
+        routine: Option<String>,
+    },
+    Completed {
+        break_id: u64,
+        routine: String,
+        duration_secs: u64,
+    },
+    Snoozed {
+        break_id: u64,
+        snoozes_used: u32,
+    },
+    Skipped {
+        break_id: u64,
+    },
     /// The window was closed early, or the break was cut short (pause, quit, time-out).
-    Abandoned { break_id: u64 },
+    Abandoned {
+        break_id: u64,
+    },
     /// Idle or a suspend at least `natural_break` long counted as a break.
-    NaturalBreak { away_secs: u64 },
+    NaturalBreak {
+        away_secs: u64,
+    },
     /// `until` is `None` for "until I resume".
-    Paused { until: Option<Timestamp> },
+    Paused {
+        until: Option<Timestamp>,
+    },
     Resumed,
 }
 
@@ -49,7 +70,12 @@ pub struct DaySummary {
 /// Tallies records per local day, newest day first, for at most `days` days counting back from
 /// the day of `now`. `utc_offset_secs` is the local offset (the shell knows the time zone; the
 /// core does not), applied to every record.
-pub fn daily_summaries(records: &[HistoryRecord], now: Timestamp, utc_offset_secs: i32, days: u32) -> Vec<DaySummary> {
+pub fn daily_summaries(
+    records: &[HistoryRecord],
+    now: Timestamp,
+    utc_offset_secs: i32,
+    days: u32,
+) -> Vec<DaySummary> {
     let _ = (records, now, utc_offset_secs, days);
     todo!()
 }

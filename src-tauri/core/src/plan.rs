@@ -40,8 +40,16 @@ pub struct RoutineView {
 
 impl RoutineView {
     pub fn of(routine: &Routine) -> RoutineView {
-        let _ = routine;
-        todo!()
+        RoutineView {
+            id: routine.id.clone(),
+            name: routine.name.clone(),
+            area: routine.area.clone(),
+            helps_with: routine.helps_with.clone(),
+            place: routine.place,
+            safety: routine.safety.clone(),
+            estimated_secs: routine.estimated_duration().as_secs(),
+            steps: routine.walkthrough(),
+        }
     }
 }
 
@@ -55,8 +63,20 @@ impl StretchPlan {
         snoozes_left: Option<u32>,
         settings: &Settings,
     ) -> StretchPlan {
-        let _ = (break_id, first, alternatives, snoozes_left, settings);
-        todo!()
+        StretchPlan {
+            break_id,
+            routine: RoutineView::of(first),
+            // The offered routine is never its own alternative, even if the caller listed it.
+            alternatives: alternatives
+                .iter()
+                .filter(|alternative| alternative.id != first.id)
+                .map(|alternative| RoutineView::of(alternative))
+                .collect(),
+            snoozes_left,
+            snooze_secs: settings.breaks.snooze.as_secs(),
+            interval_secs: settings.breaks.interval.as_secs(),
+            auto_advance: settings.stretch.auto_advance,
+        }
     }
 }
 
@@ -65,9 +85,15 @@ impl StretchPlan {
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum WindowReport {
     /// The first frame was painted; `at` is the window's wall clock (for the benchmark).
-    Painted { break_id: u64, at: crate::time::Timestamp },
+    Painted {
+        break_id: u64,
+        at: crate::time::Timestamp,
+    },
     /// The user ended the break from the window. Sent once, just before the window closes.
-    Outcome { break_id: u64, outcome: WindowOutcome },
+    Outcome {
+        break_id: u64,
+        outcome: WindowOutcome,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

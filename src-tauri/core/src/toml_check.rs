@@ -74,18 +74,6 @@ impl<'a> Check<'a> {
         });
     }
 
-    /// A problem about the file as a whole, such as a missing required key.
-    pub(crate) fn file_problem(&mut self, key: &str, message: String, help: Option<String>) {
-        self.problems.push(Problem {
-            file: self.file.to_string(),
-            line: 0,
-            column: 0,
-            key: key.to_string(),
-            message,
-            help,
-        });
-    }
-
     pub(crate) fn has_problems(&self) -> bool {
         !self.problems.is_empty()
     }
