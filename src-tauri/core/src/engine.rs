@@ -12,10 +12,11 @@
 
 use std::time::Duration;
 
-use crate::history::HistoryRecord;
+use crate::history::{HistoryEvent, HistoryRecord};
+use crate::picker::ShuffleBag;
 use crate::plan::{StretchPlan, WindowOutcome};
-use crate::routine::RoutineSet;
-use crate::settings::Settings;
+use crate::routine::{Routine, RoutineSet};
+use crate::settings::{Focus, Settings};
 use crate::time::Timestamp;
 
 /// A stretch window left open this long is closed and its break recorded as abandoned.
@@ -114,6 +115,8 @@ pub enum Refusal {
     AlreadyStretching,
     /// No routine fits the `place` setting.
     NoRoutineFits,
+    /// Pause until a time that has already come.
+    PauseEndsInThePast,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -143,39 +146,608 @@ pub struct Status {
 }
 
 pub struct Engine {
-    // private: settings, routines, the shuffle bag, the phase with its timestamps, snoozes used,
-    // the next break id, the current offer.
+    settings: Settings,
+    routines: RoutineSet,
+    bag: ShuffleBag,
+    phase: PhaseState,
+    snoozes_used: u32,
+    /// The id the next new break gets; ids start at 1 and are never reused.
+    next_break_id: u64,
+    /// The routine offered for the coming or current break, once picked.
+    offer: Option<String>,
 }
 
 impl Engine {
     /// A new engine, working from `now`: the first break is due one interval later.
     /// `seed` seeds the routine shuffle bag.
     pub fn new(settings: Settings, routines: RoutineSet, seed: u64, now: Timestamp) -> Engine {
-        let _ = (settings, routines, seed, now);
-        todo!()
+        let mut engine = Engine {
+            settings,
+            routines,
+            bag: ShuffleBag::new(seed),
+            phase: PhaseState::Paused { until: None },
+            snoozes_used: 0,
+            next_break_id: 1,
+            offer: None,
+        };
+        engine.phase = engine.interval_countdown(now);
+        engine
     }
 
     pub fn handle(&mut self, input: Input, now: Timestamp) -> Vec<Effect> {
-        let _ = (input, now);
-        todo!()
+        let mut effects = Effects { now, list: Vec::new() };
+        // A clock jump changes what "passed" means, so it is applied before catching up.
+        if let Input::ClockJumped { by_millis } = input {
+            self.clock_jumped(by_millis, &mut effects);
+            self.catch_up(&mut effects);
+        } else {
+            self.catch_up(&mut effects);
+            self.apply(input, &mut effects);
+            // The input itself may have set a deadline at `now` (never by design, but a zero
+            // duration from a shell is possible): one more round keeps "never in the past".
+            self.catch_up(&mut effects);
+        }
+        keep_only_the_last_notification_effect(effects.list)
     }
 
     /// When the shell must wake the engine with [`Input::Tick`]. `None` only while paused
     /// indefinitely. Always later than the `now` of the last input.
     pub fn next_deadline(&self) -> Option<Timestamp> {
-        todo!()
+        match &self.phase {
+            PhaseState::Working(countdown) => Some(match countdown.heads_up_at {
+                Some(heads_up_at) => heads_up_at.min(countdown.due_at),
+                None => countdown.due_at,
+            }),
+            PhaseState::BreakDue { remind_at, .. } => Some(*remind_at),
+            PhaseState::Stretching { times_out_at, .. } => Some(*times_out_at),
+            PhaseState::Paused { until } => *until,
+        }
     }
 
     pub fn status(&self, now: Timestamp) -> Status {
+        // Status is a pure view of the state; `now` is accepted so a shell never has to wonder
+        // whether the answer depends on the time it asks.
         let _ = now;
-        todo!()
+        let (phase, next_break_at, break_id) = match &self.phase {
+            PhaseState::Working(countdown) => (Phase::Working, Some(countdown.due_at), None),
+            PhaseState::BreakDue { break_id, due_since, .. } => (Phase::BreakDue, Some(*due_since), Some(*break_id)),
+            PhaseState::Stretching { break_id, due_since, .. } => (Phase::Stretching, Some(*due_since), Some(*break_id)),
+            PhaseState::Paused { .. } => (Phase::Paused, None, None),
+        };
+        let (paused_until, paused_indefinitely) = match &self.phase {
+            PhaseState::Paused { until } => (*until, until.is_none()),
+            _ => (None, false),
+        };
+        Status {
+            phase,
+            next_break_at,
+            paused_until,
+            paused_indefinitely,
+            snoozes_used: self.snoozes_used,
+            max_snoozes: self.settings.breaks.max_snoozes,
+            break_id,
+            routine: self.offer.clone(),
+        }
     }
 
     pub fn settings(&self) -> &Settings {
-        todo!()
+        &self.settings
     }
 
     pub fn routines(&self) -> &RoutineSet {
-        todo!()
+        &self.routines
     }
+
+    /// How many snoozes the current break has left; `None` = unlimited.
+    pub fn snoozes_left(&self) -> Option<u32> {
+        self.settings.breaks.max_snoozes.map(|max| max.saturating_sub(self.snoozes_used))
+    }
+
+    fn apply(&mut self, input: Input, effects: &mut Effects) {
+        match input {
+            // Catching up was all a tick had to do.
+            Input::Tick => {}
+            Input::StretchNow => self.stretch_now(effects),
+            Input::Start => match &self.phase {
+                PhaseState::BreakDue { break_id, due_since, .. } => {
+                    let (break_id, due_since) = (*break_id, *due_since);
+                    self.begin_stretching(break_id, due_since, effects);
+                }
+                PhaseState::Stretching { .. } => effects.refuse(Refusal::AlreadyStretching),
+                _ => effects.refuse(Refusal::NoBreakDue),
+            },
+            Input::Snooze { length } => self.snooze(length, effects),
+            Input::Skip => self.skip(effects),
+            Input::Pause(length) => self.pause(length, effects),
+            Input::Resume => match self.phase {
+                PhaseState::Paused { .. } => {
+                    effects.record(HistoryEvent::Resumed);
+                    self.start_fresh_interval(effects.now);
+                }
+                _ => effects.refuse(Refusal::NotPaused),
+            },
+            Input::WindowClosed { break_id, outcome } => self.window_closed(break_id, outcome, effects),
+            Input::UserIdle { idle_for } => self.user_idle(idle_for, effects),
+            // Handled before catching up, in `handle`.
+            Input::ClockJumped { .. } => {}
+            Input::SettingsChanged(settings) => self.settings_changed(settings, effects.now),
+            Input::RoutinesChanged(routines) => self.routines_changed(routines),
+            Input::Quit => {
+                match &self.phase {
+                    PhaseState::BreakDue { break_id, .. } => {
+                        let break_id = *break_id;
+                        effects.push(Effect::WithdrawNotification);
+                        effects.record(HistoryEvent::Abandoned { break_id });
+                    }
+                    PhaseState::Stretching { break_id, .. } => {
+                        let break_id = *break_id;
+                        effects.push(Effect::CloseWindow { break_id });
+                        effects.record(HistoryEvent::Abandoned { break_id });
+                    }
+                    PhaseState::Working(countdown) if countdown.heads_up_shown => {
+                        effects.push(Effect::WithdrawNotification);
+                    }
+                    _ => {}
+                }
+                // At rest: no deadline, so a shell that keeps running after Quit stays quiet.
+                self.phase = PhaseState::Paused { until: None };
+            }
+        }
+    }
+
+    /// Fires every deadline at or before `now`, collapsing what a sleeping shell missed: a
+    /// heads-up whose break is already due is not shown, and missed reminders make one.
+    fn catch_up(&mut self, effects: &mut Effects) {
+        let now = effects.now;
+        while let Some(deadline) = self.next_deadline() {
+            if deadline > now {
+                break;
+            }
+            match &mut self.phase {
+                PhaseState::Working(countdown) => {
+                    if countdown.due_at <= now {
+                        self.break_becomes_due(effects);
+                    } else if let Some(heads_up_at) = countdown.heads_up_at
+                        && heads_up_at <= now
+                    {
+                        countdown.heads_up_at = None;
+                        countdown.heads_up_shown = true;
+                        let break_due_at = countdown.due_at;
+                        let offer = self.offer_or_pick();
+                        effects.push(Effect::ShowHeadsUp { break_due_at, offer });
+                    }
+                }
+                PhaseState::BreakDue { break_id, remind_at, .. } => {
+                    let break_id = *break_id;
+                    *remind_at = now.plus(at_least_a_second(self.settings.breaks.snooze));
+                    effects.push(self.show_break_due(break_id));
+                }
+                PhaseState::Stretching { break_id, .. } => {
+                    let break_id = *break_id;
+                    effects.push(Effect::CloseWindow { break_id });
+                    effects.record(HistoryEvent::Abandoned { break_id });
+                    self.start_fresh_interval(now);
+                }
+                PhaseState::Paused { .. } => {
+                    effects.record(HistoryEvent::Resumed);
+                    self.start_fresh_interval(now);
+                }
+            }
+        }
+    }
+
+    fn break_becomes_due(&mut self, effects: &mut Effects) {
+        let break_id = self.new_break_id();
+        let now = effects.now;
+        self.offer_or_pick();
+        self.phase = PhaseState::BreakDue {
+            break_id,
+            due_since: now,
+            remind_at: now.plus(at_least_a_second(self.settings.breaks.snooze)),
+        };
+        effects.push(self.show_break_due(break_id));
+        effects.record(HistoryEvent::Due { break_id, routine: self.offer.clone() });
+    }
+
+    fn show_break_due(&self, break_id: u64) -> Effect {
+        Effect::ShowBreakDue {
+            break_id,
+            offer: self.offer_details(),
+            snoozes_left: self.snoozes_left(),
+            snooze: self.settings.breaks.snooze,
+        }
+    }
+
+    fn stretch_now(&mut self, effects: &mut Effects) {
+        match &self.phase {
+            PhaseState::Stretching { .. } => effects.refuse(Refusal::AlreadyStretching),
+            PhaseState::BreakDue { break_id, due_since, .. } => {
+                let (break_id, due_since) = (*break_id, *due_since);
+                self.begin_stretching(break_id, due_since, effects);
+            }
+            PhaseState::Working(_) | PhaseState::Paused { .. } => {
+                if self.offer_or_pick().is_none() {
+                    effects.refuse(Refusal::NoRoutineFits);
+                    return;
+                }
+                if let PhaseState::Paused { .. } = self.phase {
+                    effects.record(HistoryEvent::Resumed);
+                }
+                let break_id = self.new_break_id();
+                self.begin_stretching(break_id, effects.now, effects);
+            }
+        }
+    }
+
+    fn begin_stretching(&mut self, break_id: u64, due_since: Timestamp, effects: &mut Effects) {
+        let Some(routine_id) = self.offer_or_pick().map(|offer| offer.routine_id) else {
+            effects.refuse(Refusal::NoRoutineFits);
+            return;
+        };
+        let Some(first) = self.routines.get(&routine_id) else {
+            effects.refuse(Refusal::NoRoutineFits);
+            return;
+        };
+        let alternatives = self.alternatives_to(&routine_id);
+        let plan = StretchPlan::new(break_id, first, &alternatives, self.snoozes_left(), &self.settings);
+        effects.push(Effect::WithdrawNotification);
+        effects.push(Effect::OpenWindow(plan));
+        effects.record(HistoryEvent::Started { break_id, routine: Some(routine_id) });
+        self.phase = PhaseState::Stretching { break_id, due_since, times_out_at: effects.now.plus(STRETCH_TIMEOUT) };
+    }
+
+    /// The other routines that fit, one-sided ones first when the user named a side.
+    fn alternatives_to(&self, routine_id: &str) -> Vec<&Routine> {
+        let mut alternatives: Vec<&Routine> = self
+            .routines
+            .eligible(self.settings.stretch.place)
+            .into_iter()
+            .filter(|routine| routine.id != routine_id)
+            .collect();
+        if self.settings.stretch.focus != Focus::Both {
+            alternatives.sort_by_key(|routine| !routine.works_one_side_at_a_time());
+        }
+        alternatives
+    }
+
+    fn snooze(&mut self, length: Option<Duration>, effects: &mut Effects) {
+        let break_id = match &self.phase {
+            PhaseState::BreakDue { break_id, .. } | PhaseState::Stretching { break_id, .. } => *break_id,
+            _ => {
+                effects.refuse(Refusal::NoBreakDue);
+                return;
+            }
+        };
+        if self.snoozes_left() == Some(0) {
+            effects.refuse(Refusal::NoSnoozesLeft);
+            return;
+        }
+        self.snoozes_used += 1;
+        effects.record(HistoryEvent::Snoozed { break_id, snoozes_used: self.snoozes_used });
+        effects.push(match self.phase {
+            PhaseState::Stretching { .. } => Effect::CloseWindow { break_id },
+            _ => Effect::WithdrawNotification,
+        });
+        self.start_snooze_countdown(effects.now, length);
+    }
+
+    fn skip(&mut self, effects: &mut Effects) {
+        match &self.phase {
+            PhaseState::BreakDue { break_id, .. } => {
+                let break_id = *break_id;
+                effects.push(Effect::WithdrawNotification);
+                effects.record(HistoryEvent::Skipped { break_id });
+            }
+            PhaseState::Stretching { break_id, .. } => {
+                let break_id = *break_id;
+                effects.push(Effect::CloseWindow { break_id });
+                effects.record(HistoryEvent::Skipped { break_id });
+            }
+            PhaseState::Working(countdown) => {
+                // "Skip the next break": it gets its number now so history can say it was skipped.
+                if countdown.heads_up_shown {
+                    effects.push(Effect::WithdrawNotification);
+                }
+                let break_id = self.new_break_id();
+                effects.record(HistoryEvent::Skipped { break_id });
+            }
+            PhaseState::Paused { .. } => {
+                effects.refuse(Refusal::NoBreakDue);
+                return;
+            }
+        }
+        self.start_fresh_interval(effects.now);
+    }
+
+    fn pause(&mut self, length: PauseLength, effects: &mut Effects) {
+        let now = effects.now;
+        let until = match length {
+            PauseLength::For(duration) => Some(now.plus(duration)),
+            PauseLength::Until(end) => Some(end),
+            PauseLength::Indefinitely => None,
+        };
+        if until.is_some_and(|end| end <= now) {
+            effects.refuse(Refusal::PauseEndsInThePast);
+            return;
+        }
+        match &self.phase {
+            PhaseState::BreakDue { break_id, .. } => {
+                let break_id = *break_id;
+                effects.push(Effect::WithdrawNotification);
+                effects.record(HistoryEvent::Skipped { break_id });
+            }
+            PhaseState::Stretching { break_id, .. } => {
+                let break_id = *break_id;
+                effects.push(Effect::CloseWindow { break_id });
+                effects.record(HistoryEvent::Abandoned { break_id });
+            }
+            PhaseState::Working(countdown) if countdown.heads_up_shown => effects.push(Effect::WithdrawNotification),
+            PhaseState::Working(_) | PhaseState::Paused { .. } => {}
+        }
+        effects.record(HistoryEvent::Paused { until });
+        // After a pause the next break gets a freshly picked routine.
+        self.offer = None;
+        self.phase = PhaseState::Paused { until };
+    }
+
+    fn window_closed(&mut self, closed_break_id: u64, outcome: Option<WindowOutcome>, effects: &mut Effects) {
+        let PhaseState::Stretching { break_id, .. } = self.phase else { return };
+        if break_id != closed_break_id {
+            // A window of an earlier break: that break already has its outcome.
+            return;
+        }
+        match outcome {
+            Some(WindowOutcome::Completed { routine, duration_secs }) => {
+                effects.record(HistoryEvent::Completed { break_id, routine, duration_secs });
+                self.start_fresh_interval(effects.now);
+            }
+            Some(WindowOutcome::Snoozed) => {
+                if self.snoozes_left() == Some(0) {
+                    // The window should not have offered Snooze; the break ends as skipped
+                    // rather than dangling.
+                    effects.refuse(Refusal::NoSnoozesLeft);
+                    effects.record(HistoryEvent::Skipped { break_id });
+                    self.start_fresh_interval(effects.now);
+                } else {
+                    // Like Snooze, minus the CloseWindow: the window is already gone.
+                    self.snoozes_used += 1;
+                    effects.record(HistoryEvent::Snoozed { break_id, snoozes_used: self.snoozes_used });
+                    self.start_snooze_countdown(effects.now, None);
+                }
+            }
+            Some(WindowOutcome::Skipped) => {
+                effects.record(HistoryEvent::Skipped { break_id });
+                self.start_fresh_interval(effects.now);
+            }
+            None => {
+                effects.record(HistoryEvent::Abandoned { break_id });
+                self.start_fresh_interval(effects.now);
+            }
+        }
+    }
+
+    fn user_idle(&mut self, idle_for: Duration, effects: &mut Effects) {
+        if idle_for < self.settings.breaks.natural_break {
+            return;
+        }
+        let now = effects.now;
+        if let PhaseState::Working(countdown) = &self.phase
+            && countdown.started_at >= now.minus(idle_for)
+            && !countdown.heads_up_shown
+        {
+            // The countdown already began during this same idle spell (an earlier report of it
+            // counted the natural break): keep the break a full interval after the user returns,
+            // without counting the spell twice.
+            self.phase = self.interval_countdown(now);
+            return;
+        }
+        self.natural_break(idle_for, effects);
+    }
+
+    /// Time away that counts as a break: from working or from a due break, nothing else.
+    fn natural_break(&mut self, away: Duration, effects: &mut Effects) {
+        match &self.phase {
+            PhaseState::Working(countdown) => {
+                if countdown.heads_up_shown {
+                    effects.push(Effect::WithdrawNotification);
+                }
+            }
+            PhaseState::BreakDue { break_id, .. } => {
+                let break_id = *break_id;
+                effects.push(Effect::WithdrawNotification);
+                effects.record(HistoryEvent::Abandoned { break_id });
+            }
+            PhaseState::Stretching { .. } | PhaseState::Paused { .. } => return,
+        }
+        effects.record(HistoryEvent::NaturalBreak { away_secs: away.as_secs() });
+        self.start_fresh_interval(effects.now);
+    }
+
+    fn clock_jumped(&mut self, by_millis: i64, effects: &mut Effects) {
+        let jump = Duration::from_millis(by_millis.unsigned_abs());
+        let forward = by_millis > 0;
+        if forward && jump >= self.settings.breaks.natural_break {
+            match &mut self.phase {
+                PhaseState::Working(_) | PhaseState::BreakDue { .. } => self.natural_break(jump, effects),
+                PhaseState::Stretching { times_out_at, .. } => *times_out_at = times_out_at.plus(jump),
+                // Pause ends are absolute times: the user said "until 14:00".
+                PhaseState::Paused { .. } => {}
+            }
+            return;
+        }
+        // A shorter jump (or a backward one) shifts every relative deadline by the jump, so the
+        // time remaining is what it was: suspended time does not count as work, and setting the
+        // clock back does not lengthen the wait.
+        let shift = |time: &mut Timestamp| *time = if forward { time.plus(jump) } else { time.minus(jump) };
+        match &mut self.phase {
+            PhaseState::Working(countdown) => {
+                shift(&mut countdown.started_at);
+                shift(&mut countdown.due_at);
+                if let Some(heads_up_at) = &mut countdown.heads_up_at {
+                    shift(heads_up_at);
+                }
+            }
+            PhaseState::BreakDue { remind_at, .. } => shift(remind_at),
+            PhaseState::Stretching { times_out_at, .. } => shift(times_out_at),
+            PhaseState::Paused { .. } => {}
+        }
+    }
+
+    fn settings_changed(&mut self, settings: Settings, now: Timestamp) {
+        self.settings = settings;
+        let offer_still_fits = self
+            .offer
+            .as_ref()
+            .and_then(|id| self.routines.get(id))
+            .is_some_and(|routine| routine.fits(self.settings.stretch.place));
+        if let PhaseState::Working(countdown) = &mut self.phase {
+            if !offer_still_fits {
+                self.offer = None;
+            }
+            if countdown.kind == CountdownKind::Interval {
+                let interval = at_least_a_second(self.settings.breaks.interval);
+                let due_at = countdown.started_at.plus(interval).max(now.plus(interval.min(SETTLE_AFTER_SETTINGS_CHANGE)));
+                countdown.due_at = due_at;
+                countdown.heads_up_at = heads_up_before(due_at, self.settings.breaks.heads_up, now);
+            } else if self.settings.breaks.heads_up.is_none() {
+                countdown.heads_up_at = None;
+            }
+            // A snoozed break keeps its promised return time: "Snooze 5 min" means 5 minutes.
+        }
+    }
+
+    fn routines_changed(&mut self, routines: RoutineSet) {
+        self.routines = routines;
+        self.bag.start_new_round();
+        let offer_is_gone = self.offer.as_ref().is_some_and(|id| self.routines.get(id).is_none());
+        if offer_is_gone {
+            self.offer = None;
+            self.offer_or_pick();
+        }
+    }
+
+    fn new_break_id(&mut self) -> u64 {
+        let break_id = self.next_break_id;
+        self.next_break_id += 1;
+        break_id
+    }
+
+    /// The current offer, picking one from the bag if none is chosen yet.
+    fn offer_or_pick(&mut self) -> Option<Offer> {
+        if self.offer.is_none() {
+            self.offer = self.bag.draw(&self.routines, self.settings.stretch.place, self.settings.stretch.focus);
+        }
+        self.offer_details()
+    }
+
+    fn offer_details(&self) -> Option<Offer> {
+        let routine = self.routines.get(self.offer.as_deref()?)?;
+        Some(Offer {
+            routine_id: routine.id.clone(),
+            routine_name: routine.name.clone(),
+            estimated: routine.estimated_duration(),
+        })
+    }
+
+    /// A break ended (or was replaced by time away): a full interval of work from now, with a
+    /// fresh snooze allowance and a routine to be picked anew.
+    fn start_fresh_interval(&mut self, now: Timestamp) {
+        self.snoozes_used = 0;
+        self.offer = None;
+        self.phase = self.interval_countdown(now);
+    }
+
+    fn interval_countdown(&self, now: Timestamp) -> PhaseState {
+        let due_at = now.plus(at_least_a_second(self.settings.breaks.interval));
+        PhaseState::Working(Countdown {
+            kind: CountdownKind::Interval,
+            started_at: now,
+            due_at,
+            heads_up_at: heads_up_before(due_at, self.settings.breaks.heads_up, now),
+            heads_up_shown: false,
+        })
+    }
+
+    /// The snoozed break returns after `length`; no heads-up, the user just chose the time.
+    fn start_snooze_countdown(&mut self, now: Timestamp, length: Option<Duration>) {
+        let length = at_least_a_second(length.unwrap_or(self.settings.breaks.snooze));
+        self.phase = PhaseState::Working(Countdown {
+            kind: CountdownKind::Snooze,
+            started_at: now,
+            due_at: now.plus(length),
+            heads_up_at: None,
+            heads_up_shown: false,
+        });
+    }
+}
+
+/// After a settings change, a break is never due sooner than this (unless the new interval is
+/// shorter), so shortening the interval does not throw a break at the user mid-sentence.
+const SETTLE_AFTER_SETTINGS_CHANGE: Duration = Duration::from_secs(60);
+
+#[derive(Debug, Clone, PartialEq)]
+enum PhaseState {
+    Working(Countdown),
+    BreakDue { break_id: u64, due_since: Timestamp, remind_at: Timestamp },
+    Stretching { break_id: u64, due_since: Timestamp, times_out_at: Timestamp },
+    /// `until` is `None` when paused indefinitely.
+    Paused { until: Option<Timestamp> },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Countdown {
+    kind: CountdownKind,
+    started_at: Timestamp,
+    due_at: Timestamp,
+    /// When the heads-up is to be shown; `None` when it is off, shown, or skipped.
+    heads_up_at: Option<Timestamp>,
+    heads_up_shown: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CountdownKind {
+    /// A full working interval.
+    Interval,
+    /// A snoozed break coming back.
+    Snooze,
+}
+
+/// The heads-up moment, unless it is off or already behind us.
+fn heads_up_before(due_at: Timestamp, heads_up: Option<Duration>, now: Timestamp) -> Option<Timestamp> {
+    heads_up.map(|lead| due_at.minus(lead)).filter(|heads_up_at| *heads_up_at > now)
+}
+
+/// Deadlines are at least a second away, so a zero duration from a shell can never spin.
+fn at_least_a_second(duration: Duration) -> Duration {
+    duration.max(Duration::from_secs(1))
+}
+
+/// Effects collected while handling one input, stamped with its `now`.
+struct Effects {
+    now: Timestamp,
+    list: Vec<Effect>,
+}
+
+impl Effects {
+    fn push(&mut self, effect: Effect) {
+        self.list.push(effect);
+    }
+
+    fn record(&mut self, event: HistoryEvent) {
+        self.list.push(Effect::Record(HistoryRecord { at: self.now, event }));
+    }
+
+    fn refuse(&mut self, refusal: Refusal) {
+        self.list.push(Effect::Refused(refusal));
+    }
+}
+
+/// Each notification effect replaces whatever is showing, so when catching up and the input
+/// itself both touch the notification, only the last one matters. Keeping just that one means a
+/// shell never flashes a notification it immediately takes down.
+fn keep_only_the_last_notification_effect(effects: Vec<Effect>) -> Vec<Effect> {
+    let is_notification =
+        |effect: &Effect| matches!(effect, Effect::ShowHeadsUp { .. } | Effect::ShowBreakDue { .. } | Effect::WithdrawNotification);
+    let Some(last) = effects.iter().rposition(is_notification) else { return effects };
+    effects.into_iter().enumerate().filter(|(index, effect)| *index == last || !is_notification(effect)).map(|(_, effect)| effect).collect()
 }
