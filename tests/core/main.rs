@@ -1,6 +1,8 @@
 //! Tests of the functional core (`unhunch-core`): the break engine as timelines, settings and
 //! routine files, the shuffle bag, the history model, and the tidy checks that keep the core pure.
 
+mod engine;
 mod routines;
 mod settings;
 mod time_and_duration;
+mod timeline;

@@ -175,7 +175,10 @@ impl Engine {
     }
 
     pub fn handle(&mut self, input: Input, now: Timestamp) -> Vec<Effect> {
-        let mut effects = Effects { now, list: Vec::new() };
+        let mut effects = Effects {
+            now,
+            list: Vec::new(),
+        };
         // A clock jump changes what "passed" means, so it is applied before catching up.
         if let Input::ClockJumped { by_millis } = input {
             self.clock_jumped(by_millis, &mut effects);
@@ -210,8 +213,16 @@ impl Engine {
         let _ = now;
         let (phase, next_break_at, break_id) = match &self.phase {
             PhaseState::Working(countdown) => (Phase::Working, Some(countdown.due_at), None),
-            PhaseState::BreakDue { break_id, due_since, .. } => (Phase::BreakDue, Some(*due_since), Some(*break_id)),
-            PhaseState::Stretching { break_id, due_since, .. } => (Phase::Stretching, Some(*due_since), Some(*break_id)),
+            PhaseState::BreakDue {
+                break_id,
+                due_since,
+                ..
+            } => (Phase::BreakDue, Some(*due_since), Some(*break_id)),
+            PhaseState::Stretching {
+                break_id,
+                due_since,
+                ..
+            } => (Phase::Stretching, Some(*due_since), Some(*break_id)),
             PhaseState::Paused { .. } => (Phase::Paused, None, None),
         };
         let (paused_until, paused_indefinitely) = match &self.phase {
@@ -240,7 +251,10 @@ impl Engine {
 
     /// How many snoozes the current break has left; `None` = unlimited.
     pub fn snoozes_left(&self) -> Option<u32> {
-        self.settings.breaks.max_snoozes.map(|max| max.saturating_sub(self.snoozes_used))
+        self.settings
+            .breaks
+            .max_snoozes
+            .map(|max| max.saturating_sub(self.snoozes_used))
     }
 
     fn apply(&mut self, input: Input, effects: &mut Effects) {
@@ -249,7 +263,11 @@ impl Engine {
             Input::Tick => {}
             Input::StretchNow => self.stretch_now(effects),
             Input::Start => match &self.phase {
-                PhaseState::BreakDue { break_id, due_since, .. } => {
+                PhaseState::BreakDue {
+                    break_id,
+                    due_since,
+                    ..
+                } => {
                     let (break_id, due_since) = (*break_id, *due_since);
                     self.begin_stretching(break_id, due_since, effects);
                 }
@@ -266,7 +284,9 @@ impl Engine {
                 }
                 _ => effects.refuse(Refusal::NotPaused),
             },
-            Input::WindowClosed { break_id, outcome } => self.window_closed(break_id, outcome, effects),
+            Input::WindowClosed { break_id, outcome } => {
+                self.window_closed(break_id, outcome, effects)
+            }
             Input::UserIdle { idle_for } => self.user_idle(idle_for, effects),
             // Handled before catching up, in `handle`.
             Input::ClockJumped { .. } => {}
@@ -314,10 +334,17 @@ impl Engine {
                         countdown.heads_up_shown = true;
                         let break_due_at = countdown.due_at;
                         let offer = self.offer_or_pick();
-                        effects.push(Effect::ShowHeadsUp { break_due_at, offer });
+                        effects.push(Effect::ShowHeadsUp {
+                            break_due_at,
+                            offer,
+                        });
                     }
                 }
-                PhaseState::BreakDue { break_id, remind_at, .. } => {
+                PhaseState::BreakDue {
+                    break_id,
+                    remind_at,
+                    ..
+                } => {
                     let break_id = *break_id;
                     *remind_at = now.plus(at_least_a_second(self.settings.breaks.snooze));
                     effects.push(self.show_break_due(break_id));
@@ -346,7 +373,10 @@ impl Engine {
             remind_at: now.plus(at_least_a_second(self.settings.breaks.snooze)),
         };
         effects.push(self.show_break_due(break_id));
-        effects.record(HistoryEvent::Due { break_id, routine: self.offer.clone() });
+        effects.record(HistoryEvent::Due {
+            break_id,
+            routine: self.offer.clone(),
+        });
     }
 
     fn show_break_due(&self, break_id: u64) -> Effect {
@@ -361,7 +391,11 @@ impl Engine {
     fn stretch_now(&mut self, effects: &mut Effects) {
         match &self.phase {
             PhaseState::Stretching { .. } => effects.refuse(Refusal::AlreadyStretching),
-            PhaseState::BreakDue { break_id, due_since, .. } => {
+            PhaseState::BreakDue {
+                break_id,
+                due_since,
+                ..
+            } => {
                 let (break_id, due_since) = (*break_id, *due_since);
                 self.begin_stretching(break_id, due_since, effects);
             }
@@ -389,11 +423,24 @@ impl Engine {
             return;
         };
         let alternatives = self.alternatives_to(&routine_id);
-        let plan = StretchPlan::new(break_id, first, &alternatives, self.snoozes_left(), &self.settings);
+        let plan = StretchPlan::new(
+            break_id,
+            first,
+            &alternatives,
+            self.snoozes_left(),
+            &self.settings,
+        );
         effects.push(Effect::WithdrawNotification);
         effects.push(Effect::OpenWindow(plan));
-        effects.record(HistoryEvent::Started { break_id, routine: Some(routine_id) });
-        self.phase = PhaseState::Stretching { break_id, due_since, times_out_at: effects.now.plus(STRETCH_TIMEOUT) };
+        effects.record(HistoryEvent::Started {
+            break_id,
+            routine: Some(routine_id),
+        });
+        self.phase = PhaseState::Stretching {
+            break_id,
+            due_since,
+            times_out_at: effects.now.plus(STRETCH_TIMEOUT),
+        };
     }
 
     /// The other routines that fit, one-sided ones first when the user named a side.
@@ -412,7 +459,9 @@ impl Engine {
 
     fn snooze(&mut self, length: Option<Duration>, effects: &mut Effects) {
         let break_id = match &self.phase {
-            PhaseState::BreakDue { break_id, .. } | PhaseState::Stretching { break_id, .. } => *break_id,
+            PhaseState::BreakDue { break_id, .. } | PhaseState::Stretching { break_id, .. } => {
+                *break_id
+            }
             _ => {
                 effects.refuse(Refusal::NoBreakDue);
                 return;
@@ -423,7 +472,10 @@ impl Engine {
             return;
         }
         self.snoozes_used += 1;
-        effects.record(HistoryEvent::Snoozed { break_id, snoozes_used: self.snoozes_used });
+        effects.record(HistoryEvent::Snoozed {
+            break_id,
+            snoozes_used: self.snoozes_used,
+        });
         effects.push(match self.phase {
             PhaseState::Stretching { .. } => Effect::CloseWindow { break_id },
             _ => Effect::WithdrawNotification,
@@ -481,7 +533,9 @@ impl Engine {
                 effects.push(Effect::CloseWindow { break_id });
                 effects.record(HistoryEvent::Abandoned { break_id });
             }
-            PhaseState::Working(countdown) if countdown.heads_up_shown => effects.push(Effect::WithdrawNotification),
+            PhaseState::Working(countdown) if countdown.heads_up_shown => {
+                effects.push(Effect::WithdrawNotification)
+            }
             PhaseState::Working(_) | PhaseState::Paused { .. } => {}
         }
         effects.record(HistoryEvent::Paused { until });
@@ -490,15 +544,29 @@ impl Engine {
         self.phase = PhaseState::Paused { until };
     }
 
-    fn window_closed(&mut self, closed_break_id: u64, outcome: Option<WindowOutcome>, effects: &mut Effects) {
-        let PhaseState::Stretching { break_id, .. } = self.phase else { return };
+    fn window_closed(
+        &mut self,
+        closed_break_id: u64,
+        outcome: Option<WindowOutcome>,
+        effects: &mut Effects,
+    ) {
+        let PhaseState::Stretching { break_id, .. } = self.phase else {
+            return;
+        };
         if break_id != closed_break_id {
             // A window of an earlier break: that break already has its outcome.
             return;
         }
         match outcome {
-            Some(WindowOutcome::Completed { routine, duration_secs }) => {
-                effects.record(HistoryEvent::Completed { break_id, routine, duration_secs });
+            Some(WindowOutcome::Completed {
+                routine,
+                duration_secs,
+            }) => {
+                effects.record(HistoryEvent::Completed {
+                    break_id,
+                    routine,
+                    duration_secs,
+                });
                 self.start_fresh_interval(effects.now);
             }
             Some(WindowOutcome::Snoozed) => {
@@ -511,7 +579,10 @@ impl Engine {
                 } else {
                     // Like Snooze, minus the CloseWindow: the window is already gone.
                     self.snoozes_used += 1;
-                    effects.record(HistoryEvent::Snoozed { break_id, snoozes_used: self.snoozes_used });
+                    effects.record(HistoryEvent::Snoozed {
+                        break_id,
+                        snoozes_used: self.snoozes_used,
+                    });
                     self.start_snooze_countdown(effects.now, None);
                 }
             }
@@ -559,7 +630,9 @@ impl Engine {
             }
             PhaseState::Stretching { .. } | PhaseState::Paused { .. } => return,
         }
-        effects.record(HistoryEvent::NaturalBreak { away_secs: away.as_secs() });
+        effects.record(HistoryEvent::NaturalBreak {
+            away_secs: away.as_secs(),
+        });
         self.start_fresh_interval(effects.now);
     }
 
@@ -568,8 +641,12 @@ impl Engine {
         let forward = by_millis > 0;
         if forward && jump >= self.settings.breaks.natural_break {
             match &mut self.phase {
-                PhaseState::Working(_) | PhaseState::BreakDue { .. } => self.natural_break(jump, effects),
-                PhaseState::Stretching { times_out_at, .. } => *times_out_at = times_out_at.plus(jump),
+                PhaseState::Working(_) | PhaseState::BreakDue { .. } => {
+                    self.natural_break(jump, effects)
+                }
+                PhaseState::Stretching { times_out_at, .. } => {
+                    *times_out_at = times_out_at.plus(jump)
+                }
                 // Pause ends are absolute times: the user said "until 14:00".
                 PhaseState::Paused { .. } => {}
             }
@@ -578,7 +655,13 @@ impl Engine {
         // A shorter jump (or a backward one) shifts every relative deadline by the jump, so the
         // time remaining is what it was: suspended time does not count as work, and setting the
         // clock back does not lengthen the wait.
-        let shift = |time: &mut Timestamp| *time = if forward { time.plus(jump) } else { time.minus(jump) };
+        let shift = |time: &mut Timestamp| {
+            *time = if forward {
+                time.plus(jump)
+            } else {
+                time.minus(jump)
+            }
+        };
         match &mut self.phase {
             PhaseState::Working(countdown) => {
                 shift(&mut countdown.started_at);
@@ -594,6 +677,8 @@ impl Engine {
     }
 
     fn settings_changed(&mut self, settings: Settings, now: Timestamp) {
+        let interval_changed = settings.breaks.interval != self.settings.breaks.interval;
+        let heads_up_changed = settings.breaks.heads_up != self.settings.breaks.heads_up;
         self.settings = settings;
         let offer_still_fits = self
             .offer
@@ -604,22 +689,27 @@ impl Engine {
             if !offer_still_fits {
                 self.offer = None;
             }
-            if countdown.kind == CountdownKind::Interval {
-                let interval = at_least_a_second(self.settings.breaks.interval);
-                let due_at = countdown.started_at.plus(interval).max(now.plus(interval.min(SETTLE_AFTER_SETTINGS_CHANGE)));
-                countdown.due_at = due_at;
-                countdown.heads_up_at = heads_up_before(due_at, self.settings.breaks.heads_up, now);
-            } else if self.settings.breaks.heads_up.is_none() {
-                countdown.heads_up_at = None;
+            // A snoozed break keeps its promised return time ("Snooze 5 min" means 5 minutes)
+            // and never gets a heads-up; only a full interval follows the new settings.
+            if countdown.kind == CountdownKind::Interval && (interval_changed || heads_up_changed) {
+                if interval_changed {
+                    let interval = at_least_a_second(self.settings.breaks.interval);
+                    let settled = now.plus(interval.min(SETTLE_AFTER_SETTINGS_CHANGE));
+                    countdown.due_at = countdown.started_at.plus(interval).max(settled);
+                }
+                countdown.heads_up_at =
+                    heads_up_before(countdown.due_at, self.settings.breaks.heads_up, now);
             }
-            // A snoozed break keeps its promised return time: "Snooze 5 min" means 5 minutes.
         }
     }
 
     fn routines_changed(&mut self, routines: RoutineSet) {
         self.routines = routines;
         self.bag.start_new_round();
-        let offer_is_gone = self.offer.as_ref().is_some_and(|id| self.routines.get(id).is_none());
+        let offer_is_gone = self
+            .offer
+            .as_ref()
+            .is_some_and(|id| self.routines.get(id).is_none());
         if offer_is_gone {
             self.offer = None;
             self.offer_or_pick();
@@ -635,7 +725,11 @@ impl Engine {
     /// The current offer, picking one from the bag if none is chosen yet.
     fn offer_or_pick(&mut self) -> Option<Offer> {
         if self.offer.is_none() {
-            self.offer = self.bag.draw(&self.routines, self.settings.stretch.place, self.settings.stretch.focus);
+            self.offer = self.bag.draw(
+                &self.routines,
+                self.settings.stretch.place,
+                self.settings.stretch.focus,
+            );
         }
         self.offer_details()
     }
@@ -688,10 +782,20 @@ const SETTLE_AFTER_SETTINGS_CHANGE: Duration = Duration::from_secs(60);
 #[derive(Debug, Clone, PartialEq)]
 enum PhaseState {
     Working(Countdown),
-    BreakDue { break_id: u64, due_since: Timestamp, remind_at: Timestamp },
-    Stretching { break_id: u64, due_since: Timestamp, times_out_at: Timestamp },
+    BreakDue {
+        break_id: u64,
+        due_since: Timestamp,
+        remind_at: Timestamp,
+    },
+    Stretching {
+        break_id: u64,
+        due_since: Timestamp,
+        times_out_at: Timestamp,
+    },
     /// `until` is `None` when paused indefinitely.
-    Paused { until: Option<Timestamp> },
+    Paused {
+        until: Option<Timestamp>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -713,8 +817,14 @@ enum CountdownKind {
 }
 
 /// The heads-up moment, unless it is off or already behind us.
-fn heads_up_before(due_at: Timestamp, heads_up: Option<Duration>, now: Timestamp) -> Option<Timestamp> {
-    heads_up.map(|lead| due_at.minus(lead)).filter(|heads_up_at| *heads_up_at > now)
+fn heads_up_before(
+    due_at: Timestamp,
+    heads_up: Option<Duration>,
+    now: Timestamp,
+) -> Option<Timestamp> {
+    heads_up
+        .map(|lead| due_at.minus(lead))
+        .filter(|heads_up_at| *heads_up_at > now)
 }
 
 /// Deadlines are at least a second away, so a zero duration from a shell can never spin.
@@ -734,7 +844,10 @@ impl Effects {
     }
 
     fn record(&mut self, event: HistoryEvent) {
-        self.list.push(Effect::Record(HistoryRecord { at: self.now, event }));
+        self.list.push(Effect::Record(HistoryRecord {
+            at: self.now,
+            event,
+        }));
     }
 
     fn refuse(&mut self, refusal: Refusal) {
@@ -746,8 +859,19 @@ impl Effects {
 /// itself both touch the notification, only the last one matters. Keeping just that one means a
 /// shell never flashes a notification it immediately takes down.
 fn keep_only_the_last_notification_effect(effects: Vec<Effect>) -> Vec<Effect> {
-    let is_notification =
-        |effect: &Effect| matches!(effect, Effect::ShowHeadsUp { .. } | Effect::ShowBreakDue { .. } | Effect::WithdrawNotification);
-    let Some(last) = effects.iter().rposition(is_notification) else { return effects };
-    effects.into_iter().enumerate().filter(|(index, effect)| *index == last || !is_notification(effect)).map(|(_, effect)| effect).collect()
+    let is_notification = |effect: &Effect| {
+        matches!(
+            effect,
+            Effect::ShowHeadsUp { .. } | Effect::ShowBreakDue { .. } | Effect::WithdrawNotification
+        )
+    };
+    let Some(last) = effects.iter().rposition(is_notification) else {
+        return effects;
+    };
+    effects
+        .into_iter()
+        .enumerate()
+        .filter(|(index, effect)| *index == last || !is_notification(effect))
+        .map(|(_, effect)| effect)
+        .collect()
 }

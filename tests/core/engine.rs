@@ -1,0 +1,727 @@
+//! The break engine, one timeline per behaviour (the numbered rules of the engine's contract).
+//! Times are offsets from the start; effects are written as short words (see `timeline.rs`).
+
+use unhunch_core::engine::{Effect, Input, Phase, STRETCH_TIMEOUT};
+use unhunch_core::plan::WindowOutcome;
+use unhunch_core::routine::RoutineSet;
+use unhunch_core::settings::PlaceChoice;
+
+use crate::timeline::{h, m, ms, s, timeline, timeline_with};
+
+// 1. A new engine is working, with the break one interval away.
+#[test]
+fn a_new_engine_is_working_with_the_break_one_interval_away() {
+    timeline()
+        .at(s(0))
+        .expect_nothing()
+        .expect_phase(Phase::Working)
+        .expect_next_break_at(m(25));
+    timeline_with(|settings| settings.breaks.interval = m(50))
+        .at(s(0))
+        .expect_next_break_at(m(50));
+}
+
+// 2. The heads-up comes `heads_up` before the break, with the routine the break will offer.
+#[test]
+fn the_heads_up_comes_before_the_break_with_its_routine() {
+    let mut t = timeline();
+    t.at(m(25) - s(31)).expect_nothing();
+    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    let offered_at_heads_up = t.engine.status(t.now).routine.clone();
+    assert!(offered_at_heads_up.is_some());
+    t.at(m(25)).expect("show due #1, record due #1");
+    assert_eq!(t.engine.status(t.now).routine, offered_at_heads_up);
+    let Effect::ShowBreakDue { offer, .. } = &t.effects[0] else {
+        panic!()
+    };
+    assert_eq!(
+        offer.as_ref().map(|offer| offer.routine_id.clone()),
+        offered_at_heads_up
+    );
+}
+
+#[test]
+fn no_heads_up_when_it_is_off() {
+    timeline_with(|settings| settings.breaks.heads_up = None)
+        .at(m(25))
+        .expect("show due #1, record due #1");
+}
+
+#[test]
+fn no_heads_up_when_its_moment_passed_as_the_countdown_was_set() {
+    // A 10 s snooze returns before a 30 s heads-up could have been shown.
+    let mut t = timeline();
+    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25))
+        .expect("show due #1, record due #1")
+        .snooze_for(s(10))
+        .expect("record snoozed #1 (1 used), withdraw");
+    t.at(m(25) + s(10)).expect("show due #2, record due #2");
+    // After a natural break the countdown is full length again, so the heads-up is back.
+    t.at(m(26))
+        .idle_for(m(3))
+        .expect("withdraw, record abandoned #2, record natural break 3m");
+    t.at(m(51) - s(30)).expect("heads-up for 51m");
+}
+
+// 3. The break becomes due with a new id and is recorded; reminders repeat every snooze length.
+#[test]
+fn the_break_becomes_due_and_is_repeated_every_snooze_length_while_ignored() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25))
+        .expect("show due #1, record due #1")
+        .expect_phase(Phase::BreakDue)
+        .expect_next_break_at(m(25));
+    t.at(m(30)).expect("show due #1");
+    t.at(m(35)).expect("show due #1");
+    assert_eq!(
+        t.engine.status(t.now).snoozes_used,
+        0,
+        "a reminder is not a snooze"
+    );
+    t.at(m(37)).skip().expect("withdraw, record skipped #1");
+    t.at(m(37) + m(25)).expect("show due #2, record due #2");
+}
+
+// 4. Start or Stretch now opens the window.
+#[test]
+fn start_opens_the_window_for_the_due_break() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25)).expect("show due #1, record due #1");
+    t.at(m(25) + s(5))
+        .start()
+        .expect("withdraw, open window #1, record started #1")
+        .expect_phase(Phase::Stretching);
+    t.start().expect("refused: already stretching");
+    t.stretch_now().expect("refused: already stretching");
+    t.at(m(27))
+        .complete(1)
+        .expect("record completed #1")
+        .expect_next_break_at(m(52));
+}
+
+#[test]
+fn start_is_refused_when_no_break_is_due() {
+    timeline()
+        .at(m(3))
+        .start()
+        .expect("refused: no break due")
+        .expect_phase(Phase::Working);
+}
+
+#[test]
+fn stretch_now_from_working_starts_a_new_break_with_its_own_routine() {
+    let mut t = timeline();
+    t.at(m(10))
+        .stretch_now()
+        .expect("withdraw, open window #1, record started #1");
+    let Effect::OpenWindow(plan) = &t.effects[1] else {
+        panic!("{:?}", t.effects)
+    };
+    assert_eq!(plan.break_id, 1);
+    assert!(
+        !plan
+            .alternatives
+            .iter()
+            .any(|alternative| alternative.id == plan.routine.id)
+    );
+    assert_eq!(plan.alternatives.len(), 11);
+    assert_eq!(
+        (plan.snoozes_left, plan.snooze_secs, plan.interval_secs),
+        (Some(3), 300, 1500)
+    );
+    t.at(m(12))
+        .complete(1)
+        .expect("record completed #1")
+        .expect_next_break_at(m(37));
+}
+
+#[test]
+fn stretch_now_from_the_due_break_keeps_its_id() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25))
+        .expect("show due #1, record due #1")
+        .stretch_now()
+        .expect("withdraw, open window #1, record started #1");
+}
+
+#[test]
+fn stretch_now_while_paused_resumes_first() {
+    let mut t = timeline();
+    t.at(m(1)).pause_indefinitely().expect("record paused");
+    t.at(h(2))
+        .stretch_now()
+        .expect("record resumed, withdraw, open window #1, record started #1");
+    t.at(h(2) + m(2))
+        .complete(1)
+        .expect("record completed #1")
+        .expect_next_break_at(h(2) + m(27));
+}
+
+#[test]
+fn a_window_left_open_times_out_as_abandoned() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(5))
+        .stretch_now()
+        .expect("withdraw, open window #1, record started #1");
+    t.expect_next_deadline_at(m(5) + STRETCH_TIMEOUT);
+    t.at(m(20))
+        .expect("close window #1, record abandoned #1")
+        .expect_next_break_at(m(45));
+    // The window process then exits without an outcome: the break already has one.
+    t.window_closed(1, None).expect_nothing();
+}
+
+// 5. The window reports how the break ended.
+#[test]
+fn a_completed_break_resets_snoozes_and_starts_a_fresh_interval() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25))
+        .expect("show due #1, record due #1")
+        .snooze()
+        .expect("record snoozed #1 (1 used), withdraw");
+    t.at(m(30))
+        .expect("show due #2, record due #2")
+        .start()
+        .expect("withdraw, open window #2, record started #2");
+    t.at(m(32))
+        .complete(2)
+        .expect("record completed #2")
+        .expect_next_break_at(m(57));
+    assert_eq!(t.engine.status(t.now).snoozes_used, 0);
+}
+
+#[test]
+fn snooze_from_the_window_is_a_snooze() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25))
+        .expect("show due #1, record due #1")
+        .start()
+        .expect("withdraw, open window #1, record started #1");
+    t.at(m(26))
+        .window_closed(1, Some(WindowOutcome::Snoozed))
+        .expect("record snoozed #1 (1 used)");
+    t.at(m(31)).expect("show due #2, record due #2");
+}
+
+#[test]
+fn snooze_from_the_window_with_none_left_ends_the_break_as_skipped() {
+    let mut t = timeline_with(|settings| {
+        settings.breaks.heads_up = None;
+        settings.breaks.max_snoozes = Some(1);
+    });
+    t.at(m(25))
+        .expect("show due #1, record due #1")
+        .snooze()
+        .expect("record snoozed #1 (1 used), withdraw");
+    t.at(m(30))
+        .expect("show due #2 (no snooze left), record due #2")
+        .start();
+    t.at(m(31))
+        .window_closed(2, Some(WindowOutcome::Snoozed))
+        .expect("refused: no snoozes left, record skipped #2")
+        .expect_next_break_at(m(56));
+}
+
+#[test]
+fn skipped_and_closed_windows_end_the_break() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25)).start();
+    t.at(m(26))
+        .window_closed(1, Some(WindowOutcome::Skipped))
+        .expect("record skipped #1")
+        .expect_next_break_at(m(51));
+    t.at(m(51)).start();
+    t.at(m(52))
+        .window_closed(2, None)
+        .expect("record abandoned #2")
+        .expect_next_break_at(m(77));
+}
+
+#[test]
+fn a_stale_window_changes_nothing() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25))
+        .expect("show due #1, record due #1")
+        .start()
+        .expect("withdraw, open window #1, record started #1");
+    t.at(m(26))
+        .snooze()
+        .expect("record snoozed #1 (1 used), close window #1");
+    t.window_closed(
+        1,
+        Some(WindowOutcome::Completed {
+            routine: "cobra".into(),
+            duration_secs: 60,
+        }),
+    )
+    .expect_nothing();
+    t.at(m(31)).expect("show due #2, record due #2").start();
+    t.window_closed(1, None)
+        .expect_nothing()
+        .expect_phase(Phase::Stretching);
+}
+
+// 6. Snooze, up to the limit.
+#[test]
+fn snooze_puts_the_break_off_and_keeps_its_routine() {
+    let mut t = timeline();
+    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25)).expect("show due #1, record due #1");
+    let offered = t.engine.status(t.now).routine.clone();
+    t.at(m(25) + s(3))
+        .snooze()
+        .expect("record snoozed #1 (1 used), withdraw")
+        .expect_next_break_at(m(30) + s(3));
+    // No heads-up before a snoozed break comes back.
+    t.at(m(30) + s(3)).expect("show due #2, record due #2");
+    assert_eq!(t.engine.status(t.now).routine, offered);
+    t.snooze_for(m(15))
+        .expect("record snoozed #2 (2 used), withdraw")
+        .expect_next_break_at(m(45) + s(3));
+}
+
+#[test]
+fn snooze_closes_an_open_window() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25)).start();
+    t.at(m(25) + s(20))
+        .snooze()
+        .expect("record snoozed #1 (1 used), close window #1")
+        .expect_phase(Phase::Working);
+    t.at(m(30) + s(20)).expect("show due #2, record due #2");
+}
+
+#[test]
+fn snoozes_run_out() {
+    let mut t = timeline_with(|settings| {
+        settings.breaks.heads_up = None;
+        settings.breaks.max_snoozes = Some(2);
+    });
+    t.at(m(25))
+        .expect("show due #1, record due #1")
+        .snooze()
+        .expect("record snoozed #1 (1 used), withdraw");
+    t.at(m(30))
+        .expect("show due #2, record due #2")
+        .snooze()
+        .expect("record snoozed #2 (2 used), withdraw");
+    t.at(m(35))
+        .expect("show due #3 (no snooze left), record due #3");
+    t.snooze()
+        .expect("refused: no snoozes left")
+        .expect_phase(Phase::BreakDue);
+    t.at(m(36))
+        .start()
+        .expect("withdraw, open window #3, record started #3");
+    let Effect::OpenWindow(plan) = &t.effects[1] else {
+        panic!()
+    };
+    assert_eq!(plan.snoozes_left, Some(0));
+}
+
+#[test]
+fn unlimited_snoozes() {
+    let mut t = timeline_with(|settings| {
+        settings.breaks.heads_up = None;
+        settings.breaks.max_snoozes = None;
+    });
+    t.at(m(25)).expect("show due #1, record due #1");
+    for round in 1..=10u64 {
+        t.snooze()
+            .expect(&format!("record snoozed #{round} ({round} used), withdraw"));
+        t.at(m(25 + 5 * round))
+            .expect(&format!("show due #{0}, record due #{0}", round + 1));
+    }
+}
+
+#[test]
+fn snooze_is_refused_without_a_due_break() {
+    let mut t = timeline();
+    t.at(m(1)).snooze().expect("refused: no break due");
+    t.pause_for(h(1))
+        .expect("record paused until 1h1m")
+        .snooze()
+        .expect("refused: no break due");
+}
+
+// 7. Skip.
+#[test]
+fn skip_ends_a_due_break_and_an_open_window() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25)).snooze();
+    t.at(m(30))
+        .expect("show due #2, record due #2")
+        .skip()
+        .expect("withdraw, record skipped #2")
+        .expect_next_break_at(m(55));
+    assert_eq!(t.engine.status(t.now).snoozes_used, 0);
+    t.at(m(55)).start();
+    t.at(m(56))
+        .skip()
+        .expect("close window #3, record skipped #3")
+        .expect_next_break_at(m(81));
+}
+
+#[test]
+fn skip_while_working_skips_the_next_break() {
+    let mut t = timeline();
+    t.at(m(10))
+        .skip()
+        .expect("record skipped #1")
+        .expect_next_break_at(m(35));
+    t.at(m(35) - s(30)).expect("heads-up for 35m");
+    t.skip()
+        .expect("withdraw, record skipped #2")
+        .expect_next_break_at(m(60) - s(30));
+}
+
+#[test]
+fn skip_while_paused_is_refused() {
+    let mut t = timeline();
+    t.at(m(1)).pause_indefinitely();
+    t.skip()
+        .expect("refused: no break due")
+        .expect_phase(Phase::Paused);
+}
+
+// 8. Pause.
+#[test]
+fn pause_from_each_phase() {
+    let mut t = timeline();
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m")
+        .pause_for(m(10))
+        .expect("withdraw, record paused until 34m30s");
+    t.at(m(34) + s(30))
+        .expect("record resumed")
+        .expect_next_break_at(m(59) + s(30));
+    t.at(m(59)).expect("heads-up for 59m30s");
+    t.at(m(59) + s(30))
+        .expect("show due #1, record due #1")
+        .pause_for(h(1))
+        .expect("withdraw, record skipped #1, record paused until 1h59m30s");
+    t.at(h(1) + m(59) + s(30)).expect("record resumed");
+    t.at(h(2))
+        .stretch_now()
+        .expect("withdraw, open window #2, record started #2");
+    t.pause_indefinitely()
+        .expect("close window #2, record abandoned #2, record paused");
+    assert_eq!(t.engine.next_deadline(), None);
+    assert!(t.engine.status(t.now).paused_indefinitely);
+}
+
+#[test]
+fn pausing_while_paused_replaces_the_pause() {
+    let mut t = timeline();
+    t.at(m(1))
+        .pause_for(h(1))
+        .expect("record paused until 1h1m");
+    t.at(m(2))
+        .pause_until(m(30))
+        .expect("record paused until 30m")
+        .expect_next_deadline_at(m(30));
+    t.at(m(30)).expect("record resumed");
+}
+
+#[test]
+fn a_pause_ending_in_the_past_is_refused() {
+    let mut t = timeline();
+    t.at(m(10))
+        .pause_until(m(5))
+        .expect("refused: pause ends in the past")
+        .expect_phase(Phase::Working);
+    t.pause_until(m(10))
+        .expect("refused: pause ends in the past");
+    t.pause_for(s(0))
+        .expect("refused: pause ends in the past")
+        .expect_next_break_at(m(25));
+}
+
+// 9. Resume.
+#[test]
+fn resume_starts_a_fresh_interval() {
+    let mut t = timeline();
+    t.at(m(1)).resume().expect("refused: not paused");
+    t.pause_indefinitely().expect("record paused");
+    t.at(h(5))
+        .resume()
+        .expect("record resumed")
+        .expect_phase(Phase::Working)
+        .expect_next_break_at(h(5) + m(25));
+}
+
+// 10. Idle long enough is a natural break.
+#[test]
+fn idle_while_working_is_a_natural_break() {
+    let mut t = timeline();
+    t.at(m(10))
+        .idle_for(m(3) - s(1))
+        .expect_nothing()
+        .expect_next_break_at(m(25));
+    t.at(m(12))
+        .idle_for(m(4))
+        .expect("record natural break 4m")
+        .expect_next_break_at(m(37));
+    t.at(m(37) - s(30))
+        .expect("heads-up for 37m")
+        .idle_for(m(5))
+        .expect("withdraw, record natural break 5m");
+}
+
+#[test]
+fn idle_while_the_break_is_due_abandons_it_as_a_natural_break() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25)).expect("show due #1, record due #1");
+    t.at(m(28))
+        .idle_for(m(3))
+        .expect("withdraw, record abandoned #1, record natural break 3m")
+        .expect_next_break_at(m(53));
+}
+
+#[test]
+fn idle_while_stretching_or_paused_changes_nothing() {
+    let mut t = timeline();
+    t.at(m(1)).stretch_now();
+    t.at(m(10))
+        .idle_for(m(9))
+        .expect_nothing()
+        .expect_phase(Phase::Stretching);
+    t.complete(1);
+    t.pause_indefinitely();
+    t.at(h(1))
+        .idle_for(m(50))
+        .expect_nothing()
+        .expect_phase(Phase::Paused);
+}
+
+#[test]
+fn one_idle_spell_reported_again_counts_once() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(10))
+        .idle_for(m(3))
+        .expect("record natural break 3m")
+        .expect_next_break_at(m(35));
+    // Still away: the countdown keeps restarting, the spell is not counted twice.
+    t.at(m(20))
+        .idle_for(m(13))
+        .expect_nothing()
+        .expect_next_break_at(m(45));
+}
+
+// 11. Clock jumps (suspend, clock changes).
+#[test]
+fn a_long_suspend_is_a_natural_break() {
+    let mut t = timeline();
+    t.at(m(10))
+        .clock_jumps(ms(h(8)))
+        .expect("record natural break 8h")
+        .expect_next_break_at(h(8) + m(35));
+}
+
+#[test]
+fn a_long_suspend_while_due_abandons_the_break_with_one_notification_effect() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25)).expect("show due #1, record due #1");
+    t.at(m(26))
+        .clock_jumps(ms(h(1)))
+        .expect("withdraw, record abandoned #1, record natural break 1h");
+}
+
+#[test]
+fn a_short_suspend_does_not_count_as_work() {
+    let mut t = timeline();
+    t.at(m(20))
+        .clock_jumps(ms(m(2)))
+        .expect_nothing()
+        .expect_next_break_at(m(27));
+    t.at(m(27) - s(30)).expect("heads-up for 27m");
+    t.at(m(27)).expect("show due #1, record due #1");
+    t.at(m(31))
+        .clock_jumps(ms(m(1)))
+        .expect_nothing()
+        .expect_next_deadline_at(m(33));
+    t.at(m(33)).expect("show due #1");
+}
+
+#[test]
+fn a_suspend_while_stretching_moves_the_time_out() {
+    let mut t = timeline();
+    t.at(m(1)).stretch_now();
+    t.at(m(2))
+        .clock_jumps(ms(h(1)))
+        .expect_nothing()
+        .expect_next_deadline_at(m(1) + h(1) + STRETCH_TIMEOUT);
+}
+
+#[test]
+fn a_suspend_while_paused_keeps_the_pause_end() {
+    let mut t = timeline();
+    t.at(m(1))
+        .pause_until(h(1))
+        .expect("record paused until 1h");
+    t.at(m(10))
+        .clock_jumps(ms(m(20)))
+        .expect_nothing()
+        .expect_next_deadline_at(h(1));
+    // A jump past the end of the pause resumes once.
+    t.clock_jumps(ms(h(2)))
+        .expect("record resumed")
+        .expect_next_break_at(h(2) + m(30) + m(25));
+}
+
+#[test]
+fn setting_the_clock_back_keeps_the_time_remaining() {
+    let mut t = timeline();
+    t.at(m(20))
+        .clock_jumps(-ms(m(10)))
+        .expect_nothing()
+        .expect_next_break_at(m(15));
+    t.at(m(15) - s(30)).expect("heads-up for 15m");
+    t.at(m(15)).expect("show due #1, record due #1");
+}
+
+#[test]
+fn a_suspend_past_the_heads_up_and_the_due_time_shows_only_the_break() {
+    // The shell slept through both deadlines without noticing a jump: catching up collapses them.
+    let mut t = timeline();
+    t.at(m(1)).expect_nothing();
+    t.sleep_through_to(m(40))
+        .tick()
+        .expect("show due #1, record due #1");
+    // Several missed reminders make one.
+    t.sleep_through_to(m(80))
+        .tick()
+        .expect("show due #1")
+        .expect_next_deadline_at(m(85));
+}
+
+// 12. Settings changes.
+#[test]
+fn a_longer_interval_moves_the_break_and_its_heads_up() {
+    let mut t = timeline();
+    t.at(m(10))
+        .settings_change(|settings| settings.breaks.interval = m(50))
+        .expect_nothing()
+        .expect_next_break_at(m(50));
+    t.at(m(50) - s(30)).expect("heads-up for 50m");
+}
+
+#[test]
+fn a_shorter_interval_never_makes_the_break_due_within_a_minute() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(20))
+        .settings_change(|settings| settings.breaks.interval = m(10))
+        .expect_nothing()
+        .expect_next_break_at(m(21));
+    t.at(m(21)).expect("show due #1, record due #1");
+    // A very short interval is reached from now, not later than it.
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(20))
+        .settings_change(|settings| settings.breaks.interval = s(20))
+        .expect_next_break_at(m(20) + s(20));
+}
+
+#[test]
+fn a_due_break_keeps_going_with_the_new_settings() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25)).expect("show due #1, record due #1").snooze();
+    t.at(m(30)).expect("show due #2, record due #2");
+    t.settings_change(|settings| settings.breaks.max_snoozes = Some(1))
+        .expect_nothing()
+        .expect_phase(Phase::BreakDue);
+    t.snooze().expect("refused: no snoozes left");
+    t.skip()
+        .expect("withdraw, record skipped #2")
+        .expect_next_break_at(m(55));
+}
+
+#[test]
+fn a_place_change_picks_a_routine_that_fits() {
+    let mut t = timeline_with(|settings| settings.stretch.place = PlaceChoice::Floor);
+    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.settings_change(|settings| settings.stretch.place = PlaceChoice::Chair)
+        .expect_nothing();
+    t.at(m(25)).expect("show due #1, record due #1");
+    let routine = t.engine.status(t.now).routine.unwrap();
+    assert!(
+        t.engine
+            .routines()
+            .get(&routine)
+            .unwrap()
+            .fits(PlaceChoice::Chair),
+        "{routine} does not fit a chair"
+    );
+}
+
+// 13. Routine changes.
+#[test]
+fn changed_routines_keep_the_offer_unless_it_is_gone() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25)).expect("show due #1, record due #1");
+    let offered = t.engine.status(t.now).routine.unwrap();
+    t.send(Input::RoutinesChanged(RoutineSet::builtin()))
+        .expect_nothing();
+    assert_eq!(t.engine.status(t.now).routine.as_ref(), Some(&offered));
+    let without_offered = RoutineSet::from_routines(
+        RoutineSet::builtin()
+            .all()
+            .iter()
+            .filter(|routine| routine.id != offered)
+            .cloned()
+            .collect(),
+    );
+    t.send(Input::RoutinesChanged(without_offered))
+        .expect_nothing();
+    let now_offered = t.engine.status(t.now).routine.unwrap();
+    assert_ne!(now_offered, offered);
+    t.start()
+        .expect("withdraw, open window #1, record started #1");
+    let Effect::OpenWindow(plan) = &t.effects[1] else {
+        panic!()
+    };
+    assert_eq!(plan.routine.id, now_offered);
+}
+
+#[test]
+fn with_no_routine_that_fits_stretching_is_refused() {
+    let mut t = timeline();
+    t.send(Input::RoutinesChanged(RoutineSet::default()));
+    t.at(m(25) - s(30)).expect("heads-up for 25m (no routine)");
+    t.at(m(25))
+        .expect("show due #1, record due #1")
+        .start()
+        .expect("refused: no routine fits")
+        .expect_phase(Phase::BreakDue);
+    t.skip().expect("withdraw, record skipped #1");
+    t.stretch_now()
+        .expect("refused: no routine fits")
+        .expect_phase(Phase::Working);
+}
+
+// 14. Quit.
+#[test]
+fn quit_abandons_the_break_in_progress() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25))
+        .expect("show due #1, record due #1")
+        .quit()
+        .expect("withdraw, record abandoned #1");
+    let mut t = timeline();
+    t.at(m(3)).stretch_now();
+    t.quit().expect("close window #1, record abandoned #1");
+    let mut t = timeline();
+    t.at(m(3)).quit().expect_nothing();
+}
+
+// 15. Catching up.
+#[test]
+fn a_late_input_catches_up_first() {
+    let mut t = timeline();
+    t.at(m(1)).expect_nothing();
+    // The shell slept through the heads-up and the due time; a Snooze arrives at 26m.
+    t.sleep_through_to(m(26))
+        .snooze()
+        .expect("record due #1, record snoozed #1 (1 used), withdraw")
+        .expect_next_break_at(m(31));
+}
