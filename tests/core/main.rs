@@ -2,6 +2,7 @@
 //! routine files, the shuffle bag, the history model, and the tidy checks that keep the core pure.
 
 mod engine;
+mod history;
 mod routines;
 mod settings;
 mod time_and_duration;

@@ -1,7 +1,7 @@
 //! The history model: what happened to each break, as serde types, and pure daily summaries.
 //! Storage (append-only JSON Lines) lives in the daemon.
 
-use crate::time::Timestamp;
+use crate::time::{Timestamp, civil_from_days};
 
 /// One line of the history file: `{"at":"2026-11-23T10:25:00Z","event":"completed",...}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -68,14 +68,72 @@ pub struct DaySummary {
 }
 
 /// Tallies records per local day, newest day first, for at most `days` days counting back from
-/// the day of `now`. `utc_offset_secs` is the local offset (the shell knows the time zone; the
-/// core does not), applied to every record.
+/// the day of `now`; days without any record (and records after today) are left out.
+/// `utc_offset_secs` is the local offset (the shell knows the time zone; the core does not),
+/// applied to every record.
 pub fn daily_summaries(
     records: &[HistoryRecord],
     now: Timestamp,
     utc_offset_secs: i32,
     days: u32,
 ) -> Vec<DaySummary> {
-    let _ = (records, now, utc_offset_secs, days);
-    todo!()
+    let local_day = |at: Timestamp| {
+        (at.unix_millis() + i64::from(utc_offset_secs) * 1000).div_euclid(MILLIS_PER_DAY)
+    };
+    let today = local_day(now);
+    let first_day = today - i64::from(days) + 1;
+    // Records are appended in time order, but a clock change can break that; a stable sort
+    // keeps the routines of a day in the order they were done.
+    let mut in_time_order: Vec<&HistoryRecord> = records.iter().collect();
+    in_time_order.sort_by_key(|record| record.at);
+
+    let mut summaries: Vec<(i64, DaySummary)> = Vec::new();
+    for record in in_time_order {
+        let day = local_day(record.at);
+        if day < first_day || day > today {
+            continue;
+        }
+        let index = match summaries
+            .iter()
+            .position(|(summary_day, _)| *summary_day == day)
+        {
+            Some(index) => index,
+            None => {
+                let (year, month, day_of_month) = civil_from_days(day);
+                let date = format!("{year:04}-{month:02}-{day_of_month:02}");
+                summaries.push((
+                    day,
+                    DaySummary {
+                        date,
+                        ..DaySummary::default()
+                    },
+                ));
+                summaries.len() - 1
+            }
+        };
+        let summary = &mut summaries[index].1;
+        match &record.event {
+            HistoryEvent::Completed {
+                routine,
+                duration_secs,
+                ..
+            } => {
+                summary.completed += 1;
+                summary.stretch_secs += duration_secs;
+                summary.routines.push(routine.clone());
+            }
+            HistoryEvent::Snoozed { .. } => summary.snoozed += 1,
+            HistoryEvent::Skipped { .. } => summary.skipped += 1,
+            HistoryEvent::Abandoned { .. } => summary.abandoned += 1,
+            HistoryEvent::NaturalBreak { .. } => summary.natural_breaks += 1,
+            HistoryEvent::Due { .. }
+            | HistoryEvent::Started { .. }
+            | HistoryEvent::Paused { .. }
+            | HistoryEvent::Resumed => {}
+        }
+    }
+    summaries.sort_by_key(|(day, _)| std::cmp::Reverse(*day));
+    summaries.into_iter().map(|(_, summary)| summary).collect()
 }
+
+const MILLIS_PER_DAY: i64 = 86_400_000;

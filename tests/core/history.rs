@@ -1,0 +1,177 @@
+//! The history model: records as JSON lines, and daily summaries by local day, around midnight.
+
+use unhunch_core::Timestamp;
+use unhunch_core::history::{DaySummary, HistoryEvent, HistoryRecord, daily_summaries};
+
+fn at(text: &str) -> Timestamp {
+    Timestamp::parse_rfc3339(text).unwrap_or_else(|| panic!("{text} is not a time"))
+}
+
+fn record(time: &str, event: HistoryEvent) -> HistoryRecord {
+    HistoryRecord {
+        at: at(time),
+        event,
+    }
+}
+
+fn completed(time: &str, break_id: u64, routine: &str, duration_secs: u64) -> HistoryRecord {
+    record(
+        time,
+        HistoryEvent::Completed {
+            break_id,
+            routine: routine.into(),
+            duration_secs,
+        },
+    )
+}
+
+#[test]
+fn records_are_one_json_object_a_line() {
+    let line = serde_json::to_string(&completed("2026-11-23T10:25:00Z", 4, "cobra", 95)).unwrap();
+    assert_eq!(
+        line,
+        r#"{"at":"2026-11-23T10:25:00Z","event":"completed","break_id":4,"routine":"cobra","duration_secs":95}"#
+    );
+    for record in [
+        completed("2026-11-23T10:25:00Z", 4, "cobra", 95),
+        record(
+            "2026-11-23T10:25:00Z",
+            HistoryEvent::Due {
+                break_id: 5,
+                routine: None,
+            },
+        ),
+        record(
+            "2026-11-23T10:25:00Z",
+            HistoryEvent::Paused {
+                until: Some(at("2026-11-23T12:00:00Z")),
+            },
+        ),
+        record("2026-11-23T10:25:00Z", HistoryEvent::Paused { until: None }),
+        record("2026-11-23T10:25:00Z", HistoryEvent::Resumed),
+        record(
+            "2026-11-23T10:25:00Z",
+            HistoryEvent::NaturalBreak { away_secs: 600 },
+        ),
+    ] {
+        let line = serde_json::to_string(&record).unwrap();
+        assert_eq!(
+            serde_json::from_str::<HistoryRecord>(&line).unwrap(),
+            record,
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn summaries_tally_each_local_day_newest_first() {
+    let records = [
+        completed("2026-11-22T09:00:00Z", 1, "cobra", 90),
+        record(
+            "2026-11-22T09:30:00Z",
+            HistoryEvent::Snoozed {
+                break_id: 2,
+                snoozes_used: 1,
+            },
+        ),
+        record(
+            "2026-11-22T09:35:00Z",
+            HistoryEvent::Skipped { break_id: 3 },
+        ),
+        record(
+            "2026-11-23T08:00:00Z",
+            HistoryEvent::Due {
+                break_id: 4,
+                routine: Some("cat-cow".into()),
+            },
+        ),
+        completed("2026-11-23T08:02:00Z", 4, "cat-cow", 120),
+        record(
+            "2026-11-23T09:00:00Z",
+            HistoryEvent::Abandoned { break_id: 5 },
+        ),
+        record(
+            "2026-11-23T09:10:00Z",
+            HistoryEvent::NaturalBreak { away_secs: 400 },
+        ),
+        completed("2026-11-23T10:00:00Z", 6, "wall-angels", 60),
+    ];
+    let summaries = daily_summaries(&records, at("2026-11-23T12:00:00Z"), 0, 7);
+    assert_eq!(
+        summaries,
+        [
+            DaySummary {
+                date: "2026-11-23".into(),
+                completed: 2,
+                abandoned: 1,
+                natural_breaks: 1,
+                stretch_secs: 180,
+                routines: vec!["cat-cow".into(), "wall-angels".into()],
+                ..DaySummary::default()
+            },
+            DaySummary {
+                date: "2026-11-22".into(),
+                completed: 1,
+                snoozed: 1,
+                skipped: 1,
+                stretch_secs: 90,
+                routines: vec!["cobra".into()],
+                ..DaySummary::default()
+            },
+        ]
+    );
+}
+
+#[test]
+fn the_local_offset_decides_which_day_a_break_belongs_to() {
+    // 23:30 UTC is the next morning in Berlin (+1) and still the same evening in New York (-5).
+    let records = [
+        completed("2026-11-23T23:30:00Z", 1, "cobra", 60),
+        completed("2026-11-24T00:30:00Z", 2, "cobra", 60),
+    ];
+    let now = at("2026-11-24T12:00:00Z");
+    let dates = |offset_secs: i32| -> Vec<(String, u32)> {
+        daily_summaries(&records, now, offset_secs, 7)
+            .into_iter()
+            .map(|day| (day.date, day.completed))
+            .collect()
+    };
+    assert_eq!(
+        dates(0),
+        [("2026-11-24".to_string(), 1), ("2026-11-23".to_string(), 1)]
+    );
+    assert_eq!(dates(3600), [("2026-11-24".to_string(), 2)]);
+    assert_eq!(dates(-5 * 3600), [("2026-11-23".to_string(), 2)]);
+}
+
+#[test]
+fn only_the_asked_days_up_to_today_are_summarised() {
+    let records = [
+        completed("2026-11-20T23:59:59Z", 1, "cobra", 60),
+        completed("2026-11-21T00:00:00Z", 2, "cobra", 60),
+        completed("2026-11-23T23:59:59Z", 3, "cobra", 60),
+        completed("2026-11-24T00:00:00Z", 4, "cobra", 60),
+    ];
+    let now = at("2026-11-23T10:00:00Z");
+    let dates: Vec<String> = daily_summaries(&records, now, 0, 3)
+        .into_iter()
+        .map(|day| day.date)
+        .collect();
+    assert_eq!(dates, ["2026-11-23", "2026-11-21"]);
+    assert!(daily_summaries(&records, now, 0, 0).is_empty());
+    let one_day: Vec<String> = daily_summaries(&records, now, 0, 1)
+        .into_iter()
+        .map(|day| day.date)
+        .collect();
+    assert_eq!(one_day, ["2026-11-23"]);
+}
+
+#[test]
+fn routines_of_a_day_are_in_time_order_even_if_lines_are_not() {
+    let records = [
+        completed("2026-11-23T11:00:00Z", 2, "wall-angels", 60),
+        completed("2026-11-23T09:00:00Z", 1, "cobra", 60),
+    ];
+    let summaries = daily_summaries(&records, at("2026-11-23T12:00:00Z"), 0, 1);
+    assert_eq!(summaries[0].routines, ["cobra", "wall-angels"]);
+}
