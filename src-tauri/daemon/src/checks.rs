@@ -1,0 +1,177 @@
+//! `unhunch routines check` and `unhunch config check`: a one-line summary when the files are
+//! fine, every problem with file:line when not.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use unhunch_core::routine::RoutineSet;
+use unhunch_core::{HumanDuration, Problem, Settings};
+
+use crate::cli::exit;
+use crate::files::{self, ConfigLoad, Paths};
+
+pub fn routines(paths: &[PathBuf]) -> u8 {
+    let (files_to_check, mut problems) = if paths.is_empty() {
+        let user_paths = match Paths::from_environment() {
+            Ok(user_paths) => user_paths,
+            Err(why) => {
+                eprintln!("unhunch: {why}");
+                return exit::FAILED;
+            }
+        };
+        let dir = user_paths.routines_dir;
+        let (files, problems) = files::read_routine_files(&dir);
+        if files.is_empty() && problems.is_empty() {
+            let builtin = RoutineSet::builtin().all().len();
+            println!(
+                "No routines of your own in {} yet; the {builtin} built-in routines are fine.",
+                dir.display()
+            );
+            return exit::OK;
+        }
+        (files, problems)
+    } else {
+        let (expanded, mut problems) = expand(paths);
+        let (files, read_problems) = files::read_files(&expanded);
+        problems.extend(read_problems);
+        (files, problems)
+    };
+    let (routines, routine_problems) = RoutineSet::builtin().with_user_files(&files_to_check);
+    problems.extend(routine_problems);
+    let checked = files_to_check.len();
+    if problems.is_empty() {
+        println!(
+            "{checked} routine file{} checked: all fine ({} routines in all, with the built-in ones).",
+            plural(checked),
+            routines.all().len()
+        );
+        return exit::OK;
+    }
+    print_problems(&problems);
+    let broken: BTreeSet<&str> = problems
+        .iter()
+        .map(|problem| problem.file.as_str())
+        .collect();
+    eprintln!(
+        "{} problem{} in {} file{}; a broken routine is left out, the others still load.",
+        problems.len(),
+        plural(problems.len()),
+        broken.len(),
+        plural(broken.len())
+    );
+    exit::FAILED
+}
+
+pub fn config(path: Option<&Path>) -> u8 {
+    let (path, explicit) = match path {
+        Some(path) => (path.to_path_buf(), true),
+        None => match Paths::from_environment() {
+            Ok(paths) => (paths.config_file, false),
+            Err(why) => {
+                eprintln!("unhunch: {why}");
+                return exit::FAILED;
+            }
+        },
+    };
+    match files::load_config(&path) {
+        ConfigLoad::Missing if !explicit => {
+            println!(
+                "No config file at {}: Unhunch uses its defaults.",
+                path.display()
+            );
+            exit::OK
+        }
+        ConfigLoad::Missing => {
+            eprintln!("{}: no such file.", path.display());
+            exit::FAILED
+        }
+        ConfigLoad::Valid(settings) => {
+            println!("{} is fine: {}.", path.display(), describe(&settings));
+            exit::OK
+        }
+        ConfigLoad::Invalid(problems) => {
+            print_problems(&problems);
+            eprintln!(
+                "{} problem{} in {}; a running Unhunch keeps its previous settings until they are fixed.",
+                problems.len(),
+                plural(problems.len()),
+                path.display()
+            );
+            exit::FAILED
+        }
+    }
+}
+
+fn describe(settings: &Settings) -> String {
+    let breaks = &settings.breaks;
+    let snoozes = match breaks.max_snoozes {
+        Some(max) => format!("at most {max} in a row"),
+        None => "no limit".to_owned(),
+    };
+    let heads_up = match breaks.heads_up {
+        Some(lead) => format!("a heads-up {} before", HumanDuration(lead)),
+        None => "no heads-up".to_owned(),
+    };
+    format!(
+        "a break every {}, snooze {} ({snoozes}), {heads_up}",
+        HumanDuration(breaks.interval),
+        HumanDuration(breaks.snooze)
+    )
+}
+
+/// Files stay as given; folders become their `*.toml` files, sorted.
+fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Problem>) {
+    let mut expanded = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            match fs::read_dir(path) {
+                Ok(entries) => {
+                    let mut found: Vec<PathBuf> = entries
+                        .filter_map(Result::ok)
+                        .map(|entry| entry.path())
+                        .filter(|path| {
+                            path.extension()
+                                .is_some_and(|extension| extension == "toml")
+                        })
+                        .collect();
+                    found.sort();
+                    expanded.extend(found);
+                }
+                Err(why) => {
+                    problems.push(whole_file_problem(path, format!("cannot be read: {why}")))
+                }
+            }
+        } else if path.exists() {
+            expanded.push(path.clone());
+        } else {
+            problems.push(whole_file_problem(
+                path,
+                "no such file or folder".to_owned(),
+            ));
+        }
+    }
+    (expanded, problems)
+}
+
+fn whole_file_problem(path: &Path, message: String) -> Problem {
+    Problem {
+        file: path.display().to_string(),
+        line: 0,
+        column: 0,
+        key: String::new(),
+        message,
+        help: None,
+    }
+}
+
+fn print_problems(problems: &[Problem]) {
+    for problem in problems {
+        eprintln!("{problem}");
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}

@@ -1,0 +1,189 @@
+//! The daemon's only clock reads: wall-clock now, clock-jump detection, and local time for people.
+//!
+//! The core never asks what time it is; this module is where the shell does. It also knows the
+//! local time zone (the core does not), for "until tomorrow" and "at 14:30".
+
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use jiff::tz::TimeZone;
+use unhunch_core::{HumanDuration, Timestamp};
+
+/// The wall clock as a core [`Timestamp`].
+pub fn now() -> Timestamp {
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    Timestamp::from_unix_millis(since_epoch.as_millis() as i64)
+}
+
+/// A gap this large between wall-clock and monotonic time is a suspend or a clock change, not
+/// scheduling jitter.
+const JUMP_THRESHOLD_MILLIS: i64 = 2_000;
+
+/// Compares wall-clock time with monotonic time between two looks. Linux's monotonic clock stops
+/// while the machine sleeps, so a suspend shows up as the wall clock running ahead.
+#[derive(Debug)]
+pub struct ClockWatch {
+    last_wall: Timestamp,
+    last_monotonic: Instant,
+}
+
+impl ClockWatch {
+    pub fn new() -> ClockWatch {
+        ClockWatch {
+            last_wall: now(),
+            last_monotonic: Instant::now(),
+        }
+    }
+
+    /// The wall clock now, and by how many milliseconds it jumped since the last look (positive:
+    /// forward), when it did.
+    pub fn look(&mut self) -> (Timestamp, Option<i64>) {
+        let wall = now();
+        let monotonic = Instant::now();
+        let wall_elapsed = wall.unix_millis() - self.last_wall.unix_millis();
+        let monotonic_elapsed = monotonic.duration_since(self.last_monotonic).as_millis() as i64;
+        self.last_wall = wall;
+        self.last_monotonic = monotonic;
+        let gap = wall_elapsed - monotonic_elapsed;
+        (wall, (gap.abs() >= JUMP_THRESHOLD_MILLIS).then_some(gap))
+    }
+}
+
+/// What a pause request asks for, before it is pinned to a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PauseRequest {
+    For(Duration),
+    UntilTomorrow,
+    Until(Timestamp),
+    Indefinitely,
+}
+
+impl PauseRequest {
+    /// Accepts what `unhunch pause` and the D-Bus `Pause` method take: a duration ("30m"),
+    /// "until-tomorrow", "indefinitely" or an RFC 3339 time.
+    pub fn parse(text: &str) -> Result<PauseRequest, String> {
+        let text = text.trim();
+        match text {
+            "until-tomorrow" | "tomorrow" => return Ok(PauseRequest::UntilTomorrow),
+            "indefinitely" | "until-resume" => return Ok(PauseRequest::Indefinitely),
+            _ => {}
+        }
+        if let Some(until) = Timestamp::parse_rfc3339(text) {
+            return Ok(PauseRequest::Until(until));
+        }
+        match HumanDuration::parse(text) {
+            Ok(length) if length.0.is_zero() => {
+                Err("a pause of zero would not pause anything; say how long, like 30m.".into())
+            }
+            Ok(length) => Ok(PauseRequest::For(length.0)),
+            Err(why) => Err(format!(
+                "cannot pause for `{text}` ({why}). Say how long (30m, 1h, 1h30m), until-tomorrow, indefinitely, or a time like 2026-11-23T17:00:00+01:00."
+            )),
+        }
+    }
+}
+
+/// Local hour at which "until tomorrow" ends: the start of a working morning.
+const TOMORROW_MORNING_HOUR: i8 = 8;
+/// Before this local hour, "tomorrow" still means the coming morning (someone working late).
+const NIGHT_ENDS_HOUR: i8 = 4;
+
+/// The end of an "until tomorrow" pause asked for at `now`: 08:00 local on the next morning.
+pub fn tomorrow_morning(now: Timestamp) -> Timestamp {
+    let Ok(instant) = jiff::Timestamp::from_millisecond(now.unix_millis()) else {
+        return now.plus(Duration::from_secs(12 * 3600));
+    };
+    let zoned = instant.to_zoned(local_time_zone());
+    let date = if zoned.hour() < NIGHT_ENDS_HOUR {
+        zoned.date()
+    } else {
+        zoned.date().tomorrow().unwrap_or(zoned.date())
+    };
+    date.at(TOMORROW_MORNING_HOUR, 0, 0, 0)
+        .to_zoned(local_time_zone())
+        .map(|morning| Timestamp::from_unix_millis(morning.timestamp().as_millisecond()))
+        .unwrap_or_else(|_| now.plus(Duration::from_secs(12 * 3600)))
+}
+
+/// The local UTC offset in seconds at `at`, for daily history summaries.
+pub fn utc_offset_secs(at: Timestamp) -> i32 {
+    jiff::Timestamp::from_millisecond(at.unix_millis())
+        .map(|instant| local_time_zone().to_offset(instant).seconds())
+        .unwrap_or(0)
+}
+
+/// "14:30" for today, "Tue 08:00" within a week, "2026-12-24 08:00" beyond.
+pub fn local_time_text(at: Timestamp, now: Timestamp) -> String {
+    let (Ok(at_instant), Ok(now_instant)) = (
+        jiff::Timestamp::from_millisecond(at.unix_millis()),
+        jiff::Timestamp::from_millisecond(now.unix_millis()),
+    ) else {
+        return at.to_rfc3339();
+    };
+    let zone = local_time_zone();
+    let at_zoned = at_instant.to_zoned(zone.clone());
+    let now_zoned = now_instant.to_zoned(zone);
+    if at_zoned.date() == now_zoned.date() {
+        at_zoned.strftime("%H:%M").to_string()
+    } else if at.since(now) < Duration::from_secs(6 * 24 * 3600) {
+        at_zoned.strftime("%a %H:%M").to_string()
+    } else {
+        at_zoned.strftime("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+fn local_time_zone() -> TimeZone {
+    TimeZone::try_system().unwrap_or(TimeZone::UTC)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pause_requests() {
+        assert_eq!(
+            PauseRequest::parse("30m"),
+            Ok(PauseRequest::For(Duration::from_secs(1800)))
+        );
+        assert_eq!(
+            PauseRequest::parse("until-tomorrow"),
+            Ok(PauseRequest::UntilTomorrow)
+        );
+        assert_eq!(
+            PauseRequest::parse("indefinitely"),
+            Ok(PauseRequest::Indefinitely)
+        );
+        assert_eq!(
+            PauseRequest::parse("2026-11-23T17:00:00+01:00"),
+            Ok(PauseRequest::Until(
+                Timestamp::parse_rfc3339("2026-11-23T16:00:00Z").unwrap()
+            ))
+        );
+        assert!(PauseRequest::parse("0s").unwrap_err().contains("30m"));
+        assert!(
+            PauseRequest::parse("lunch")
+                .unwrap_err()
+                .contains("until-tomorrow")
+        );
+    }
+
+    #[test]
+    fn tomorrow_morning_is_in_the_future_and_within_a_day_and_a_half() {
+        let now = now();
+        let morning = tomorrow_morning(now);
+        assert!(morning > now);
+        assert!(
+            morning.since(now) <= Duration::from_secs(32 * 3600 + 3600),
+            "{morning} from {now}"
+        );
+    }
+
+    #[test]
+    fn a_steady_clock_has_no_jump() {
+        let mut watch = ClockWatch::new();
+        let (_, jump) = watch.look();
+        assert_eq!(jump, None);
+    }
+}

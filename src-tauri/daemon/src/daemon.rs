@@ -1,0 +1,482 @@
+//! The daemon: start-up, then the owner task that holds the [`Engine`] and the scheduler loop.
+//!
+//! One task owns the engine. D-Bus calls, tray clicks, notification actions, window exits, file
+//! changes and timers all reach it as [`Message`]s on one channel, so there is never a lock
+//! around the engine and inputs are handled strictly one after another. The loop sleeps until
+//! the engine's next deadline; besides that it wakes at most once a minute, to refresh the tray
+//! countdown and to notice a clock jump (suspend, clock change).
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot};
+use tracing::{debug, error, info, warn};
+use unhunch_core::engine::{PauseLength, Refusal};
+use unhunch_core::plan::WindowOutcome;
+use unhunch_core::routine::RoutineSet;
+use unhunch_core::{Engine, Input, Problem, Settings, Timestamp};
+
+use crate::bus;
+use crate::cli::exit;
+use crate::clock::{self, ClockWatch, PauseRequest};
+use crate::effects::Effects;
+use crate::files::{self, ConfigLoad, Paths};
+use crate::status::{StatusReport, refusal_message};
+
+/// Sends messages to the owner task. Unbounded: senders are user actions and timers, never a
+/// flood, and a D-Bus method must never block on a full queue.
+pub type Inbox = mpsc::UnboundedSender<Message>;
+
+#[derive(Debug)]
+pub enum Message {
+    /// Something the user asked for; `reply` hears whether it was refused and why.
+    Request {
+        request: Request,
+        origin: Origin,
+        reply: Option<oneshot::Sender<Result<(), String>>>,
+    },
+    Status {
+        reply: oneshot::Sender<StatusReport>,
+    },
+    /// The stretch window process of this break ended.
+    WindowClosed {
+        break_id: u64,
+        outcome: Option<WindowOutcome>,
+    },
+    /// The notification server closed the notification with this id (dismissed or expired).
+    NotificationClosed {
+        id: u32,
+    },
+    ConfigFileChanged,
+    RoutineFilesChanged,
+    OpenSettings,
+    OpenHistory,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    StretchNow,
+    /// Accept the due break (Start on the notification, or a click on its body).
+    Start,
+    Snooze(Option<Duration>),
+    Skip,
+    Pause(PauseRequest),
+    Resume,
+    Quit,
+}
+
+/// Where a request came from: a D-Bus caller reads refusals from its reply, while someone who
+/// clicked the tray or a notification is told with a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    Bus,
+    Tray,
+    Notification,
+}
+
+/// Runs the daemon until it is asked to quit; returns the exit code.
+pub fn run() -> u8 {
+    let paths = match Paths::from_environment() {
+        Ok(paths) => paths,
+        Err(why) => {
+            eprintln!("unhunch: {why}");
+            return exit::FAILED;
+        }
+    };
+    crate::logging::init(&paths.log_file());
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            error!("cannot start the async runtime: {error}");
+            return exit::FAILED;
+        }
+    };
+    runtime.block_on(serve(paths))
+}
+
+async fn serve(paths: Paths) -> u8 {
+    let (inbox, messages) = mpsc::unbounded_channel();
+    let connection = match bus::serve(inbox.clone()).await {
+        Ok(connection) => connection,
+        Err(bus::StartError::AlreadyRunning) => {
+            println!("Unhunch is already running.");
+            return exit::OK;
+        }
+        Err(bus::StartError::Bus(error)) => {
+            error!(
+                "cannot use the session D-Bus ({error}); Unhunch needs a desktop session to run in."
+            );
+            return exit::FAILED;
+        }
+    };
+    info!(
+        "Unhunch {} started (pid {})",
+        env!("CARGO_PKG_VERSION"),
+        std::process::id()
+    );
+
+    // The example config is written on the very first run only: a user who deletes the file later
+    // has chosen the defaults and does not get it back behind their back.
+    if !paths.config_dir.exists() {
+        match files::write_example_config_if_missing(&paths.config_file) {
+            Ok(true) => info!(
+                "wrote the commented example settings to {}",
+                paths.config_file.display()
+            ),
+            Ok(false) => {}
+            Err(error) => warn!(
+                "cannot write the example settings to {}: {error}",
+                paths.config_file.display()
+            ),
+        }
+    }
+    let (settings, config_problems) = match files::load_config(&paths.config_file) {
+        ConfigLoad::Missing => (Settings::default(), Vec::new()),
+        ConfigLoad::Valid(settings) => (settings, Vec::new()),
+        ConfigLoad::Invalid(problems) => (Settings::default(), problems),
+    };
+    let (routines, routine_problems) = files::load_routines(&paths.routines_dir);
+    let now = clock::now();
+    let engine = Engine::new(settings, routines, seed(now), now);
+
+    let report = StatusReport::of(&engine, now);
+    let tray = crate::tray::spawn(inbox.clone(), report).await;
+    let effects = Effects::new(
+        inbox.clone(),
+        connection.clone(),
+        tray,
+        paths.history_file.clone(),
+    );
+    crate::watch::spawn(&paths, inbox.clone());
+    spawn_signal_handlers(inbox.clone());
+
+    let mut owner = Owner {
+        engine,
+        effects,
+        clock: ClockWatch::new(),
+        paths,
+        published: None,
+        told_config_problems: None,
+        told_routine_problems: None,
+    };
+    owner
+        .report_config_problems(&config_problems, "Unhunch is using its default settings")
+        .await;
+    owner.report_routine_problems(&routine_problems).await;
+    owner.run(messages).await;
+    info!("Unhunch stopped");
+    // Let queued replies (the Quit call's among them) go out before the name is released.
+    tokio::task::yield_now().await;
+    let _ = connection.release_name(bus::BUS_NAME).await;
+    exit::OK
+}
+
+struct Owner {
+    engine: Engine,
+    effects: Effects,
+    clock: ClockWatch,
+    paths: Paths,
+    /// The last status published to the tray and D-Bus, countdown left out.
+    published: Option<StatusReport>,
+    /// What the user was last told about their files, so a problem is told once, not per save.
+    told_config_problems: Option<String>,
+    told_routine_problems: Option<String>,
+}
+
+/// Why the loop woke up.
+enum Wake {
+    Message(Message),
+    Deadline,
+    Refresh,
+    InboxClosed,
+}
+
+impl Owner {
+    async fn run(&mut self, mut messages: mpsc::UnboundedReceiver<Message>) {
+        self.publish(clock::now(), true).await;
+        loop {
+            let now = clock::now();
+            let deadline = self
+                .engine
+                .next_deadline()
+                .map(|deadline| deadline.since(now));
+            let refresh = self.refresh_delay(now);
+            let wake = tokio::select! {
+                message = messages.recv() => message.map_or(Wake::InboxClosed, Wake::Message),
+                () = sleep_for(deadline) => Wake::Deadline,
+                () = tokio::time::sleep(refresh) => Wake::Refresh,
+            };
+            let keep_running = match wake {
+                Wake::Message(message) => self.handle_message(message).await,
+                Wake::Deadline => {
+                    self.feed(Input::Tick).await;
+                    true
+                }
+                Wake::Refresh => {
+                    self.refresh().await;
+                    true
+                }
+                Wake::InboxClosed => false,
+            };
+            if !keep_running {
+                break;
+            }
+        }
+        self.effects.shut_down().await;
+    }
+
+    /// Returns false when the daemon should stop.
+    async fn handle_message(&mut self, message: Message) -> bool {
+        match message {
+            Message::Request {
+                request,
+                origin,
+                reply,
+            } => {
+                let quitting = request == Request::Quit;
+                let input = self.input_for(request);
+                let refusals = self.feed(input).await;
+                let answer = match refusals.first() {
+                    None => Ok(()),
+                    Some(refusal) => Err(refusal_message(*refusal)),
+                };
+                if let Err(why) = &answer {
+                    info!("refused {request:?} from {origin:?}: {why}");
+                    if origin != Origin::Bus {
+                        self.effects.tell_user("Unhunch", why).await;
+                    }
+                }
+                if let Some(reply) = reply {
+                    let _ = reply.send(answer);
+                }
+                return !quitting;
+            }
+            Message::Status { reply } => {
+                let (now, jump) = self.clock.look();
+                if let Some(by_millis) = jump {
+                    self.feed_at(Input::ClockJumped { by_millis }, now).await;
+                }
+                let _ = reply.send(StatusReport::of(&self.engine, now));
+            }
+            Message::WindowClosed { break_id, outcome } => {
+                self.effects.window_exited(break_id);
+                info!("stretch window of break {break_id} closed: {outcome:?}");
+                self.feed(Input::WindowClosed { break_id, outcome }).await;
+            }
+            Message::NotificationClosed { id } => self.effects.notification_closed(id),
+            Message::ConfigFileChanged => self.reload_config().await,
+            Message::RoutineFilesChanged => self.reload_routines().await,
+            Message::OpenSettings => crate::open::settings(&self.paths),
+            Message::OpenHistory => crate::open::history(&self.paths),
+        }
+        true
+    }
+
+    fn input_for(&self, request: Request) -> Input {
+        match request {
+            Request::StretchNow => Input::StretchNow,
+            Request::Start => Input::Start,
+            Request::Snooze(length) => Input::Snooze { length },
+            Request::Skip => Input::Skip,
+            Request::Pause(pause) => Input::Pause(match pause {
+                PauseRequest::For(length) => PauseLength::For(length),
+                PauseRequest::Until(at) => PauseLength::Until(at),
+                PauseRequest::UntilTomorrow => {
+                    PauseLength::Until(clock::tomorrow_morning(clock::now()))
+                }
+                PauseRequest::Indefinitely => PauseLength::Indefinitely,
+            }),
+            Request::Resume => Input::Resume,
+            Request::Quit => Input::Quit,
+        }
+    }
+
+    /// Hands one input to the engine at the current time (after telling it about any clock jump
+    /// first), carries out the effects, and publishes the new state. Returns the refusals.
+    async fn feed(&mut self, input: Input) -> Vec<Refusal> {
+        let (now, jump) = self.clock.look();
+        if let Some(by_millis) = jump {
+            self.feed_at(Input::ClockJumped { by_millis }, now).await;
+        }
+        self.feed_at(input, now).await
+    }
+
+    async fn feed_at(&mut self, input: Input, now: Timestamp) -> Vec<Refusal> {
+        if let Input::ClockJumped { by_millis } = input {
+            info!("the clock jumped by {by_millis} ms (suspend or clock change)");
+        }
+        let mut refusals = Vec::new();
+        let mut pending = VecDeque::from([input]);
+        while let Some(input) = pending.pop_front() {
+            debug!("input {input:?}");
+            let effects = self.engine.handle(input, now);
+            let carried = self.effects.carry_out(effects, now).await;
+            refusals.extend(carried.refusals);
+            pending.extend(carried.follow_ups);
+        }
+        self.publish(now, false).await;
+        refusals
+    }
+
+    /// The minute tick: notices clock jumps and refreshes the tray's countdown.
+    async fn refresh(&mut self) {
+        let (now, jump) = self.clock.look();
+        if let Some(by_millis) = jump {
+            self.feed_at(Input::ClockJumped { by_millis }, now).await;
+        }
+        self.publish(now, true).await;
+    }
+
+    /// How long until the tray countdown would show another minute; at most a minute, so clock
+    /// jumps are noticed within one.
+    fn refresh_delay(&self, now: Timestamp) -> Duration {
+        const MINUTE: Duration = Duration::from_secs(60);
+        let until_next_minute_shown = self
+            .published
+            .as_ref()
+            .and_then(|report| report.next_break_at)
+            .map(|at| at.since(now).as_millis() % MINUTE.as_millis())
+            .filter(|millis| *millis > 0)
+            .map(|millis| Duration::from_millis(millis as u64 + 1))
+            .unwrap_or(MINUTE);
+        until_next_minute_shown.clamp(Duration::from_secs(1), MINUTE)
+    }
+
+    /// Sends the status to the tray, and to D-Bus listeners when it changed. `refresh_tray` also
+    /// refreshes an unchanged tray (the countdown text moves on).
+    async fn publish(&mut self, now: Timestamp, refresh_tray: bool) {
+        let report = StatusReport::of(&self.engine, now);
+        let comparable = StatusReport {
+            next_break_in_secs: None,
+            ..report.clone()
+        };
+        let changed = self.published.as_ref() != Some(&comparable);
+        if changed || refresh_tray {
+            self.effects.publish(&report, changed).await;
+        }
+        self.published = Some(comparable);
+    }
+
+    async fn reload_config(&mut self) {
+        let settings = match files::load_config(&self.paths.config_file) {
+            ConfigLoad::Missing => {
+                info!(
+                    "{} is gone: using the default settings",
+                    self.paths.config_file.display()
+                );
+                Settings::default()
+            }
+            ConfigLoad::Valid(settings) => settings,
+            ConfigLoad::Invalid(problems) => {
+                self.report_config_problems(&problems, "Unhunch kept your previous settings")
+                    .await;
+                return;
+            }
+        };
+        if self.told_config_problems.take().is_some() {
+            info!("{} is fine again", self.paths.config_file.display());
+        }
+        if &settings != self.engine.settings() {
+            info!("settings changed: {settings:?}");
+            self.feed(Input::SettingsChanged(settings)).await;
+        }
+    }
+
+    async fn reload_routines(&mut self) {
+        let (routines, problems): (RoutineSet, Vec<Problem>) =
+            files::load_routines(&self.paths.routines_dir);
+        self.report_routine_problems(&problems).await;
+        if &routines != self.engine.routines() {
+            info!(
+                "routines changed: {} routines available",
+                routines.all().len()
+            );
+            self.feed(Input::RoutinesChanged(routines)).await;
+        }
+    }
+
+    async fn report_config_problems(&mut self, problems: &[Problem], consequence: &str) {
+        if problems.is_empty() {
+            return;
+        }
+        let text = problems_text(problems);
+        for problem in problems {
+            warn!("{problem}");
+        }
+        if self.told_config_problems.as_deref() != Some(text.as_str()) {
+            let summary = format!("{consequence}: config.toml has a mistake");
+            self.effects.tell_user(&summary, &text).await;
+            self.told_config_problems = Some(text);
+        }
+    }
+
+    async fn report_routine_problems(&mut self, problems: &[Problem]) {
+        if problems.is_empty() {
+            self.told_routine_problems = None;
+            return;
+        }
+        let text = problems_text(problems);
+        for problem in problems {
+            warn!("{problem}");
+        }
+        if self.told_routine_problems.as_deref() != Some(text.as_str()) {
+            self.effects
+                .tell_user("Unhunch left out a routine file with a mistake", &text)
+                .await;
+            self.told_routine_problems = Some(text);
+        }
+    }
+}
+
+fn problems_text(problems: &[Problem]) -> String {
+    let mut text: Vec<String> = problems.iter().take(5).map(ToString::to_string).collect();
+    if problems.len() > 5 {
+        text.push(format!(
+            "…and {} more: run `unhunch config check` or `unhunch routines check`.",
+            problems.len() - 5
+        ));
+    }
+    text.join("\n")
+}
+
+async fn sleep_for(duration: Option<Duration>) {
+    match duration {
+        Some(duration) => tokio::time::sleep(duration).await,
+        None => std::future::pending().await,
+    }
+}
+
+/// A different routine order each run, without a random-number crate.
+fn seed(now: Timestamp) -> u64 {
+    (now.unix_millis() as u64).rotate_left(17)
+        ^ u64::from(std::process::id()).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// SIGTERM (logout, `kill`) and SIGINT (Ctrl+C) quit cleanly: a break in progress is recorded
+/// as abandoned and the stretch window is closed.
+fn spawn_signal_handlers(inbox: Inbox) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut terminate), Ok(mut interrupt)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        warn!(
+            "cannot listen for SIGTERM/SIGINT; Unhunch will still quit from its menu or `unhunch quit`"
+        );
+        return;
+    };
+    tokio::spawn(async move {
+        tokio::select! {
+            _ = terminate.recv() => info!("SIGTERM: quitting"),
+            _ = interrupt.recv() => info!("SIGINT: quitting"),
+        }
+        let _ = inbox.send(Message::Request {
+            request: Request::Quit,
+            origin: Origin::Bus,
+            reply: None,
+        });
+    });
+}

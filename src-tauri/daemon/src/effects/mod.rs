@@ -1,0 +1,154 @@
+//! The one place where the engine's [`Effect`]s become IO: notifications, the stretch window,
+//! history lines, the tray and the `StateChanged` signal.
+//!
+//! Everything else in the daemon decides nothing about breaks and touches none of these; if a
+//! notification is sent from anywhere but `effects::notifications`, the boundary has leaked.
+
+mod notifications;
+mod window;
+
+use std::path::PathBuf;
+
+use tracing::{error, warn};
+use unhunch_core::engine::Refusal;
+use unhunch_core::{Effect, Input, Timestamp};
+
+use crate::daemon::Inbox;
+use crate::status::StatusReport;
+use crate::tray::TrayHandle;
+
+use notifications::Notifications;
+use window::Windows;
+
+/// What carrying out a batch of effects led to.
+#[derive(Debug, Default)]
+pub struct Carried {
+    /// Requests the engine refused, for the owner to explain.
+    pub refusals: Vec<Refusal>,
+    /// Inputs the IO itself produced, e.g. `Start` when no notification server could show the
+    /// break, or an abandoned window that could not be started.
+    pub follow_ups: Vec<Input>,
+}
+
+pub struct Effects {
+    notifications: Notifications,
+    windows: Windows,
+    history_file: PathBuf,
+    tray: Option<TrayHandle>,
+    bus: zbus::Connection,
+}
+
+impl Effects {
+    pub fn new(
+        inbox: Inbox,
+        bus: zbus::Connection,
+        tray: Option<TrayHandle>,
+        history_file: PathBuf,
+    ) -> Effects {
+        Effects {
+            notifications: Notifications::new(inbox.clone(), bus.clone()),
+            windows: Windows::new(inbox),
+            history_file,
+            tray,
+            bus,
+        }
+    }
+
+    pub async fn carry_out(&mut self, effects: Vec<Effect>, now: Timestamp) -> Carried {
+        let mut carried = Carried::default();
+        for effect in effects {
+            match effect {
+                Effect::ShowHeadsUp {
+                    break_due_at,
+                    offer,
+                } => {
+                    self.notifications
+                        .show_heads_up(break_due_at.since(now), offer.as_ref())
+                        .await;
+                }
+                Effect::ShowBreakDue {
+                    break_id,
+                    offer,
+                    snoozes_left,
+                    snooze,
+                } => {
+                    if let Err(why) = self
+                        .notifications
+                        .show_break_due(break_id, offer.as_ref(), snoozes_left, snooze)
+                        .await
+                    {
+                        warn!(
+                            "no notification server could show break {break_id} ({why}): opening the stretch window directly"
+                        );
+                        carried.follow_ups.push(Input::Start);
+                    }
+                }
+                Effect::WithdrawNotification => self.notifications.withdraw().await,
+                Effect::OpenWindow(plan) => {
+                    let break_id = plan.break_id;
+                    if let Err(why) = self.windows.open(&plan) {
+                        error!("cannot open the stretch window for break {break_id}: {why}");
+                        carried.follow_ups.push(Input::WindowClosed {
+                            break_id,
+                            outcome: None,
+                        });
+                    }
+                }
+                Effect::CloseWindow { break_id } => self.windows.close(break_id),
+                Effect::Record(record) => {
+                    if let Err(why) = crate::files::append_history(&self.history_file, &record) {
+                        error!(
+                            "cannot add to the history in {}: {why}",
+                            self.history_file.display()
+                        );
+                    }
+                }
+                Effect::Refused(refusal) => carried.refusals.push(refusal),
+            }
+        }
+        carried
+    }
+
+    /// Shows the new status in the tray and, when it `changed`, signals it on D-Bus.
+    pub async fn publish(&mut self, report: &StatusReport, changed: bool) {
+        if let Some(tray) = &self.tray {
+            let view = report.clone();
+            if tray.update(move |tray| tray.show(view)).await.is_none() {
+                warn!("the tray icon service stopped; Unhunch goes on without it");
+                self.tray = None;
+            }
+        }
+        if changed {
+            match serde_json::to_string(report) {
+                Ok(json) => {
+                    if let Err(why) = crate::bus::emit_state_changed(&self.bus, &json).await {
+                        warn!("cannot signal StateChanged: {why}");
+                    }
+                }
+                Err(why) => error!("cannot write the status as JSON: {why}"),
+            }
+        }
+    }
+
+    /// Tells the user something that is not a break: a mistake in their files, a refusal.
+    pub async fn tell_user(&mut self, summary: &str, body: &str) {
+        self.notifications.tell(summary, body).await;
+    }
+
+    pub fn window_exited(&mut self, break_id: u64) {
+        self.windows.exited(break_id);
+    }
+
+    pub fn notification_closed(&mut self, id: u32) {
+        self.notifications.closed(id);
+    }
+
+    /// Takes the tray icon down and closes what is still open.
+    pub async fn shut_down(&mut self) {
+        self.notifications.withdraw().await;
+        self.windows.close_all();
+        if let Some(tray) = self.tray.take() {
+            tray.shutdown().await;
+        }
+    }
+}

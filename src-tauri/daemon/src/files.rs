@@ -1,0 +1,279 @@
+//! The user's files: where they live, loading config and routines, and the append-only history.
+//!
+//! Rules kept here: the config file is never rewritten (the example is only ever created where
+//! no file exists, atomically); a history line is appended whole in one write; a damaged history
+//! line is skipped with a warning and left in place.
+
+use std::fs::{self, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use directories::ProjectDirs;
+use unhunch_core::history::HistoryRecord;
+use unhunch_core::routine::RoutineSet;
+use unhunch_core::settings::EXAMPLE_CONFIG;
+use unhunch_core::{Problem, Settings};
+
+/// Where Unhunch keeps its files, following the XDG base directories.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub config_dir: PathBuf,
+    pub config_file: PathBuf,
+    pub routines_dir: PathBuf,
+    pub history_file: PathBuf,
+    pub state_dir: PathBuf,
+}
+
+impl Paths {
+    pub fn from_environment() -> Result<Paths, String> {
+        let dirs = ProjectDirs::from("dev", "unhunch", "unhunch").ok_or(
+            "cannot tell where your home folder is: set HOME (or the XDG_*_HOME variables).",
+        )?;
+        let config_dir = dirs.config_dir().to_path_buf();
+        let data_dir = dirs.data_dir().to_path_buf();
+        let state_dir = dirs
+            .state_dir()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| data_dir.join("state"));
+        Ok(Paths {
+            config_file: config_dir.join("config.toml"),
+            config_dir,
+            routines_dir: data_dir.join("routines"),
+            history_file: data_dir.join("history.jsonl"),
+            state_dir,
+        })
+    }
+
+    pub fn log_file(&self) -> PathBuf {
+        self.state_dir.join("unhunch.log")
+    }
+}
+
+/// What loading the config found: the settings to use, and what was wrong with the file.
+#[derive(Debug)]
+pub enum ConfigLoad {
+    /// No file: the defaults apply.
+    Missing,
+    Valid(Settings),
+    /// The file is there but cannot be used; every problem found.
+    Invalid(Vec<Problem>),
+}
+
+pub fn load_config(path: &Path) -> ConfigLoad {
+    match fs::read(path) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => ConfigLoad::Missing,
+        Err(error) => {
+            ConfigLoad::Invalid(vec![file_problem(path, format!("cannot be read: {error}"))])
+        }
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Err(_) => ConfigLoad::Invalid(vec![file_problem(path, "is not UTF-8 text".into())]),
+            Ok(text) => match Settings::parse(&path.display().to_string(), &text) {
+                Ok(settings) => ConfigLoad::Valid(settings),
+                Err(problems) => ConfigLoad::Invalid(problems),
+            },
+        },
+    }
+}
+
+/// Writes the commented example config where there is no file yet. Atomic and never clobbering:
+/// the text goes to a temporary file that is then hard-linked into place, which fails if a file
+/// appeared meanwhile. Returns whether it wrote the file.
+pub fn write_example_config_if_missing(path: &Path) -> io::Result<bool> {
+    if path.exists() {
+        return Ok(false);
+    }
+    let dir = path
+        .parent()
+        .ok_or_else(|| io::Error::other("config path has no folder"))?;
+    fs::create_dir_all(dir)?;
+    let temporary = dir.join(format!(".config.toml.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)?;
+        file.write_all(EXAMPLE_CONFIG.as_bytes())?;
+        file.sync_all()?;
+        match fs::hard_link(&temporary, path) {
+            Ok(()) => Ok(true),
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => Ok(false),
+            Err(error) => Err(error),
+        }
+    })();
+    let _ = fs::remove_file(&temporary);
+    result
+}
+
+/// The user's routine files, `*.toml` in `dir` sorted by name, as `(display path, text)`, plus a
+/// problem for each file that could not be read. A missing folder simply has no routines.
+pub fn read_routine_files(dir: &Path) -> (Vec<(String, String)>, Vec<Problem>) {
+    let mut paths = match fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|path| {
+                path.extension()
+                    .is_some_and(|extension| extension == "toml")
+            })
+            .collect::<Vec<_>>(),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => Vec::new(),
+        Err(error) => {
+            return (
+                Vec::new(),
+                vec![file_problem(dir, format!("cannot be read: {error}"))],
+            );
+        }
+    };
+    paths.sort();
+    read_files(&paths)
+}
+
+/// Reads the given files as `(display path, text)`, with a problem for each unreadable one.
+pub fn read_files(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<Problem>) {
+    let mut files = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        match fs::read(path).map(String::from_utf8) {
+            Ok(Ok(text)) => files.push((path.display().to_string(), text)),
+            Ok(Err(_)) => problems.push(file_problem(path, "is not UTF-8 text".into())),
+            Err(error) => problems.push(file_problem(path, format!("cannot be read: {error}"))),
+        }
+    }
+    (files, problems)
+}
+
+/// The built-in routines plus the user's, with every problem in the user's files.
+pub fn load_routines(dir: &Path) -> (RoutineSet, Vec<Problem>) {
+    let (files, mut problems) = read_routine_files(dir);
+    let (routines, routine_problems) = RoutineSet::builtin().with_user_files(&files);
+    problems.extend(routine_problems);
+    (routines, problems)
+}
+
+/// Appends one history line. The line is built first and written with a single `write` on a file
+/// opened with O_APPEND, so concurrent writers and crashes never interleave or tear a line in the
+/// middle of another.
+pub fn append_history(path: &Path, record: &HistoryRecord) -> io::Result<()> {
+    let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
+    line.push(b'\n');
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let mut file = OpenOptions::new().append(true).create(true).open(path)?;
+    let written = file.write(&line)?;
+    if written != line.len() {
+        return Err(io::Error::new(
+            io::ErrorKind::WriteZero,
+            format!(
+                "only {written} of {} bytes of a history line were written (disk full?)",
+                line.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Every readable history record, and a warning (with the line number) for each line that is
+/// damaged. Damaged lines are never rewritten: the file stays as it is.
+pub fn read_history(path: &Path) -> io::Result<(Vec<HistoryRecord>, Vec<String>)> {
+    let bytes = match fs::read(path) {
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            return Ok((Vec::new(), Vec::new()));
+        }
+        other => other?,
+    };
+    let mut records = Vec::new();
+    let mut warnings = Vec::new();
+    for (index, line) in bytes.split(|byte| *byte == b'\n').enumerate() {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        match serde_json::from_slice::<HistoryRecord>(line) {
+            Ok(record) => records.push(record),
+            Err(error) => warnings.push(format!(
+                "{}:{}: skipped a damaged history line ({error}); it is left as it is.",
+                path.display(),
+                index + 1
+            )),
+        }
+    }
+    Ok((records, warnings))
+}
+
+fn file_problem(path: &Path, message: String) -> Problem {
+    Problem {
+        file: path.display().to_string(),
+        line: 0,
+        column: 0,
+        key: String::new(),
+        message,
+        help: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unhunch_core::Timestamp;
+    use unhunch_core::history::HistoryEvent;
+
+    fn temporary_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("unhunch-files-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    #[test]
+    fn history_lines_are_appended_and_damaged_ones_are_skipped_but_kept() {
+        let dir = temporary_dir("history");
+        let path = dir.join("history.jsonl");
+        let first = HistoryRecord {
+            at: Timestamp::from_unix_secs(1_800_000_000),
+            event: HistoryEvent::Skipped { break_id: 1 },
+        };
+        append_history(&path, &first).unwrap();
+        // A crash mid-line elsewhere: a torn line with no newline, then our next append.
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(b"{\"at\":\"2026-11-23T10:").unwrap();
+        file.write_all(b"\n").unwrap();
+        let second = HistoryRecord {
+            at: Timestamp::from_unix_secs(1_800_000_060),
+            event: HistoryEvent::Resumed,
+        };
+        append_history(&path, &second).unwrap();
+        let before = fs::read(&path).unwrap();
+
+        let (records, warnings) = read_history(&path).unwrap();
+
+        assert_eq!(records, vec![first, second]);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains("history.jsonl:2:"), "{}", warnings[0]);
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            before,
+            "reading must not change the file"
+        );
+        fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_example_config_is_written_only_where_no_file_is() {
+        let dir = temporary_dir("example");
+        let path = dir.join("unhunch").join("config.toml");
+        assert!(write_example_config_if_missing(&path).unwrap());
+        assert_eq!(fs::read_to_string(&path).unwrap(), EXAMPLE_CONFIG);
+        fs::write(&path, "[breaks]\ninterval = \"10m\"\n").unwrap();
+        assert!(!write_example_config_if_missing(&path).unwrap());
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "[breaks]\ninterval = \"10m\"\n"
+        );
+        let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("config.toml")]);
+        fs::remove_dir_all(dir).unwrap();
+    }
+}

@@ -1,0 +1,148 @@
+//! What the daemon tells about itself: the status report (`unhunch status --json`, the D-Bus
+//! `Status` method, the `StateChanged` signal), its human wording, and why a request was refused.
+
+use std::time::Duration;
+
+use unhunch_core::duration::friendly;
+use unhunch_core::engine::{Phase, Refusal};
+use unhunch_core::{Engine, Timestamp};
+
+use crate::clock::local_time_text;
+
+/// The status as JSON. Field names are a public contract (scripts read them): only add fields.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StatusReport {
+    /// `working`, `break_due`, `stretching` or `paused`.
+    pub state: Phase,
+    /// RFC 3339; `null` while paused.
+    pub next_break_at: Option<Timestamp>,
+    /// Whole seconds from now to `next_break_at`, never negative; `null` while paused.
+    pub next_break_in_secs: Option<u64>,
+    pub snoozes_used: u32,
+    /// `null` = unlimited.
+    pub max_snoozes: Option<u32>,
+    /// `null` = unlimited.
+    pub snoozes_left: Option<u32>,
+    /// The configured snooze length in seconds.
+    pub snooze_secs: u64,
+    /// RFC 3339; `null` when not paused or paused until resumed.
+    pub paused_until: Option<Timestamp>,
+    pub paused_indefinitely: bool,
+    /// The break in progress, while one is due or being stretched.
+    pub break_id: Option<u64>,
+    /// Id and name of the routine offered for the coming or current break, once picked.
+    pub routine: Option<String>,
+    pub routine_name: Option<String>,
+}
+
+impl StatusReport {
+    pub fn of(engine: &Engine, now: Timestamp) -> StatusReport {
+        let status = engine.status(now);
+        let routine_name = status
+            .routine
+            .as_deref()
+            .and_then(|id| engine.routines().get(id))
+            .map(|routine| routine.name.clone());
+        let next_break_at = if status.phase == Phase::Paused {
+            None
+        } else {
+            status.next_break_at
+        };
+        StatusReport {
+            state: status.phase,
+            next_break_at,
+            next_break_in_secs: next_break_at.map(|at| at.since(now).as_secs()),
+            snoozes_used: status.snoozes_used,
+            max_snoozes: status.max_snoozes,
+            snoozes_left: status
+                .max_snoozes
+                .map(|max| max.saturating_sub(status.snoozes_used)),
+            snooze_secs: engine.settings().breaks.snooze.as_secs(),
+            paused_until: status.paused_until,
+            paused_indefinitely: status.paused_indefinitely,
+            break_id: status.break_id,
+            routine: status.routine,
+            routine_name,
+        }
+    }
+
+    /// Whether Snooze may be offered: not once `max_snoozes` is spent.
+    pub fn can_snooze(&self) -> bool {
+        self.snoozes_left != Some(0)
+    }
+
+    /// One line for people: "Next break in 12 min (14:32).", "Paused until 15:00." …
+    pub fn sentence(&self, now: Timestamp) -> String {
+        match self.state {
+            Phase::Working => match self.next_break_at {
+                Some(at) => {
+                    format!(
+                        "Next break in {} ({}).",
+                        friendly_countdown(at.since(now)),
+                        local_time_text(at, now)
+                    )
+                }
+                None => "Working; no break is scheduled.".to_owned(),
+            },
+            Phase::BreakDue => match &self.routine_name {
+                Some(name) => format!("A stretch break is due now: {name}."),
+                None => "A stretch break is due now.".to_owned(),
+            },
+            Phase::Stretching => match &self.routine_name {
+                Some(name) => format!("Stretching now: {name}."),
+                None => "Stretching now.".to_owned(),
+            },
+            Phase::Paused => match self.paused_until {
+                Some(until) => format!("Paused until {}.", local_time_text(until, now)),
+                None => "Paused until you resume.".to_owned(),
+            },
+        }
+    }
+
+    /// The snooze line for the status command: "Snoozes: 1 of 3 used."
+    pub fn snooze_sentence(&self) -> String {
+        match self.max_snoozes {
+            Some(max) => format!("Snoozes: {} of {max} used.", self.snoozes_used),
+            None => format!("Snoozes: {} used (no limit).", self.snoozes_used),
+        }
+    }
+}
+
+/// "12 min", rounded up so that the countdown never says "0 min" while a break is still ahead.
+pub fn friendly_countdown(remaining: Duration) -> String {
+    if remaining >= Duration::from_secs(60) {
+        let minutes = remaining.as_secs().div_ceil(60);
+        friendly(Duration::from_secs(minutes * 60))
+    } else {
+        friendly(remaining)
+    }
+}
+
+/// Why the engine did not carry out a request, in the user's words.
+pub fn refusal_message(refusal: Refusal) -> String {
+    match refusal {
+        Refusal::NoSnoozesLeft => "No snoozes are left for this break: take it, or skip it.".into(),
+        Refusal::NoBreakDue => "No break is due right now, so there is nothing to snooze or start.".into(),
+        Refusal::NotPaused => "Unhunch is not paused.".into(),
+        Refusal::AlreadyStretching => "A stretch break is already under way.".into(),
+        Refusal::NoRoutineFits => {
+            "No routine fits your `place` setting: change `[stretch] place` in config.toml, or add a routine.".into()
+        }
+        Refusal::PauseEndsInThePast => "That time has already passed: pause until a time still to come.".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_countdown_rounds_up_to_whole_minutes() {
+        assert_eq!(
+            friendly_countdown(Duration::from_secs(11 * 60 + 1)),
+            "12 min"
+        );
+        assert_eq!(friendly_countdown(Duration::from_secs(12 * 60)), "12 min");
+        assert_eq!(friendly_countdown(Duration::from_secs(45)), "45 s");
+    }
+}

@@ -1,0 +1,204 @@
+//! The tray icon and its menu (StatusNotifierItem + dbusmenu, via ksni).
+//!
+//! The tray shows the last published [`StatusReport`] and turns menu clicks into requests for
+//! the owner task; it decides nothing itself. Without a tray (no StatusNotifierWatcher) Unhunch
+//! says so once in the log and keeps working; the icon registers as soon as a tray appears.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use ksni::menu::{StandardItem, SubMenu};
+use ksni::{Icon, MenuItem, OfflineReason, Status, ToolTip, TrayMethods};
+use tracing::{info, warn};
+use unhunch_core::duration::friendly;
+use unhunch_core::engine::Phase;
+
+use crate::clock::PauseRequest;
+use crate::daemon::{Inbox, Message, Origin, Request};
+use crate::icon::{IconLook, icon_pixmaps};
+use crate::status::StatusReport;
+
+pub type TrayHandle = ksni::Handle<UnhunchTray>;
+
+/// Starts the tray service. `None` only when the session bus refuses it outright; a missing
+/// tray host is not an error (see the module comment).
+pub async fn spawn(inbox: Inbox, report: StatusReport) -> Option<TrayHandle> {
+    let tray = UnhunchTray {
+        inbox,
+        report,
+        watcher_missing: AtomicBool::new(false),
+    };
+    match tray.assume_sni_available(true).spawn().await {
+        Ok(handle) => Some(handle),
+        Err(why) => {
+            warn!(
+                "the tray icon cannot be shown ({why}); Unhunch keeps working with notifications and the `unhunch` command"
+            );
+            None
+        }
+    }
+}
+
+pub struct UnhunchTray {
+    inbox: Inbox,
+    report: StatusReport,
+    /// Set while no tray is running, so the log says so once per outage.
+    watcher_missing: AtomicBool,
+}
+
+impl UnhunchTray {
+    /// Shows a new status.
+    pub fn show(&mut self, report: StatusReport) {
+        self.report = report;
+    }
+
+    fn send(&self, request: Request) {
+        let _ = self.inbox.send(Message::Request {
+            request,
+            origin: Origin::Tray,
+            reply: None,
+        });
+    }
+
+    fn look(&self) -> IconLook {
+        match self.report.state {
+            Phase::Working => IconLook::Working,
+            Phase::BreakDue | Phase::Stretching => IconLook::BreakDue,
+            Phase::Paused => IconLook::Paused,
+        }
+    }
+}
+
+fn item(
+    label: impl Into<String>,
+    activate: impl Fn(&mut UnhunchTray) + Send + 'static,
+) -> StandardItem<UnhunchTray> {
+    StandardItem {
+        label: label.into(),
+        activate: Box::new(activate),
+        ..Default::default()
+    }
+}
+
+fn pause_item(label: &str, pause: PauseRequest) -> MenuItem<UnhunchTray> {
+    item(label, move |tray| tray.send(Request::Pause(pause))).into()
+}
+
+impl ksni::Tray for UnhunchTray {
+    // A left click opens the menu: starting a stretch by accident would be rude.
+    const MENU_ON_ACTIVATE: bool = true;
+
+    fn id(&self) -> String {
+        "unhunch".into()
+    }
+
+    fn title(&self) -> String {
+        "Unhunch".into()
+    }
+
+    fn status(&self) -> Status {
+        match self.report.state {
+            Phase::BreakDue => Status::NeedsAttention,
+            _ => Status::Active,
+        }
+    }
+
+    fn icon_pixmap(&self) -> Vec<Icon> {
+        icon_pixmaps(self.look())
+    }
+
+    fn attention_icon_pixmap(&self) -> Vec<Icon> {
+        icon_pixmaps(IconLook::BreakDue)
+    }
+
+    fn tool_tip(&self) -> ToolTip {
+        ToolTip {
+            title: "Unhunch".into(),
+            description: self.report.sentence(crate::clock::now()),
+            icon_pixmap: Vec::new(),
+            icon_name: String::new(),
+        }
+    }
+
+    fn menu(&self) -> Vec<MenuItem<Self>> {
+        let state = self.report.state;
+        let break_in_progress = matches!(state, Phase::BreakDue | Phase::Stretching);
+        let snooze_label = format!(
+            "Snooze {}",
+            friendly(Duration::from_secs(self.report.snooze_secs))
+        );
+        vec![
+            StandardItem {
+                enabled: state != Phase::Stretching,
+                ..item("Stretch now", |tray| tray.send(Request::StretchNow))
+            }
+            .into(),
+            StandardItem {
+                visible: break_in_progress && self.report.can_snooze(),
+                ..item(snooze_label, |tray| tray.send(Request::Snooze(None)))
+            }
+            .into(),
+            StandardItem {
+                visible: state != Phase::Paused,
+                ..item(
+                    if break_in_progress {
+                        "Skip this break"
+                    } else {
+                        "Skip next break"
+                    },
+                    |tray| tray.send(Request::Skip),
+                )
+            }
+            .into(),
+            SubMenu {
+                label: "Pause".into(),
+                submenu: vec![
+                    pause_item(
+                        "30 minutes",
+                        PauseRequest::For(Duration::from_secs(30 * 60)),
+                    ),
+                    pause_item("1 hour", PauseRequest::For(Duration::from_secs(60 * 60))),
+                    pause_item(
+                        "2 hours",
+                        PauseRequest::For(Duration::from_secs(2 * 60 * 60)),
+                    ),
+                    pause_item("Until tomorrow", PauseRequest::UntilTomorrow),
+                    pause_item("Until I resume", PauseRequest::Indefinitely),
+                ],
+                ..Default::default()
+            }
+            .into(),
+            StandardItem {
+                visible: state == Phase::Paused,
+                ..item("Resume", |tray| tray.send(Request::Resume))
+            }
+            .into(),
+            MenuItem::Separator,
+            item("Settings…", |tray| {
+                let _ = tray.inbox.send(Message::OpenSettings);
+            })
+            .into(),
+            item("History…", |tray| {
+                let _ = tray.inbox.send(Message::OpenHistory);
+            })
+            .into(),
+            MenuItem::Separator,
+            item("Quit", |tray| tray.send(Request::Quit)).into(),
+        ]
+    }
+
+    fn watcher_online(&self) {
+        self.watcher_missing.store(false, Ordering::Relaxed);
+        info!("a system tray appeared: the Unhunch icon is registering with it");
+    }
+
+    fn watcher_offline(&self, reason: OfflineReason) -> bool {
+        if !self.watcher_missing.swap(true, Ordering::Relaxed) {
+            warn!(
+                "no system tray is running (no StatusNotifierWatcher: {reason:?}); Unhunch keeps working with notifications and the `unhunch` command, and its icon appears when a tray starts"
+            );
+        }
+        // Keep the service: ksni registers the icon again when a watcher appears.
+        true
+    }
+}
