@@ -2,6 +2,7 @@
 //! routine files, the shuffle bag, the history model, and the tidy checks that keep the core pure.
 
 mod engine;
+mod engine_properties;
 mod history;
 mod routines;
 mod settings;

@@ -279,8 +279,8 @@ impl Routine {
     /// Estimated time to do the whole routine at a calm pace (a breath counts as 5 s, reading a
     /// step as 8 s). Shown as "about 2 min".
     pub fn estimated_duration(&self) -> Duration {
-        let secs: u64 = self
-            .walkthrough()
+        let one_round: u64 = self
+            .steps
             .iter()
             .map(|step| {
                 let hold_secs = match step.hold {
@@ -291,7 +291,9 @@ impl Routine {
                 SECS_TO_READ_A_STEP + hold_secs * u64::from(step.repeat)
             })
             .sum();
-        Duration::from_secs(secs)
+        // The steps are done once per side (or once when the routine has no sides).
+        let rounds = self.sides.len().max(1) as u64;
+        Duration::from_secs(one_round * rounds)
     }
 
     /// Can this routine be done where the user said they can stretch?
