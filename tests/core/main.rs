@@ -4,6 +4,8 @@
 mod engine;
 mod engine_properties;
 mod history;
+mod picker;
+mod plan;
 mod routines;
 mod settings;
 mod time_and_duration;

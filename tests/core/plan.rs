@@ -1,0 +1,86 @@
+//! The daemon ↔ window contract: a stretch plan built from a routine, and the JSON both sides
+//! read and write.
+
+use unhunch_core::plan::{RoutineView, StretchPlan, WindowOutcome, WindowReport};
+use unhunch_core::routine::RoutineSet;
+use unhunch_core::{Settings, Timestamp};
+
+#[test]
+fn a_plan_offers_one_routine_and_the_others_as_alternatives() {
+    let routines = RoutineSet::builtin();
+    let first = routines.get("seated-twist").unwrap();
+    let all: Vec<_> = routines.all().iter().collect();
+    let plan = StretchPlan::new(7, first, &all, Some(2), &Settings::default());
+    assert_eq!(plan.break_id, 7);
+    assert_eq!(plan.routine, RoutineView::of(first));
+    assert_eq!(
+        plan.alternatives.len(),
+        11,
+        "the offered routine is not its own alternative"
+    );
+    assert_eq!(
+        (
+            plan.snoozes_left,
+            plan.snooze_secs,
+            plan.interval_secs,
+            plan.auto_advance
+        ),
+        (Some(2), 300, 1500, true)
+    );
+    // The view carries the walk-through expanded per side, so the window reads no file.
+    assert_eq!(plan.routine.steps, first.walkthrough());
+    assert_eq!(
+        plan.routine.estimated_secs,
+        first.estimated_duration().as_secs()
+    );
+    assert!(plan.routine.steps.iter().any(|step| step.mirrored));
+}
+
+#[test]
+fn a_plan_survives_the_trip_through_json() {
+    let routines = RoutineSet::builtin();
+    let first = routines.get("cat-cow").unwrap();
+    let plan = StretchPlan::new(
+        1,
+        first,
+        &routines.all().iter().collect::<Vec<_>>(),
+        None,
+        &Settings::default(),
+    );
+    let json = serde_json::to_string(&plan).unwrap();
+    assert_eq!(serde_json::from_str::<StretchPlan>(&json).unwrap(), plan);
+    assert!(
+        json.contains(r#""snoozes_left":null"#),
+        "unlimited snoozes are null: {json}"
+    );
+}
+
+#[test]
+fn window_reports_are_the_documented_json_lines() {
+    let painted = WindowReport::Painted {
+        break_id: 3,
+        at: Timestamp::from_unix_millis(1_795_420_800_250),
+    };
+    assert_eq!(
+        serde_json::to_string(&painted).unwrap(),
+        r#"{"event":"painted","break_id":3,"at":"2026-11-23T08:00:00.250Z"}"#
+    );
+    let completed = WindowReport::Outcome {
+        break_id: 3,
+        outcome: WindowOutcome::Completed {
+            routine: "cobra".into(),
+            duration_secs: 80,
+        },
+    };
+    assert_eq!(
+        serde_json::to_string(&completed).unwrap(),
+        r#"{"event":"outcome","break_id":3,"outcome":{"kind":"completed","routine":"cobra","duration_secs":80}}"#
+    );
+    for line in [
+        r#"{"event":"outcome","break_id":3,"outcome":{"kind":"snoozed"}}"#,
+        r#"{"event":"outcome","break_id":3,"outcome":{"kind":"skipped"}}"#,
+    ] {
+        let report: WindowReport = serde_json::from_str(line).unwrap();
+        assert_eq!(serde_json::to_string(&report).unwrap(), line);
+    }
+}
