@@ -1,6 +1,7 @@
 //! Tests of the functional core (`unhunch-core`): the break engine as timelines, settings and
 //! routine files, the shuffle bag, the history model, and the tidy checks that keep the core pure.
 
+mod broken_files;
 mod engine;
 mod engine_properties;
 mod history;

@@ -145,7 +145,7 @@ pub struct PlannedStep {
 impl Routine {
     /// Parses and validates one routine file. `file` is only used in messages.
     pub fn parse(file: &str, text: &str) -> Result<Routine, Vec<Problem>> {
-        let document = parse_document(file, text)?;
+        let document = parse_document(file, text, "name = \"Seated Twist\"")?;
         let mut check = Check::new(file, text);
         let mut fields = RoutineFields::default();
         let mut step_tables = None;
@@ -199,7 +199,9 @@ impl Routine {
             }
         }
 
-        let has_sides = fields.sides.as_ref().is_some_and(|sides| !sides.is_empty());
+        // A `sides` line that is itself wrong was reported already; the placeholders that rely on
+        // it are not reported again.
+        let has_sides = fields.seen.iter().any(|seen| seen == "sides");
         let steps = step_tables
             .and_then(|value| steps(&mut check, value, has_sides))
             .unwrap_or_default();

@@ -90,7 +90,7 @@ impl Settings {
     /// Parses and validates a config file's text. `file` is only used in messages.
     /// Returns every problem found, not just the first, in line order.
     pub fn parse(file: &str, text: &str) -> Result<Settings, Vec<Problem>> {
-        let document = parse_document(file, text)?;
+        let document = parse_document(file, text, "interval = \"25m\"")?;
         let mut check = Check::new(file, text);
         let mut settings = Settings::default();
         // Where heads_up and interval were written, for the "shorter than" check across the two.

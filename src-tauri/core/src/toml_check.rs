@@ -9,9 +9,11 @@ use toml::de::{DeTable, DeValue};
 use crate::problem::Problem;
 
 /// The parsed document, or every syntax error as a problem (the parser recovers to find more).
+/// `example` is a correct line from this kind of file, shown in the help.
 pub(crate) fn parse_document<'text>(
     file: &str,
     text: &'text str,
+    example: &str,
 ) -> Result<DeTable<'text>, Vec<Problem>> {
     let (document, errors) = DeTable::parse_recoverable(text);
     if errors.is_empty() {
@@ -30,11 +32,10 @@ pub(crate) fn parse_document<'text>(
             error.span().unwrap_or(0..0),
             "",
             format!("this is not valid TOML: {message}"),
-            Some(
-                "text values need double quotes (interval = \"25m\"), tables are written [name], \
+            Some(format!(
+                "text values need double quotes ({example}), tables are written [name], \
                  and each key appears once"
-                    .to_string(),
-            ),
+            )),
         );
     }
     Err(check.finish())
