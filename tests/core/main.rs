@@ -9,5 +9,6 @@ mod picker;
 mod plan;
 mod routines;
 mod settings;
+mod tidy;
 mod time_and_duration;
 mod timeline;
