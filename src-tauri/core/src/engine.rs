@@ -30,8 +30,8 @@ pub enum Input {
     StretchNow,
     /// The user accepted the due break (Start on the notification, or a click on its body).
     Start,
-    /// Put the due (or running) break off by `length`, or by the configured snooze when `None`.
-    /// Refused when no break is due or the snooze limit is spent.
+    /// Put the due (or running) break off by `length`, or by the configured snooze when `None`
+    /// (at least a second). Refused when no break is due or the snooze limit is spent.
     Snooze {
         length: Option<Duration>,
     },
@@ -41,12 +41,15 @@ pub enum Input {
     Pause(PauseLength),
     Resume,
     /// The stretch window process ended. `outcome` is `None` when it closed without one
-    /// (abandoned). Stale `break_id`s are ignored.
+    /// (abandoned). Stale `break_id`s are ignored. A `Snoozed` outcome is a snooze, without a
+    /// `CloseWindow` (the window is already gone).
     WindowClosed {
         break_id: u64,
         outcome: Option<WindowOutcome>,
     },
-    /// The user has been idle for `idle_for` (no keyboard or pointer input).
+    /// The user has been idle for `idle_for` (no keyboard or pointer input). The shell may
+    /// report one idle spell again and again: it counts as one natural break, and while it lasts
+    /// the countdown keeps starting over.
     UserIdle {
         idle_for: Duration,
     },
@@ -55,9 +58,12 @@ pub enum Input {
     ClockJumped {
         by_millis: i64,
     },
+    /// New settings. Only a changed interval moves a working countdown (never to less than a
+    /// minute away, unless the new interval is shorter); a snoozed break keeps its return time.
     SettingsChanged(Settings),
     RoutinesChanged(RoutineSet),
-    /// The daemon is about to exit: a break in progress is abandoned.
+    /// The daemon is about to exit: a break in progress is abandoned. The engine then rests
+    /// (no deadline) without recording a pause.
     Quit,
 }
 
