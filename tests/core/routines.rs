@@ -301,6 +301,14 @@ fn unknown_keys_suggest_the_nearest_known_one() {
         "my-routine.toml:8:1: helps: unknown key `helps`\n  \
          help: the keys of a routine are: id, name, area, helps_with, place, sides, illustration, safety, steps"
     );
+    // A short unknown key is not close to `id` just because both have two letters.
+    assert_eq!(
+        problems_of(&with_header(
+            "os = \"linux\"\n[[steps]]\ntext = \"Hold.\"\n"
+        )),
+        "my-routine.toml:8:1: os: unknown key `os`\n  \
+         help: the keys of a routine are: id, name, area, helps_with, place, sides, illustration, safety, steps"
+    );
 }
 
 fn user_routine(id: &str, name: &str) -> String {

@@ -231,13 +231,19 @@ pub(crate) fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// The known word closest to `word`, if it is close enough to be a likely typo.
+/// The known word closest to `word`, if it is close enough to be a likely typo: one edit for
+/// short words, two from four letters on, three from nine (so "os" does not suggest "id").
 pub(crate) fn nearest<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
     let word = word.to_lowercase();
+    let allowed = |candidate: &str| match candidate.chars().count() {
+        0..=3 => 1,
+        4..=8 => 2,
+        _ => 3,
+    };
     known
         .iter()
         .map(|candidate| (edit_distance(&word, candidate), *candidate))
-        .filter(|(distance, candidate)| *distance <= 2.max(candidate.chars().count() / 3))
+        .filter(|(distance, candidate)| *distance <= allowed(candidate))
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
 }
