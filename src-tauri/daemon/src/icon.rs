@@ -111,14 +111,16 @@ fn in_foreground(look: IconLook, u: f32, v: f32) -> bool {
     }
 }
 
-/// A person sitting tall and arching the upper back, arms reaching up and forward.
+/// A person standing tall with both arms reaching up: the stretch a break asks for.
 fn in_figure(u: f32, v: f32) -> bool {
-    const STROKE: f32 = 0.055;
-    let head = distance(u, v, 0.55, 0.25) <= 0.085;
-    let spine = near_curve(u, v, (0.40, 0.74), (0.33, 0.52), (0.50, 0.40)) <= STROKE;
-    let arm = near_segment(u, v, (0.49, 0.43), (0.72, 0.27)) <= STROKE * 0.85;
-    let legs = near_segment(u, v, (0.40, 0.74), (0.74, 0.74)) <= STROKE;
-    head || spine || arm || legs
+    const STROKE: f32 = 0.05;
+    let head = distance(u, v, 0.5, 0.25) <= 0.085;
+    let body = near_segment(u, v, (0.5, 0.42), (0.5, 0.63)) <= STROKE;
+    let arms = near_segment(u, v, (0.5, 0.45), (0.25, 0.27)) <= STROKE
+        || near_segment(u, v, (0.5, 0.45), (0.75, 0.27)) <= STROKE;
+    let legs = near_segment(u, v, (0.5, 0.62), (0.39, 0.83)) <= STROKE
+        || near_segment(u, v, (0.5, 0.62), (0.61, 0.83)) <= STROKE;
+    head || body || arms || legs
 }
 
 fn distance(u: f32, v: f32, x: f32, y: f32) -> f32 {
@@ -130,20 +132,6 @@ fn near_segment(u: f32, v: f32, start: (f32, f32), end: (f32, f32)) -> f32 {
     let length_squared = dx * dx + dy * dy;
     let t = (((u - start.0) * dx + (v - start.1) * dy) / length_squared).clamp(0.0, 1.0);
     distance(u, v, start.0 + t * dx, start.1 + t * dy)
-}
-
-/// Distance to a quadratic Bézier curve, approximated by 16 straight pieces.
-fn near_curve(u: f32, v: f32, start: (f32, f32), control: (f32, f32), end: (f32, f32)) -> f32 {
-    let point = |t: f32| {
-        let s = 1.0 - t;
-        (
-            s * s * start.0 + 2.0 * s * t * control.0 + t * t * end.0,
-            s * s * start.1 + 2.0 * s * t * control.1 + t * t * end.1,
-        )
-    };
-    (0..16)
-        .map(|i| near_segment(u, v, point(i as f32 / 16.0), point((i + 1) as f32 / 16.0)))
-        .fold(f32::MAX, f32::min)
 }
 
 #[cfg(test)]
@@ -169,5 +157,21 @@ mod tests {
         }
         assert_ne!(drawn[0][4].data, drawn[1][4].data);
         assert_ne!(drawn[0][4].data, drawn[2][4].data);
+        if let Some(dir) = std::env::var_os("UNHUNCH_DUMP_ICONS") {
+            for (look, icons) in ["working", "due", "paused"].iter().zip(&drawn) {
+                for icon in icons {
+                    let rgba: Vec<u8> = icon
+                        .data
+                        .chunks(4)
+                        .flat_map(|p| [p[1], p[2], p[3], p[0]])
+                        .collect();
+                    std::fs::write(
+                        std::path::Path::new(&dir).join(format!("{look}-{}.rgba", icon.width)),
+                        rgba,
+                    )
+                    .unwrap();
+                }
+            }
+        }
     }
 }

@@ -49,17 +49,21 @@ impl Notifications {
 
     /// "Stretch break in 30 s": no actions, and gone by itself when the break is due.
     pub async fn show_heads_up(&mut self, lead: Duration, offer: Option<&Offer>) {
+        let capabilities = self.server_capabilities().await.unwrap_or_default();
         let mut notification = base_notification();
         notification
             .summary(&format!("Stretch break in {}", friendly(lead)))
-            .body(&match offer {
-                Some(offer) => format!(
-                    "Next: {} (about {}). Find a good place to pause.",
-                    offer.routine_name,
-                    friendly(offer.estimated)
-                ),
-                None => "Find a good place to pause.".to_owned(),
-            })
+            .body(&body_text(
+                &match offer {
+                    Some(offer) => format!(
+                        "Next: {} (about {}). Find a good place to pause.",
+                        offer.routine_name,
+                        friendly(offer.estimated)
+                    ),
+                    None => "Find a good place to pause.".to_owned(),
+                },
+                &capabilities,
+            ))
             .urgency(Urgency::Low)
             .timeout(Timeout::Milliseconds(
                 lead.as_millis().clamp(1_000, 120_000) as u32,
@@ -78,7 +82,10 @@ impl Notifications {
         snoozes_left: Option<u32>,
         snooze: Duration,
     ) -> Result<(), String> {
-        let has_actions = self.server_has_actions().await?;
+        let capabilities = self.server_capabilities().await?;
+        let has_actions = capabilities
+            .iter()
+            .any(|capability| capability == "actions");
         let can_snooze = snoozes_left != Some(0);
         let summary = match offer {
             Some(offer) => format!(
@@ -184,8 +191,8 @@ impl Notifications {
         Ok(())
     }
 
-    /// Asks the server whether it shows action buttons. An error means no server answered.
-    async fn server_has_actions(&self) -> Result<bool, String> {
+    /// What the server can do ("actions", "body-markup"…). An error means no server answered.
+    async fn server_capabilities(&self) -> Result<Vec<String>, String> {
         let call = self.bus.call_method(
             Some("org.freedesktop.Notifications"),
             "/org/freedesktop/Notifications",
@@ -198,11 +205,22 @@ impl Notifications {
             Ok(Err(why)) => return Err(why.to_string()),
             Err(_) => return Err(format!("no answer within {} s", SERVER_TIMEOUT.as_secs())),
         };
-        let capabilities: Vec<String> =
-            reply.body().deserialize().map_err(|why| why.to_string())?;
-        Ok(capabilities
-            .iter()
-            .any(|capability| capability == "actions"))
+        reply.body().deserialize().map_err(|why| why.to_string())
+    }
+}
+
+/// The body as the server will read it: servers with "body-markup" parse it as markup, so a
+/// routine name or a file path with `<` or `&` in it must be escaped to show as written.
+fn body_text(text: &str, capabilities: &[String]) -> String {
+    if capabilities
+        .iter()
+        .any(|capability| capability == "body-markup")
+    {
+        text.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        text.to_owned()
     }
 }
 
