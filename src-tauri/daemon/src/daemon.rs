@@ -51,6 +51,10 @@ pub enum Message {
     RoutineFilesChanged,
     OpenSettings,
     OpenHistory,
+    /// The tray service is running (see `tray::start`).
+    TrayStarted(crate::tray::StartedTray),
+    /// The tray service stopped after the tray refused the icon; it is started again.
+    TrayLost,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,18 +146,17 @@ async fn serve(paths: Paths) -> u8 {
     let now = clock::now();
     let engine = Engine::new(settings, routines, seed(now), now);
 
-    let report = StatusReport::of(&engine, now);
-    let tray = crate::tray::spawn(inbox.clone(), report).await;
+    crate::tray::start(inbox.clone(), StatusReport::of(&engine, now));
     let effects = Effects::new(
         inbox.clone(),
         connection.clone(),
-        tray,
         paths.history_file.clone(),
     );
     crate::watch::spawn(&paths, inbox.clone());
     spawn_signal_handlers(inbox.clone());
 
     let mut owner = Owner {
+        inbox,
         engine,
         effects,
         clock: ClockWatch::new(),
@@ -175,6 +178,8 @@ async fn serve(paths: Paths) -> u8 {
 }
 
 struct Owner {
+    /// For parts the owner starts later (the tray, again).
+    inbox: Inbox,
     engine: Engine,
     effects: Effects,
     clock: ClockWatch,
@@ -271,6 +276,17 @@ impl Owner {
             Message::RoutineFilesChanged => self.reload_routines().await,
             Message::OpenSettings => crate::open::settings(&self.paths),
             Message::OpenHistory => crate::open::history(&self.paths),
+            Message::TrayStarted(crate::tray::StartedTray(handle)) => {
+                self.effects.set_tray(handle);
+                self.publish(clock::now(), true).await;
+            }
+            Message::TrayLost => {
+                self.effects.tray_lost();
+                crate::tray::start(
+                    self.inbox.clone(),
+                    StatusReport::of(&self.engine, clock::now()),
+                );
+            }
         }
         true
     }

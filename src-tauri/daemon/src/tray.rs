@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use ksni::menu::{StandardItem, SubMenu};
 use ksni::{Icon, MenuItem, OfflineReason, Status, ToolTip, TrayMethods};
-use tracing::{info, warn};
+use tracing::{debug, info, warn};
 use unhunch_core::duration::friendly;
 use unhunch_core::engine::Phase;
 
@@ -20,23 +20,60 @@ use crate::status::StatusReport;
 
 pub type TrayHandle = ksni::Handle<UnhunchTray>;
 
-/// Starts the tray service. `None` only when the session bus refuses it outright; a missing
-/// tray host is not an error (see the module comment).
-pub async fn spawn(inbox: Inbox, report: StatusReport) -> Option<TrayHandle> {
-    let tray = UnhunchTray {
-        inbox,
-        report,
-        watcher_missing: AtomicBool::new(false),
-    };
-    match tray.assume_sni_available(true).spawn().await {
-        Ok(handle) => Some(handle),
-        Err(why) => {
-            warn!(
-                "the tray icon cannot be shown ({why}); Unhunch keeps working with notifications and the `unhunch` command"
-            );
-            None
-        }
+/// A started tray service, handed to the owner task.
+pub struct StartedTray(pub TrayHandle);
+
+impl std::fmt::Debug for StartedTray {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("StartedTray")
     }
+}
+
+/// Waits between attempts to register with a tray that refused: a tray that is itself starting
+/// up may own its bus name a moment before it serves the watcher object.
+const RETRY_DELAYS: [Duration; 6] = [
+    Duration::from_millis(50),
+    Duration::from_millis(200),
+    Duration::from_millis(500),
+    Duration::from_secs(1),
+    Duration::from_secs(3),
+    Duration::from_secs(10),
+];
+
+/// Starts the tray service in the background and hands it to the owner as
+/// [`Message::TrayStarted`]. A missing tray is not an error (see the module comment); a tray that
+/// refuses the icon is asked again a few times.
+pub fn start(inbox: Inbox, report: StatusReport) {
+    tokio::spawn(async move {
+        let mut delays = RETRY_DELAYS.iter();
+        loop {
+            let tray = UnhunchTray {
+                inbox: inbox.clone(),
+                report: report.clone(),
+                watcher_missing: AtomicBool::new(false),
+            };
+            match tray.assume_sni_available(true).spawn().await {
+                Ok(handle) => {
+                    let _ = inbox.send(Message::TrayStarted(StartedTray(handle)));
+                    return;
+                }
+                Err(why) => match delays.next() {
+                    Some(delay) => {
+                        debug!(
+                            "the tray did not take the icon yet ({why}); asking again in {delay:?}"
+                        );
+                        tokio::time::sleep(*delay).await;
+                    }
+                    None => {
+                        warn!(
+                            "the tray icon cannot be shown ({why}); Unhunch keeps working with notifications and the `unhunch` command"
+                        );
+                        return;
+                    }
+                },
+            }
+        }
+    });
 }
 
 pub struct UnhunchTray {
@@ -193,6 +230,14 @@ impl ksni::Tray for UnhunchTray {
     }
 
     fn watcher_offline(&self, reason: OfflineReason) -> bool {
+        if let OfflineReason::Error(ksni::Error::Watcher(refusal)) = &reason
+            && !matches!(refusal, zbus::fdo::Error::ServiceUnknown(_))
+        {
+            // A tray is there but refused the icon (it may still be starting): start over.
+            debug!("the tray refused the icon ({refusal}); starting the tray service again");
+            let _ = self.inbox.send(Message::TrayLost);
+            return false;
+        }
         if !self.watcher_missing.swap(true, Ordering::Relaxed) {
             warn!(
                 "no system tray is running (no StatusNotifierWatcher: {reason:?}); Unhunch keeps working with notifications and the `unhunch` command, and its icon appears when a tray starts"

@@ -39,17 +39,12 @@ pub struct Effects {
 }
 
 impl Effects {
-    pub fn new(
-        inbox: Inbox,
-        bus: zbus::Connection,
-        tray: Option<TrayHandle>,
-        history_file: PathBuf,
-    ) -> Effects {
+    pub fn new(inbox: Inbox, bus: zbus::Connection, history_file: PathBuf) -> Effects {
         Effects {
             notifications: Notifications::new(inbox.clone(), bus.clone()),
             windows: Windows::new(inbox),
             history_file,
-            tray,
+            tray: None,
             bus,
         }
     }
@@ -133,6 +128,14 @@ impl Effects {
     /// Tells the user something that is not a break: a mistake in their files, a refusal.
     pub async fn tell_user(&mut self, summary: &str, body: &str) {
         self.notifications.tell(summary, body).await;
+    }
+
+    pub fn set_tray(&mut self, tray: TrayHandle) {
+        self.tray = Some(tray);
+    }
+
+    pub fn tray_lost(&mut self) {
+        self.tray = None;
     }
 
     pub fn window_exited(&mut self, break_id: u64) {
