@@ -57,6 +57,8 @@ pub struct Session {
     notification_monitor: Option<Background>,
     tray: Option<Background>,
     notifications: Arc<Mutex<NotificationLog>>,
+    /// The process groups of the bus monitors that tests started, which are the harness's own too.
+    monitor_groups: Arc<Mutex<BTreeSet<i32>>>,
 }
 
 /// Chooses which parts of the desktop a [`Session`] starts with.
@@ -173,6 +175,29 @@ pub struct MenuItem {
 pub struct SessionProcess {
     pub pid: i32,
     pub command_line: String,
+}
+
+/// Records the bus messages matching some rules while it lives (see [`Session::monitor_bus`]).
+pub struct BusMonitor {
+    process: Option<Background>,
+    messages: Arc<Mutex<Vec<BusMessage>>>,
+    monitor_groups: Arc<Mutex<BTreeSet<i32>>>,
+}
+
+/// One message seen on the bus, as `busctl monitor` reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BusMessage {
+    /// `"method_call"`, `"method_return"`, `"error"` or `"signal"`.
+    pub kind: String,
+    pub sender: String,
+    pub destination: String,
+    pub path: String,
+    pub interface: String,
+    pub member: String,
+    /// The body's values as `busctl --json` prints them.
+    pub payload: Vec<Value>,
+    /// When the monitor received it from the bus.
+    pub at: SystemTime,
 }
 
 /// Polls `probe` until it reports the condition holds and returns the awaited value; panics with
@@ -397,7 +422,16 @@ impl Session {
             return;
         }
         let mut command = self.command("gtk-sni-tray-standalone");
-        command.args(["--watcher", "--top", "--end"]);
+        // A dark bar like a desktop panel, so screenshots show where the tray is.
+        command.args([
+            "--watcher",
+            "--top",
+            "--end",
+            "--size",
+            "28",
+            "--color",
+            "#2e3436",
+        ]);
         self.tray = Some(self.spawn_part("tray", command, PartOutput::Log));
         wait_until(
             "the tray's StatusNotifierWatcher is owned and has a host",
@@ -694,6 +728,70 @@ impl Session {
             .collect()
     }
 
+    /// Starts recording the bus messages that match any of `match_rules` (D-Bus match rules such
+    /// as `"type='signal',interface='org.kde.StatusNotifierWatcher'"`), with the bus's timestamps.
+    /// Recording has begun when this returns and stops when the monitor is dropped.
+    pub fn monitor_bus(&self, match_rules: &[&str]) -> BusMonitor {
+        static MONITORS_STARTED: AtomicU64 = AtomicU64::new(0);
+        let number = MONITORS_STARTED.fetch_add(1, Ordering::Relaxed);
+        let messages: Arc<Mutex<Vec<BusMessage>>> = Arc::default();
+        let recorder = Arc::clone(&messages);
+        let process = self.spawn_monitor(
+            format!("bus-monitor-{number}"),
+            match_rules,
+            move |message| {
+                recorder
+                    .lock()
+                    .expect("bus monitor messages")
+                    .push(BusMessage::from_busctl(message));
+            },
+        );
+        if let Some(group) = process.pid() {
+            self.monitor_groups
+                .lock()
+                .expect("monitor groups")
+                .insert(group);
+        }
+        BusMonitor {
+            process: Some(process),
+            messages,
+            monitor_groups: Arc::clone(&self.monitor_groups),
+        }
+    }
+
+    /// The X windows of process `pid` that are mapped on screen (`xdotool search --onlyvisible`).
+    pub fn visible_windows_of(&self, pid: u32) -> Vec<String> {
+        let output = self.run(
+            "xdotool",
+            &["search", "--onlyvisible", "--pid", &pid.to_string()],
+        );
+        // xdotool exits with 1 when it finds nothing.
+        String::from_utf8_lossy(&output.stdout)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Gives X window `window` the keyboard focus and types `keys` (xdotool key names, such as
+    /// `"Escape"` or `"Return"`) as real key presses.
+    pub fn press_keys_in_window(&self, window: &str, keys: &[&str]) {
+        // With no window manager, focusing directly is what a click on the window would do.
+        let focus = self.run("xdotool", &["windowfocus", "--sync", window]);
+        assert!(
+            focus.status.success(),
+            "could not focus window {window}: {}",
+            String::from_utf8_lossy(&focus.stderr)
+        );
+        let mut arguments = vec!["key", "--clearmodifiers"];
+        arguments.extend_from_slice(keys);
+        let typed = self.run("xdotool", &arguments);
+        assert!(
+            typed.status.success(),
+            "could not type {keys:?}: {}",
+            String::from_utf8_lossy(&typed.stderr)
+        );
+    }
+
     fn dunstctl(&self, arguments: &[&str]) -> String {
         let output = self.run("dunstctl", arguments);
         assert!(
@@ -715,6 +813,8 @@ impl Session {
                 "--json=short",
                 "--timeout=10",
                 "--auto-start=no",
+                // Arguments such as -1 are values, not options.
+                "--",
             ])
             .args(arguments)
             .output()
@@ -746,62 +846,77 @@ impl Session {
     }
 
     fn start_notification_monitor(&mut self, server_unique_name: &str) {
-        let address = format!("--address={}", self.bus_address);
+        let log = Arc::clone(&self.notifications);
+        let monitor = self.spawn_monitor(
+            "notification-monitor".into(),
+            &[
+                "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+                &format!("type='method_return',sender='{server_unique_name}'"),
+                "type='signal',interface='org.freedesktop.Notifications'",
+            ],
+            move |message| log.lock().expect("notification log").record(message),
+        );
+        self.notification_monitor = Some(monitor);
+    }
+
+    /// Starts `busctl monitor` with `match_rules`, handing each message to `on_message` on a reader
+    /// thread. Returns once the bus has made it a monitor, so no later message is missed.
+    fn spawn_monitor(
+        &self,
+        name: String,
+        match_rules: &[&str],
+        mut on_message: impl FnMut(&Value) + Send + 'static,
+    ) -> Background {
         let mut command = self.command("busctl");
         command.args([
-            address.as_str(),
+            format!("--address={}", self.bus_address).as_str(),
             "monitor",
             "--json=short",
-            "--match",
-            "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
-            "--match",
-            &format!("type='method_return',sender='{server_unique_name}'"),
-            "--match",
-            "type='signal',interface='org.freedesktop.Notifications'",
         ]);
-        let mut monitor = self.spawn_part("notification-monitor", command, PartOutput::Piped);
+        for rule in match_rules {
+            command.args(["--match", rule]);
+        }
+        let monitor_log = self.log_dir().join(format!("{name}.log"));
+        let mut monitor = self.spawn_part(name, command, PartOutput::Piped);
         let stdout = monitor
             .child
             .stdout
             .take()
             .expect("the monitor's stdout is piped");
-        let log = Arc::clone(&self.notifications);
         thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
                 if let Ok(message) = serde_json::from_str::<Value>(&line) {
-                    log.lock().expect("notification log").record(&message);
+                    on_message(&message);
                 }
             }
         });
-        let monitor_log = self.log_dir().join("notification-monitor.log");
         // busctl says so on stderr once the bus has made it a monitor; messages before that are lost.
         wait_until(
-            "the notification monitor is attached to the bus",
+            "a bus monitor is attached to the bus",
             START_TIMEOUT,
             || {
                 let text = fs::read_to_string(&monitor_log).unwrap_or_default();
                 if let Ok(Some(status)) = monitor.child.try_wait() {
-                    panic!(
-                        "the notification monitor (busctl monitor) exited with {status}: {text}"
-                    );
+                    panic!("the bus monitor (busctl monitor) exited with {status}: {text}");
                 }
                 text.contains("Monitoring bus message stream")
                     .then_some(())
                     .ok_or(text)
             },
         );
-        self.notification_monitor = Some(monitor);
+        monitor
     }
 
     /// Starts one of the session's own parts in its own process group, its stderr (and its stdout,
     /// unless the caller reads it) going to a log.
     fn spawn_part(
         &self,
-        name: &'static str,
+        name: impl Into<String>,
         mut command: Command,
         stdout: PartOutput,
     ) -> Background {
+        let name = name.into();
         let log_path = self.log_dir().join(format!("{name}.log"));
         let log = fs::File::create(&log_path)
             .unwrap_or_else(|error| panic!("could not create {}: {error}", log_path.display()));
@@ -845,6 +960,13 @@ impl Session {
         .into_iter()
         .flatten()
         .filter_map(Background::pid)
+        .chain(
+            self.monitor_groups
+                .lock()
+                .expect("monitor groups")
+                .iter()
+                .copied(),
+        )
         .collect()
     }
 
@@ -935,6 +1057,7 @@ impl SessionBuilder {
             notification_monitor: None,
             tray: None,
             notifications: Arc::default(),
+            monitor_groups: Arc::default(),
         };
         // From here on, a panic drops `session`, which ends whatever was started.
         session.create_folders();
@@ -1082,6 +1205,75 @@ mv "$dir/offered.partial" "$dir/offered"
         fs::write(&dmenu_script, script).expect("write the dmenu script");
         fs::set_permissions(&dmenu_script, fs::Permissions::from_mode(0o755))
             .expect("make the dmenu script executable");
+    }
+}
+
+impl BusMonitor {
+    /// Every message recorded so far, oldest first.
+    pub fn messages(&self) -> Vec<BusMessage> {
+        self.messages.lock().expect("bus monitor messages").clone()
+    }
+
+    /// Waits for the first recorded message (earlier ones included) that `matches` accepts.
+    pub fn wait_for(
+        &self,
+        description: &str,
+        timeout: Duration,
+        mut matches: impl FnMut(&BusMessage) -> bool,
+    ) -> BusMessage {
+        wait_until(description, timeout, || {
+            let messages = self.messages.lock().expect("bus monitor messages");
+            match messages.iter().find(|message| matches(message)) {
+                Some(message) => Ok(message.clone()),
+                None => Err(format!("{} other messages", messages.len())),
+            }
+        })
+    }
+}
+
+impl Drop for BusMonitor {
+    fn drop(&mut self) {
+        if let Some(process) = self.process.take() {
+            let group = process.pid();
+            process.stop();
+            if let Some(group) = group {
+                self.monitor_groups
+                    .lock()
+                    .expect("monitor groups")
+                    .remove(&group);
+            }
+        }
+    }
+}
+
+impl BusMessage {
+    fn from_busctl(message: &Value) -> BusMessage {
+        let text = |name: &str| {
+            message
+                .get(name)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let micros = message
+            .get("timestamp-realtime")
+            .and_then(Value::as_u64)
+            .unwrap_or_default();
+        BusMessage {
+            kind: text("type"),
+            sender: text("sender"),
+            destination: text("destination"),
+            path: text("path"),
+            interface: text("interface"),
+            member: text("member"),
+            payload: message
+                .get("payload")
+                .and_then(|payload| payload.get("data"))
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            at: SystemTime::UNIX_EPOCH + Duration::from_micros(micros),
+        }
     }
 }
 
@@ -1276,7 +1468,7 @@ enum PartOutput {
 
 /// One of the session's own processes, in its own process group.
 struct Background {
-    name: &'static str,
+    name: String,
     child: Child,
 }
 
@@ -1313,7 +1505,7 @@ impl Background {
     }
 }
 
-fn spawn_background(name: &'static str, mut command: Command) -> Background {
+fn spawn_background(name: String, mut command: Command) -> Background {
     let program = command.get_program().to_string_lossy().into_owned();
     let child = command.spawn().unwrap_or_else(|error| {
         panic!(
@@ -1773,8 +1965,18 @@ mod tests {
         assert!(call.is_err(), "nothing should answer, got {call:?}");
         assert!(session.tray_items().is_err());
 
+        let names = session.monitor_bus(&["type='signal',member='NameOwnerChanged'"]);
+        assert_eq!(
+            session.leftover_processes(),
+            [],
+            "a monitor is the harness's own"
+        );
         session.start_notifications();
         session.start_tray();
+        let watcher_appeared = names.wait_for("the watcher's name is taken", SHORT, |message| {
+            message.payload.first() == Some(&Value::from(WATCHER_NAME))
+        });
+        assert!(watcher_appeared.at <= SystemTime::now());
         assert!(session.name_has_owner(NOTIFICATIONS_NAME));
         assert!(session.name_has_owner(WATCHER_NAME));
         session.stop_notifications();
