@@ -1,0 +1,184 @@
+//! The one place the desktop tests start the daemon, run the CLI and read the daemon's files.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Child, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use unhunch_tests::desktop::{Session, bin_path, wait_until};
+
+pub const BUS_NAME: &str = "dev.unhunch.Unhunch";
+/// How long a test waits for something the daemon does promptly (a reply, a notification).
+pub const PROMPTLY: Duration = Duration::from_secs(15);
+
+/// A running daemon; the session ends it (and anything it started) when the test is over.
+pub struct Daemon {
+    pub child: Child,
+}
+
+impl Daemon {
+    /// Starts `unhunch` with `config` as its config.toml (none when `None`) and waits until it owns
+    /// its bus name.
+    pub fn start(session: &Session, config: Option<&str>) -> Daemon {
+        if let Some(config) = config {
+            write_config(session, config);
+        }
+        let daemon = Daemon::spawn(session, &[]);
+        session.wait_for_name(BUS_NAME, PROMPTLY);
+        daemon
+    }
+
+    /// Starts `unhunch` with extra environment variables, without waiting for anything.
+    pub fn spawn(session: &Session, extra_env: &[(&str, &str)]) -> Daemon {
+        let log_dir = session.log_dir();
+        let stdout = fs::File::create(log_dir.join("daemon.stdout"))
+            .expect("create the daemon's stdout file");
+        let stderr = fs::File::create(log_dir.join("daemon.stderr"))
+            .expect("create the daemon's stderr file");
+        let mut command = session.command(bin_path("unhunch"));
+        command
+            .env("RUST_LOG", "info,unhunch=debug,zbus=warn,ksni=warn")
+            .stdout(Stdio::from(stdout))
+            .stderr(Stdio::from(stderr));
+        for (name, value) in extra_env {
+            command.env(name, value);
+        }
+        Daemon {
+            child: command.spawn().expect("start the unhunch daemon"),
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Whether the daemon process has exited (reaping it if so).
+    pub fn has_exited(&mut self) -> bool {
+        self.child
+            .try_wait()
+            .expect("ask whether the daemon exited")
+            .is_some()
+    }
+}
+
+/// What the daemon wrote on stderr so far.
+pub fn daemon_stderr(session: &Session) -> String {
+    fs::read_to_string(session.log_dir().join("daemon.stderr")).unwrap_or_default()
+}
+
+pub fn config_file(session: &Session) -> PathBuf {
+    session.config_dir().join("unhunch").join("config.toml")
+}
+
+pub fn write_config(session: &Session, text: &str) {
+    let path = config_file(session);
+    fs::create_dir_all(path.parent().expect("config.toml has a folder"))
+        .expect("create the config folder");
+    fs::write(&path, text).expect("write config.toml");
+}
+
+pub fn history_file(session: &Session) -> PathBuf {
+    session.data_dir().join("unhunch").join("history.jsonl")
+}
+
+/// Runs `unhunch ARGS…` in the session.
+pub fn unhunch(session: &Session, arguments: &[&str]) -> Output {
+    session
+        .command(bin_path("unhunch"))
+        .args(arguments)
+        .output()
+        .expect("run the unhunch command")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// `unhunch status --json`, parsed. Panics when the command fails.
+pub fn status(session: &Session) -> Value {
+    let output = unhunch(session, &["status", "--json"]);
+    assert!(
+        output.status.success(),
+        "`unhunch status --json` failed: {}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    serde_json::from_str(&stdout(&output))
+        .unwrap_or_else(|error| panic!("status is not JSON ({error}): {}", stdout(&output)))
+}
+
+/// Waits until `unhunch status --json` has `state` equal to `state`, and returns that status.
+pub fn wait_for_state(session: &Session, state: &str, timeout: Duration) -> Value {
+    wait_until(&format!("unhunch status says {state}"), timeout, || {
+        let status = status(session);
+        if status["state"] == state {
+            Ok(status)
+        } else {
+            Err(status)
+        }
+    })
+}
+
+/// The history records, one JSON value per line.
+pub fn history(session: &Session) -> Vec<Value> {
+    fs::read_to_string(history_file(session))
+        .unwrap_or_default()
+        .lines()
+        .map(|line| {
+            serde_json::from_str(line)
+                .unwrap_or_else(|error| panic!("history line {line:?} is not JSON: {error}"))
+        })
+        .collect()
+}
+
+/// Waits until the history holds a record with this `event` (and, when given, this break id).
+pub fn wait_for_record(session: &Session, event: &str, break_id: Option<u64>) -> Value {
+    wait_until(
+        &format!("a `{event}` history record for break {break_id:?}"),
+        PROMPTLY,
+        || {
+            let records = history(session);
+            records
+                .iter()
+                .find(|record| {
+                    record["event"] == event && break_id.is_none_or(|id| record["break_id"] == id)
+                })
+                .cloned()
+                .ok_or(records)
+        },
+    )
+}
+
+/// The processes the daemon started (the stretch window), as command lines.
+pub fn window_processes(session: &Session, daemon: &Daemon) -> Vec<String> {
+    session
+        .leftover_processes()
+        .into_iter()
+        .filter(|process| parent_of(process.pid) == Some(daemon.pid()))
+        .map(|process| process.command_line)
+        .collect()
+}
+
+fn parent_of(pid: i32) -> Option<u32> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may hold spaces; the parent pid is the 2nd field after.
+    stat[stat.rfind(')')? + 2..].split(' ').nth(1)?.parse().ok()
+}
+
+/// The seconds between now and an RFC 3339 time in a status field.
+pub fn seconds_from_now(time: &Value) -> i64 {
+    let text = time
+        .as_str()
+        .unwrap_or_else(|| panic!("{time} is not a time"));
+    let at = unhunch_core::Timestamp::parse_rfc3339(text)
+        .unwrap_or_else(|| panic!("{text} is not RFC 3339"));
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("the clock is after 1970");
+    (at.unix_millis() - now.as_millis() as i64) / 1000
+}

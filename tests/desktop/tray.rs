@@ -1,0 +1,232 @@
+//! The tray icon: it registers with the watcher, its dbusmenu holds the whole menu, and clicking
+//! Snooze, Pause and Resume through dbusmenu changes what `unhunch status` reports.
+
+use std::path::{Path, PathBuf};
+
+use unhunch_tests::desktop::{MenuItem, Session, wait_until};
+
+use crate::daemon::{Daemon, PROMPTLY, seconds_from_now, status, wait_for_state};
+
+/// The registered item whose bus name carries the daemon's pid.
+fn daemon_tray_item(session: &Session, daemon: &Daemon) -> String {
+    let prefix = format!("org.kde.StatusNotifierItem-{}-", daemon.pid());
+    wait_until(
+        "the daemon's tray item is registered with the watcher",
+        PROMPTLY,
+        || {
+            let items = session.tray_items();
+            items
+                .as_ref()
+                .ok()
+                .and_then(|items| items.iter().find(|item| item.starts_with(&prefix)).cloned())
+                .ok_or(items)
+        },
+    )
+}
+
+fn menu(session: &Session, item: &str) -> MenuItem {
+    session
+        .tray_menu(item)
+        .unwrap_or_else(|error| panic!("the tray menu cannot be read: {error:?}"))
+}
+
+/// The top-level entries as (text, visible), separators as "---".
+fn entries(menu: &MenuItem) -> Vec<(String, bool)> {
+    menu.children
+        .iter()
+        .map(|child| {
+            if child.kind == "separator" {
+                ("---".to_owned(), true)
+            } else {
+                (child.text(), child.visible)
+            }
+        })
+        .collect()
+}
+
+fn click(session: &Session, item: &str, label: &str) {
+    let menu = menu(session, item);
+    let entry = menu
+        .find(label)
+        .unwrap_or_else(|| panic!("the tray menu has no {label:?}: {:?}", entries(&menu)));
+    assert!(
+        entry.visible && entry.enabled,
+        "{label:?} is not clickable: {entry:?}"
+    );
+    session
+        .tray_menu_click(item, entry.id)
+        .unwrap_or_else(|error| panic!("clicking {label:?} failed: {error:?}"));
+}
+
+fn owned(pairs: &[(&str, bool)]) -> Vec<(String, bool)> {
+    pairs
+        .iter()
+        .map(|(text, visible)| ((*text).to_owned(), *visible))
+        .collect()
+}
+
+#[test]
+fn the_tray_item_registers_and_its_menu_holds_every_entry() {
+    let session = Session::start();
+    let daemon = Daemon::start(&session, Some("[breaks]\ninterval = \"25m\"\n"));
+    let item = daemon_tray_item(&session, &daemon);
+
+    let menu = menu(&session, &item);
+    assert_eq!(
+        entries(&menu),
+        owned(&[
+            ("Stretch now", true),
+            ("Snooze 5 min", false),
+            ("Skip next break", true),
+            ("Pause", true),
+            ("Resume", false),
+            ("---", true),
+            ("Settings…", true),
+            ("History…", true),
+            ("---", true),
+            ("Quit", true),
+        ])
+    );
+    let pause = menu.find("Pause").expect("a Pause submenu");
+    let pause_entries: Vec<String> = pause.children.iter().map(MenuItem::text).collect();
+    assert_eq!(
+        pause_entries,
+        [
+            "30 minutes",
+            "1 hour",
+            "2 hours",
+            "Until tomorrow",
+            "Until I resume"
+        ]
+    );
+
+    let tooltip = session
+        .tray_item_property(&item, "ToolTip")
+        .expect("a tooltip");
+    assert!(
+        tooltip.to_string().contains("Next break in 25 min"),
+        "{tooltip}"
+    );
+    let icon = session
+        .tray_item_property(&item, "IconPixmap")
+        .expect("an icon pixmap");
+    assert!(
+        icon.as_array().is_some_and(|sizes| sizes.len() >= 3),
+        "our own icon in several sizes: {icon}"
+    );
+    assert_eq!(
+        session
+            .tray_item_property(&item, "Status")
+            .expect("a status"),
+        "Active"
+    );
+
+    // What a user sees: the panel's icon, clicked, opens the menu.
+    let (width, _) = session.screen_size();
+    let before = screenshot(&session, "tray-before-click.png");
+    let clicked = session.run(
+        "xdotool",
+        &["mousemove", &(width - 15).to_string(), "15", "click", "1"],
+    );
+    assert!(
+        clicked.status.success(),
+        "xdotool: {}",
+        String::from_utf8_lossy(&clicked.stderr)
+    );
+    let shot = wait_until("the tray menu is drawn", PROMPTLY, || {
+        let shot = screenshot(&session, "tray-menu.png");
+        let changed = pixels_differing(&session, &before, &shot);
+        // The menu is about 160×180 pixels; the icon alone would change far fewer.
+        if changed > 10_000 {
+            Ok(shot)
+        } else {
+            Err(format!("{changed} pixels changed"))
+        }
+    });
+    eprintln!("tray menu screenshot: {}", shot.display());
+}
+
+#[test]
+fn snooze_pause_and_resume_through_the_tray_menu() {
+    let session = Session::start();
+    let daemon = Daemon::start(
+        &session,
+        Some("[breaks]\ninterval = \"2s\"\nheads_up = \"0s\"\nsnooze = \"10m\"\n"),
+    );
+    let item = daemon_tray_item(&session, &daemon);
+
+    wait_for_state(&session, "break_due", PROMPTLY);
+    let due_menu = menu(&session, &item);
+    assert!(
+        due_menu
+            .find("Snooze 10 min")
+            .is_some_and(|snooze| snooze.visible),
+        "{:?}",
+        entries(&due_menu)
+    );
+    assert!(
+        due_menu
+            .find("Skip this break")
+            .is_some_and(|skip| skip.visible),
+        "{:?}",
+        entries(&due_menu)
+    );
+    wait_until("the icon asks for attention", PROMPTLY, || {
+        session
+            .tray_item_property(&item, "Status")
+            .is_ok_and(|status| status == "NeedsAttention")
+    });
+
+    click(&session, &item, "Snooze 10 min");
+    let snoozed = wait_for_state(&session, "working", PROMPTLY);
+    assert_eq!(snoozed["snoozes_used"], 1);
+    assert!(
+        (590..=600).contains(&snoozed["next_break_in_secs"].as_i64().unwrap_or_default()),
+        "{snoozed}"
+    );
+
+    click(&session, &item, "1 hour");
+    let paused = wait_for_state(&session, "paused", PROMPTLY);
+    assert!(
+        (3590..=3600).contains(&seconds_from_now(&paused["paused_until"])),
+        "{paused}"
+    );
+    wait_until("Resume shows while paused", PROMPTLY, || {
+        let menu = menu(&session, &item);
+        menu.find("Resume").is_some_and(|resume| resume.visible)
+    });
+
+    click(&session, &item, "Until I resume");
+    wait_until("paused until resumed", PROMPTLY, || {
+        status(&session)["paused_indefinitely"] == true
+    });
+
+    click(&session, &item, "Resume");
+    let resumed = wait_for_state(&session, "working", PROMPTLY);
+    assert!(resumed["paused_until"].is_null(), "{resumed}");
+}
+
+/// How many pixels differ between two screenshots (ImageMagick's `compare -metric AE`).
+fn pixels_differing(session: &Session, first: &Path, second: &Path) -> u64 {
+    let output = session
+        .command("compare")
+        .args(["-metric", "AE"])
+        .arg(first)
+        .arg(second)
+        .arg("null:")
+        .output()
+        .expect("run ImageMagick's compare");
+    let text = String::from_utf8_lossy(&output.stderr);
+    text.split_whitespace()
+        .next()
+        .and_then(|count| count.parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("compare printed {text:?}")) as u64
+}
+
+fn screenshot(session: &Session, name: &str) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("desktop")
+        .join(name);
+    session.screenshot(&path);
+    path
+}
