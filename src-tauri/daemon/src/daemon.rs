@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 use tracing::{debug, error, info, warn};
-use unhunch_core::engine::{PauseLength, Refusal};
+use unhunch_core::engine::{PauseLength, Phase, Refusal};
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::routine::RoutineSet;
 use unhunch_core::{Engine, Input, Problem, Settings, Timestamp};
@@ -21,6 +21,7 @@ use crate::cli::exit;
 use crate::clock::{self, ClockWatch, PauseRequest};
 use crate::effects::Effects;
 use crate::files::{self, ConfigLoad, Paths};
+use crate::idle::IdleMonitor;
 use crate::status::{StatusReport, refusal_message};
 
 /// Sends messages to the owner task. Unbounded: senders are user actions and timers, never a
@@ -160,6 +161,8 @@ async fn serve(paths: Paths) -> u8 {
         engine,
         effects,
         clock: ClockWatch::new(),
+        idle: IdleMonitor::new(connection.clone()),
+        idle_checked_for: None,
         paths,
         published: None,
         told_config_problems: None,
@@ -183,6 +186,9 @@ struct Owner {
     engine: Engine,
     effects: Effects,
     clock: ClockWatch,
+    idle: IdleMonitor,
+    /// The deadline the idle monitor was last asked about.
+    idle_checked_for: Option<Timestamp>,
     paths: Paths,
     /// The last status published to the tray and D-Bus, countdown left out.
     published: Option<StatusReport>,
@@ -195,9 +201,15 @@ struct Owner {
 enum Wake {
     Message(Message),
     Deadline,
+    /// Just before a deadline: time to ask whether the user is away.
+    IdleCheck(Timestamp),
     Refresh,
     InboxClosed,
 }
+
+/// How long before a break (or a reminder) is due the desktop is asked whether the user is
+/// away, so a break taken away from the keyboard never shows a notification first.
+const IDLE_CHECK_LEAD: Duration = Duration::from_secs(2);
 
 impl Owner {
     async fn run(&mut self, mut messages: mpsc::UnboundedReceiver<Message>) {
@@ -209,15 +221,23 @@ impl Owner {
                 .next_deadline()
                 .map(|deadline| deadline.since(now));
             let refresh = self.refresh_delay(now);
+            let idle_check = self.idle_check(now);
             let wake = tokio::select! {
                 message = messages.recv() => message.map_or(Wake::InboxClosed, Wake::Message),
                 () = sleep_for(deadline) => Wake::Deadline,
+                () = sleep_for(idle_check.map(|(_, delay)| delay)) => {
+                    Wake::IdleCheck(idle_check.map(|(deadline, _)| deadline).unwrap_or(now))
+                }
                 () = tokio::time::sleep(refresh) => Wake::Refresh,
             };
             let keep_running = match wake {
                 Wake::Message(message) => self.handle_message(message).await,
                 Wake::Deadline => {
                     self.feed(Input::Tick).await;
+                    true
+                }
+                Wake::IdleCheck(deadline) => {
+                    self.check_idle(deadline).await;
                     true
                 }
                 Wake::Refresh => {
@@ -231,6 +251,28 @@ impl Owner {
             }
         }
         self.effects.shut_down().await;
+    }
+
+    /// The deadline to ask about, and how long until asking: only while working or with a break
+    /// due, once per deadline, and never on a desktop that cannot tell.
+    fn idle_check(&self, now: Timestamp) -> Option<(Timestamp, Duration)> {
+        let deadline = self.engine.next_deadline()?;
+        let phase = self.engine.status(now).phase;
+        let worth_asking = self.idle.available()
+            && matches!(phase, Phase::Working | Phase::BreakDue)
+            && self.idle_checked_for != Some(deadline);
+        worth_asking.then(|| (deadline, deadline.minus(IDLE_CHECK_LEAD).since(now)))
+    }
+
+    async fn check_idle(&mut self, deadline: Timestamp) {
+        self.idle_checked_for = Some(deadline);
+        let Some(idle_for) = self.idle.idle_for().await else {
+            return;
+        };
+        if idle_for >= self.engine.settings().breaks.natural_break {
+            info!("away from the keyboard for {idle_for:?}: that counts as a break");
+            self.feed(Input::UserIdle { idle_for }).await;
+        }
     }
 
     /// Returns false when the daemon should stop.

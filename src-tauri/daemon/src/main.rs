@@ -10,6 +10,7 @@ mod effects;
 mod files;
 mod history_report;
 mod icon;
+mod idle;
 mod logging;
 mod open;
 mod status;

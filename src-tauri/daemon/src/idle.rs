@@ -1,0 +1,199 @@
+//! How long the user has been away from keyboard and pointer, asked of the desktop over D-Bus:
+//! GNOME's Mutter idle monitor, or the freedesktop screen saver that KDE and others serve.
+//!
+//! Asked only just before a break would be due, never on a timer of its own. A desktop that
+//! offers neither is remembered, and then breaks taken away from the keyboard count only when
+//! the computer sleeps (the clock-jump path).
+
+use std::time::Duration;
+
+use tracing::{debug, info};
+
+pub struct IdleMonitor {
+    bus: zbus::Connection,
+    source: Source,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    /// Not asked yet.
+    Unknown,
+    Mutter,
+    ScreenSaver,
+    /// Neither answered: stop asking.
+    Unavailable,
+}
+
+impl IdleMonitor {
+    pub fn new(bus: zbus::Connection) -> IdleMonitor {
+        IdleMonitor {
+            bus,
+            source: Source::Unknown,
+        }
+    }
+
+    /// False once the desktop turned out to have no idle monitor.
+    pub fn available(&self) -> bool {
+        self.source != Source::Unavailable
+    }
+
+    /// How long the user has been idle, when the desktop can tell.
+    pub async fn idle_for(&mut self) -> Option<Duration> {
+        let candidates: &[Source] = match self.source {
+            Source::Unknown => &[Source::Mutter, Source::ScreenSaver],
+            Source::Unavailable => return None,
+            Source::Mutter => &[Source::Mutter],
+            Source::ScreenSaver => &[Source::ScreenSaver],
+        };
+        for source in candidates {
+            match self.ask(*source).await {
+                Ok(idle) => {
+                    self.source = *source;
+                    debug!("idle for {idle:?} ({source:?})");
+                    return Some(idle);
+                }
+                Err(why) => debug!("no idle time from {source:?}: {why}"),
+            }
+        }
+        if self.source == Source::Unknown {
+            info!(
+                "this desktop does not say how long you have been away from the keyboard; time away counts as a break only while the computer sleeps"
+            );
+            self.source = Source::Unavailable;
+        }
+        None
+    }
+
+    async fn ask(&self, source: Source) -> zbus::Result<Duration> {
+        let call = async {
+            match source {
+                Source::Mutter => {
+                    let reply = self
+                        .bus
+                        .call_method(
+                            Some("org.gnome.Mutter.IdleMonitor"),
+                            "/org/gnome/Mutter/IdleMonitor/Core",
+                            Some("org.gnome.Mutter.IdleMonitor"),
+                            "GetIdletime",
+                            &(),
+                        )
+                        .await?;
+                    let millis: u64 = reply.body().deserialize()?;
+                    Ok(Duration::from_millis(millis))
+                }
+                _ => {
+                    let reply = self
+                        .bus
+                        .call_method(
+                            Some("org.freedesktop.ScreenSaver"),
+                            "/org/freedesktop/ScreenSaver",
+                            Some("org.freedesktop.ScreenSaver"),
+                            "GetSessionIdleTime",
+                            &(),
+                        )
+                        .await?;
+                    let secs: u32 = reply.body().deserialize()?;
+                    Ok(Duration::from_secs(secs.into()))
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(2), call)
+            .await
+            .unwrap_or_else(|_| Err(zbus::Error::Failure("no answer within 2 s".into())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Child, Command, Stdio};
+
+    use super::*;
+
+    /// A private session bus for one test, ended on drop.
+    struct PrivateBus {
+        daemon: Child,
+        address: String,
+    }
+
+    impl PrivateBus {
+        fn start() -> PrivateBus {
+            let mut daemon = Command::new("dbus-daemon")
+                .args(["--session", "--nofork", "--nopidfile", "--print-address=1"])
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("dbus-daemon is installed");
+            let mut address = String::new();
+            BufReader::new(daemon.stdout.take().expect("piped stdout"))
+                .read_line(&mut address)
+                .expect("dbus-daemon prints its address");
+            PrivateBus {
+                daemon,
+                address: address.trim().to_owned(),
+            }
+        }
+
+        async fn connect(&self) -> zbus::Connection {
+            zbus::connection::Builder::address(self.address.as_str())
+                .expect("a valid bus address")
+                .build()
+                .await
+                .expect("connect to the private bus")
+        }
+    }
+
+    impl Drop for PrivateBus {
+        fn drop(&mut self) {
+            let _ = self.daemon.kill();
+            let _ = self.daemon.wait();
+        }
+    }
+
+    /// Stands in for GNOME Shell's idle monitor: the user has been away four minutes.
+    struct AwayFourMinutes;
+
+    #[zbus::interface(name = "org.gnome.Mutter.IdleMonitor")]
+    impl AwayFourMinutes {
+        fn get_idletime(&self) -> u64 {
+            240_000
+        }
+    }
+
+    fn run<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    #[test]
+    fn asks_gnomes_idle_monitor_over_the_bus() {
+        let bus = PrivateBus::start();
+        run(async {
+            let desktop = bus.connect().await;
+            desktop
+                .object_server()
+                .at("/org/gnome/Mutter/IdleMonitor/Core", AwayFourMinutes)
+                .await
+                .unwrap();
+            desktop
+                .request_name("org.gnome.Mutter.IdleMonitor")
+                .await
+                .unwrap();
+            let mut monitor = IdleMonitor::new(bus.connect().await);
+            assert_eq!(monitor.idle_for().await, Some(Duration::from_secs(240)));
+            assert!(monitor.available());
+        });
+    }
+
+    #[test]
+    fn a_desktop_without_an_idle_monitor_is_asked_once() {
+        let bus = PrivateBus::start();
+        run(async {
+            let mut monitor = IdleMonitor::new(bus.connect().await);
+            assert_eq!(monitor.idle_for().await, None);
+            assert!(!monitor.available());
+        });
+    }
+}
