@@ -9,7 +9,10 @@ use crate::daemon::{
 
 #[test]
 fn without_a_notification_server_the_stretch_window_opens_directly() {
-    let session = Session::builder().without_notifications().start();
+    let session = Session::builder()
+        .without_notifications()
+        .without_tray()
+        .start();
     let daemon = Daemon::start(
         &session,
         Some("[breaks]\ninterval = \"2s\"\nheads_up = \"0s\"\n"),

@@ -40,7 +40,7 @@ fn action_keys(notification: &SeenNotification) -> Vec<&str> {
 
 #[test]
 fn the_heads_up_becomes_the_break_notification_and_a_click_opens_the_stretch_window() {
-    let session = Session::start();
+    let session = Session::builder().without_tray().start();
     let daemon = Daemon::start(
         &session,
         Some("[breaks]\ninterval = \"5s\"\nheads_up = \"3s\"\nsnooze = \"2m\"\n"),
@@ -117,7 +117,7 @@ fn the_heads_up_becomes_the_break_notification_and_a_click_opens_the_stretch_win
 
 #[test]
 fn snooze_and_skip_from_dunsts_action_menu_and_no_snooze_once_spent() {
-    let session = Session::start();
+    let session = Session::builder().without_tray().start();
     let _daemon = Daemon::start(
         &session,
         Some("[breaks]\ninterval = \"3s\"\nheads_up = \"0s\"\nsnooze = \"2s\"\nmax_snoozes = 1\n"),

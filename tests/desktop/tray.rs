@@ -67,7 +67,7 @@ fn owned(pairs: &[(&str, bool)]) -> Vec<(String, bool)> {
 
 #[test]
 fn the_tray_item_registers_and_its_menu_holds_every_entry() {
-    let session = Session::start();
+    let session = Session::builder().without_notifications().start();
     let daemon = Daemon::start(&session, Some("[breaks]\ninterval = \"25m\"\n"));
     let item = daemon_tray_item(&session, &daemon);
 

@@ -54,8 +54,8 @@ pub enum Message {
     OpenHistory,
     /// The tray service is running (see `tray::start`).
     TrayStarted(crate::tray::StartedTray),
-    /// The tray service stopped after the tray refused the icon; it is started again.
-    TrayLost,
+    /// A tray appeared but refused the icon (it was still starting); it is asked again.
+    TrayRefused,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,7 +157,6 @@ async fn serve(paths: Paths) -> u8 {
     spawn_signal_handlers(inbox.clone());
 
     let mut owner = Owner {
-        inbox,
         engine,
         effects,
         clock: ClockWatch::new(),
@@ -181,8 +180,6 @@ async fn serve(paths: Paths) -> u8 {
 }
 
 struct Owner {
-    /// For parts the owner starts later (the tray, again).
-    inbox: Inbox,
     engine: Engine,
     effects: Effects,
     clock: ClockWatch,
@@ -322,13 +319,7 @@ impl Owner {
                 self.effects.set_tray(handle);
                 self.publish(clock::now(), true).await;
             }
-            Message::TrayLost => {
-                self.effects.tray_lost();
-                crate::tray::start(
-                    self.inbox.clone(),
-                    StatusReport::of(&self.engine, clock::now()),
-                );
-            }
+            Message::TrayRefused => self.effects.register_tray_again(),
         }
         true
     }

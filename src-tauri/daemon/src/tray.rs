@@ -40,6 +40,44 @@ const RETRY_DELAYS: [Duration; 6] = [
     Duration::from_secs(10),
 ];
 
+/// Registers our running tray item with the watcher again, after it refused the icon while
+/// starting up. ksni only registers when the watcher's name changes hands, so this asks on the
+/// daemon's own connection, naming the item's bus name.
+pub fn register_again(bus: zbus::Connection) {
+    tokio::spawn(async move {
+        let prefix = format!("org.kde.StatusNotifierItem-{}-", std::process::id());
+        for delay in RETRY_DELAYS {
+            tokio::time::sleep(delay).await;
+            let names = match zbus::fdo::DBusProxy::new(&bus).await {
+                Ok(proxy) => proxy.list_names().await.unwrap_or_default(),
+                Err(_) => return,
+            };
+            let Some(item) = names.iter().find(|name| name.starts_with(prefix.as_str())) else {
+                continue;
+            };
+            let registered = bus
+                .call_method(
+                    Some("org.kde.StatusNotifierWatcher"),
+                    "/StatusNotifierWatcher",
+                    Some("org.kde.StatusNotifierWatcher"),
+                    "RegisterStatusNotifierItem",
+                    &(item.as_str(),),
+                )
+                .await;
+            match registered {
+                Ok(_) => {
+                    info!("the Unhunch icon is registered with the tray");
+                    return;
+                }
+                Err(why) => debug!("the tray did not take the icon yet ({why}); asking again"),
+            }
+        }
+        warn!(
+            "the tray keeps refusing the icon; Unhunch keeps working with notifications and the `unhunch` command"
+        );
+    });
+}
+
 /// Starts the tray service in the background and hands it to the owner as
 /// [`Message::TrayStarted`]. A missing tray is not an error (see the module comment); a tray that
 /// refuses the icon is asked again a few times.
@@ -233,10 +271,12 @@ impl ksni::Tray for UnhunchTray {
         if let OfflineReason::Error(ksni::Error::Watcher(refusal)) = &reason
             && !matches!(refusal, zbus::fdo::Error::ServiceUnknown(_))
         {
-            // A tray is there but refused the icon (it may still be starting): start over.
-            debug!("the tray refused the icon ({refusal}); starting the tray service again");
-            let _ = self.inbox.send(Message::TrayLost);
-            return false;
+            // A tray is there but refused the icon: it may own its name a moment before it serves
+            // the watcher. The item stays up (a host may already be looking at it) and is
+            // registered again shortly.
+            debug!("the tray refused the icon ({refusal}); asking again shortly");
+            let _ = self.inbox.send(Message::TrayRefused);
+            return true;
         }
         if !self.watcher_missing.swap(true, Ordering::Relaxed) {
             warn!(

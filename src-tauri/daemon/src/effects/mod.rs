@@ -134,8 +134,9 @@ impl Effects {
         self.tray = Some(tray);
     }
 
-    pub fn tray_lost(&mut self) {
-        self.tray = None;
+    /// See [`crate::tray::register_again`].
+    pub fn register_tray_again(&self) {
+        crate::tray::register_again(self.bus.clone());
     }
 
     pub fn window_exited(&mut self, break_id: u64) {
