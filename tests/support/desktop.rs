@@ -388,15 +388,15 @@ impl Session {
         let config = dunst_dir.join("dunstrc");
         let mut command = self.command("dunst");
         command.arg("-config").arg(&config);
-        self.notification_server = Some(self.spawn_part("dunst", command, PartOutput::Log));
-        let owner = wait_until(
+        let mut dunst = self.spawn_part("dunst", command, PartOutput::Log);
+        let ready = self.wait_for_part(
+            &mut dunst,
             "dunst owns org.freedesktop.Notifications",
-            START_TIMEOUT,
-            || {
-                self.check_part_alive("dunst");
-                self.name_owner(NOTIFICATIONS_NAME)
-            },
+            |session| session.name_owner(NOTIFICATIONS_NAME).ok_or("no owner"),
         );
+        self.notification_server = Some(dunst);
+        let owner =
+            ready.unwrap_or_else(|log| panic!("dunst exited while starting; its log:\n{log}"));
         self.start_notification_monitor(&owner);
     }
 
@@ -421,38 +421,61 @@ impl Session {
         if self.tray.is_some() {
             return;
         }
-        let mut command = self.command("gtk-sni-tray-standalone");
-        // A dark bar like a desktop panel, so screenshots show where the tray is.
-        command.args([
-            "--watcher",
-            "--top",
-            "--end",
-            "--size",
-            "28",
-            "--color",
-            "#2e3436",
-        ]);
-        self.tray = Some(self.spawn_part("tray", command, PartOutput::Log));
-        wait_until(
-            "the tray's StatusNotifierWatcher is owned and has a host",
-            START_TIMEOUT,
-            || {
-                self.check_part_alive("tray");
-                self.bus_property(
-                    WATCHER_NAME,
-                    "/StatusNotifierWatcher",
-                    "org.kde.StatusNotifierWatcher",
-                    "IsStatusNotifierHostRegistered",
-                )
-                .and_then(|value| match value {
-                    Value::Bool(true) => Ok(()),
-                    other => Err(BusError {
-                        command: "IsStatusNotifierHostRegistered".into(),
-                        message: format!("is {other}"),
-                    }),
-                })
-            },
-        );
+        // gtk-sni-tray-standalone sometimes dies at start-up when its host asks its own watcher
+        // too early ("Pattern match failure ... Main.hs:177"); a second start goes through.
+        const ATTEMPTS: u32 = 3;
+        for attempt in 1..=ATTEMPTS {
+            let mut command = self.command("gtk-sni-tray-standalone");
+            // A dark bar like a desktop panel, so screenshots show where the tray is.
+            command.args([
+                "--watcher",
+                "--top",
+                "--end",
+                "--size",
+                "28",
+                "--color",
+                "#2e3436",
+            ]);
+            let log_name = if attempt == 1 {
+                "tray".to_owned()
+            } else {
+                format!("tray-{attempt}")
+            };
+            let mut tray = self.spawn_part(log_name, command, PartOutput::Log);
+            let ready = self.wait_for_part(
+                &mut tray,
+                "the tray's StatusNotifierWatcher is owned and has a host",
+                |session| {
+                    session
+                        .bus_property(
+                            WATCHER_NAME,
+                            "/StatusNotifierWatcher",
+                            "org.kde.StatusNotifierWatcher",
+                            "IsStatusNotifierHostRegistered",
+                        )
+                        .and_then(|value| match value {
+                            Value::Bool(true) => Ok(()),
+                            other => Err(BusError {
+                                command: "IsStatusNotifierHostRegistered".into(),
+                                message: format!("is {other}"),
+                            }),
+                        })
+                },
+            );
+            match ready {
+                Ok(()) => {
+                    self.tray = Some(tray);
+                    return;
+                }
+                Err(log) if attempt < ATTEMPTS => {
+                    eprintln!("the tray exited while starting; starting it again. Its log:\n{log}");
+                    tray.stop();
+                }
+                Err(log) => {
+                    panic!("the tray exited while starting, {ATTEMPTS} times; its last log:\n{log}")
+                }
+            }
+        }
     }
 
     /// Stops the tray, as when a user's panel restarts or has no tray.
@@ -772,23 +795,39 @@ impl Session {
             .collect()
     }
 
-    /// Gives X window `window` the keyboard focus and types `keys` (xdotool key names, such as
-    /// `"Escape"` or `"Return"`) as real key presses.
+    /// Clicks X window `window` at (`x`, `y`) from its top-left corner with the left button, as a
+    /// user would, after giving it the keyboard focus.
+    pub fn click_in_window(&self, window: &str, x: u32, y: u32) {
+        // With no window manager, focusing directly is what the click would make a manager do.
+        self.xdotool(&["windowfocus", "--sync", window]);
+        self.xdotool(&[
+            "mousemove",
+            "--window",
+            window,
+            &x.to_string(),
+            &y.to_string(),
+            "click",
+            "1",
+        ]);
+    }
+
+    /// Types `keys` (xdotool key names, such as `"Escape"` or `"Return"`) into X window `window` as
+    /// real key presses. Clicks the window's top-left corner first: WebKit takes keys only once
+    /// a click has focused the page, and the corner is the window's margin, not a control.
     pub fn press_keys_in_window(&self, window: &str, keys: &[&str]) {
-        // With no window manager, focusing directly is what a click on the window would do.
-        let focus = self.run("xdotool", &["windowfocus", "--sync", window]);
-        assert!(
-            focus.status.success(),
-            "could not focus window {window}: {}",
-            String::from_utf8_lossy(&focus.stderr)
-        );
+        self.click_in_window(window, 2, 2);
         let mut arguments = vec!["key", "--clearmodifiers"];
         arguments.extend_from_slice(keys);
-        let typed = self.run("xdotool", &arguments);
+        self.xdotool(&arguments);
+    }
+
+    fn xdotool(&self, arguments: &[&str]) {
+        let output = self.run("xdotool", arguments);
         assert!(
-            typed.status.success(),
-            "could not type {keys:?}: {}",
-            String::from_utf8_lossy(&typed.stderr)
+            output.status.success(),
+            "`xdotool {}` failed: {}",
+            arguments.join(" "),
+            String::from_utf8_lossy(&output.stderr)
         );
     }
 
@@ -932,21 +971,22 @@ impl Session {
         spawn_background(name, command)
     }
 
-    fn check_part_alive(&self, name: &str) {
-        let part = match name {
-            "dunst" => self.notification_server.as_ref(),
-            "tray" => self.tray.as_ref(),
-            _ => None,
-        };
-        if let Some(part) = part
-            && let Some(pid) = part.pid()
-            && !Path::new(&format!("/proc/{pid}")).exists()
-        {
-            panic!(
-                "{name} exited while starting; its log:\n{}",
-                fs::read_to_string(self.log_dir().join(format!("{name}.log"))).unwrap_or_default()
-            );
-        }
+    /// Waits until `ready` holds while `part` runs. `Err` holds the part's log when it exited first;
+    /// panics when the part is still starting at the deadline.
+    fn wait_for_part<T, E: fmt::Debug>(
+        &self,
+        part: &mut Background,
+        description: &str,
+        mut ready: impl FnMut(&Session) -> Result<T, E>,
+    ) -> Result<T, String> {
+        let log_path = self.log_dir().join(format!("{}.log", part.name));
+        wait_until(description, START_TIMEOUT, || {
+            if let Ok(Some(status)) = part.child.try_wait() {
+                let log = fs::read_to_string(&log_path).unwrap_or_default();
+                return Ok(Err(format!("(exited with {status})\n{log}")));
+            }
+            ready(self).map(Ok)
+        })
     }
 
     fn own_process_groups(&self) -> BTreeSet<i32> {

@@ -1,0 +1,297 @@
+//! The measured runs: Unhunch's daemon idle, starting, and taking breaks back to back; a peer idle.
+//! Each run gets its own fresh desktop session, set up the same way.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Child, Stdio};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
+
+use unhunch_core::time::Timestamp;
+use unhunch_tests::desktop::{Session, bin_path, wait_until};
+
+use crate::measure::{self, CpuUse, Memory};
+
+/// How long each part of a run lasts.
+#[derive(Debug, Clone, Copy)]
+pub struct Durations {
+    /// From launch to the idle memory reading.
+    pub settle: Duration,
+    /// The idle CPU and wakeup measurement.
+    pub idle: Duration,
+    /// How many breaks to take back to back.
+    pub breaks: usize,
+}
+
+/// A program's idle footprint.
+#[derive(Debug, Clone, Copy)]
+pub struct Idle {
+    pub memory: Memory,
+    pub cpu: CpuUse,
+}
+
+/// Everything measured on Unhunch. A figure is `None` when the run stopped before reaching it.
+#[derive(Debug, Default)]
+pub struct UnhunchFigures {
+    pub start_to_tray: Option<Duration>,
+    pub idle: Option<Idle>,
+    pub click_to_paint: Vec<Duration>,
+    pub window_open: Option<Memory>,
+    pub daemon_after_first_break: Option<Memory>,
+    pub daemon_after_all_breaks: Option<Memory>,
+    pub breaks_taken: usize,
+    /// Processes still there after the breaks and after quitting, with their command lines.
+    pub leftovers: Vec<String>,
+    /// Real errors: the daemon crashed, a process was left behind, a step never happened.
+    pub problems: Vec<String>,
+}
+
+/// The D-Bus name the daemon owns while it runs.
+const DAEMON_BUS_NAME: &str = "dev.unhunch.Unhunch";
+/// The daemon's own news plus the window's reports (its `painted` line carries the paint time).
+const DAEMON_LOG_FILTER: &str = "info,unhunch::window=debug,zbus=warn,ksni=warn,notify_rust=warn";
+/// Breaks come one second apart, with no heads-up, so the breaks run back to back.
+const BACK_TO_BACK_SETTINGS: &str = "[breaks]\ninterval = \"1s\"\nheads_up = \"0s\"\n";
+const STEP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Runs the daemon in a fresh session: start-up, idle, then the breaks, then quit. Fills `figures`
+/// as it goes, so what was measured before a failure is kept.
+pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFigures) {
+    let session = Session::start();
+    let registrations = session.monitor_bus(&[
+        "type='signal',interface='org.kde.StatusNotifierWatcher',member='StatusNotifierItemRegistered'",
+    ]);
+    let actions = session.monitor_bus(&[
+        "type='signal',interface='org.freedesktop.Notifications',member='ActionInvoked'",
+    ]);
+    let stderr = fs::File::create(out_dir.join("footprint-daemon.stderr.log"))
+        .expect("create the daemon's stderr log");
+    let launched_at = SystemTime::now();
+    let launched = Instant::now();
+    let mut daemon = session
+        .command(bin_path("unhunch"))
+        .env("RUST_LOG", DAEMON_LOG_FILTER)
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .expect("start the daemon");
+    let daemon_pid = daemon.id();
+
+    let registered = registrations.wait_for(
+        "the daemon's tray item is registered with the watcher",
+        STEP_TIMEOUT,
+        |_| true,
+    );
+    figures.start_to_tray = registered.at.duration_since(launched_at).ok();
+
+    sleep_until(launched + durations.settle);
+    if let Some(problem) = exited(&mut daemon, "while idle") {
+        figures.problems.push(problem);
+        return;
+    }
+    let idle_memory = measure::memory_of(&measure::process_tree(daemon_pid));
+    let before = measure::cpu_snapshot(&measure::process_tree(daemon_pid));
+    thread::sleep(durations.idle);
+    let after = measure::cpu_snapshot(&measure::process_tree(daemon_pid));
+    if let Some(problem) = exited(&mut daemon, "while idle") {
+        figures.problems.push(problem);
+        return;
+    }
+    figures.idle = Some(Idle {
+        memory: idle_memory,
+        cpu: measure::cpu_between(&before, &after),
+    });
+
+    session.wait_for_name(DAEMON_BUS_NAME, STEP_TIMEOUT);
+    let config = session.config_dir().join("unhunch/config.toml");
+    fs::create_dir_all(config.parent().expect("a folder")).expect("create the config folder");
+    fs::write(&config, BACK_TO_BACK_SETTINGS).expect("write the back-to-back settings");
+    let log_path = session.state_dir().join("unhunch/unhunch.log");
+    let mut acted_on = Vec::new();
+    for break_number in 1..=durations.breaks {
+        if let Some(problem) = exited(&mut daemon, &format!("before break {break_number}")) {
+            figures.problems.push(problem);
+            break;
+        }
+        let notification = wait_until(
+            &format!("break {break_number}'s notification with a Start action is shown"),
+            STEP_TIMEOUT,
+            || {
+                session.dunst_displayed().into_iter().find(|shown| {
+                    shown.app_name == "Unhunch"
+                        && shown.actions.iter().any(|(key, _)| key == "default")
+                        && !acted_on.contains(&shown.id)
+                })
+            },
+        );
+        acted_on.push(notification.id);
+        session.dunst_context_with_choice("Start");
+        let invoked = actions.wait_for(
+            &format!("break {break_number}'s Start is invoked"),
+            STEP_TIMEOUT,
+            |message| message.payload.first() == Some(&notification.id.into()),
+        );
+        let painted_at = wait_until(
+            &format!("break {break_number}'s window reports its first paint"),
+            STEP_TIMEOUT,
+            || painted_times(&log_path).get(break_number - 1).copied(),
+        );
+        if let Ok(delay) = painted_at.duration_since(invoked.at) {
+            figures.click_to_paint.push(delay);
+        }
+        let window_pid = wait_until(
+            &format!("break {break_number}'s window process runs"),
+            STEP_TIMEOUT,
+            || {
+                measure::process_tree(daemon_pid)
+                    .into_iter()
+                    .find(|pid| measure::command_line(*pid).contains("unhunch-window"))
+            },
+        );
+        if break_number == 1 {
+            // WebKit's helper processes finish starting just after the first paint.
+            thread::sleep(Duration::from_secs(2));
+            figures.window_open = Some(measure::memory_of(&measure::process_tree(window_pid)));
+            session.screenshot(out_dir.join("footprint-window.png"));
+        }
+        let window = wait_until(
+            &format!("break {break_number}'s window is on screen"),
+            STEP_TIMEOUT,
+            || session.visible_windows_of(window_pid).into_iter().next(),
+        );
+        // Escape skips the break; the window reports that and closes itself.
+        session.press_keys_in_window(&window, &["Escape"]);
+        wait_until(
+            &format!("break {break_number}'s window and its helpers exit"),
+            STEP_TIMEOUT,
+            || {
+                let tree = measure::process_tree(daemon_pid);
+                (tree.len() <= 1).then_some(()).ok_or(tree)
+            },
+        );
+        figures.breaks_taken = break_number;
+        if break_number == 1 {
+            thread::sleep(Duration::from_secs(1));
+            figures.daemon_after_first_break = Some(measure::memory_of(&[daemon_pid]));
+        }
+    }
+    if figures.breaks_taken == durations.breaks {
+        thread::sleep(Duration::from_secs(2));
+        figures.daemon_after_all_breaks = Some(measure::memory_of(&[daemon_pid]));
+    }
+    figures.leftovers.extend(
+        measure::process_tree(daemon_pid)
+            .into_iter()
+            .skip(1)
+            .map(|pid| format!("after the breaks: {pid} {}", measure::command_line(pid))),
+    );
+
+    quit(&session, &mut daemon, figures);
+}
+
+/// Runs a peer in a fresh session and measures it idle like the daemon. `Err` says why it could not.
+pub fn run_peer(program: &str, durations: Durations, out_dir: &Path) -> Result<Idle, String> {
+    let session = Session::start();
+    let log = fs::File::create(out_dir.join(format!("footprint-{program}.log")))
+        .map_err(|error| format!("cannot create its log: {error}"))?;
+    let launched = Instant::now();
+    let mut peer = session
+        .command(program)
+        .stdout(log.try_clone().map_err(|error| error.to_string())?)
+        .stderr(log)
+        .spawn()
+        .map_err(|error| format!("cannot start {program}: {error}"))?;
+    let pid = peer.id();
+    sleep_until(launched + durations.settle);
+    if let Some(problem) = exited(&mut peer, "while settling") {
+        return Err(problem);
+    }
+    let memory = measure::memory_of(&measure::process_tree(pid));
+    let before = measure::cpu_snapshot(&measure::process_tree(pid));
+    thread::sleep(durations.idle);
+    let after = measure::cpu_snapshot(&measure::process_tree(pid));
+    if let Some(problem) = exited(&mut peer, "while idle") {
+        return Err(problem);
+    }
+    session.screenshot(out_dir.join(format!("footprint-{program}.png")));
+    // Dropping the session ends the peer and everything it started.
+    Ok(Idle {
+        memory,
+        cpu: measure::cpu_between(&before, &after),
+    })
+}
+
+/// Asks the daemon to quit the way a user does, and checks nothing of it stays behind.
+fn quit(session: &Session, daemon: &mut Child, figures: &mut UnhunchFigures) {
+    let quit = session.run(&bin_path("unhunch").to_string_lossy(), &["quit"]);
+    if !quit.status.success() {
+        figures.problems.push(format!(
+            "`unhunch quit` failed: {}",
+            String::from_utf8_lossy(&quit.stderr).trim()
+        ));
+    }
+    match wait_until(
+        "the daemon exits after `unhunch quit`",
+        STEP_TIMEOUT,
+        || daemon.try_wait().ok().flatten(),
+    ) {
+        status if status.success() => {}
+        status => figures.problems.push(format!(
+            "the daemon exited with {status} after `unhunch quit`"
+        )),
+    }
+    let left = unhunch_tests::desktop::try_wait_until(
+        "every process of the run exits after the daemon quit",
+        Duration::from_secs(5),
+        || {
+            let left = session.leftover_processes();
+            if left.is_empty() { Ok(()) } else { Err(left) }
+        },
+    );
+    if left.is_err() {
+        figures.leftovers.extend(
+            session
+                .leftover_processes()
+                .into_iter()
+                .map(|process| format!("after quit: {} {}", process.pid, process.command_line)),
+        );
+    }
+    if !figures.leftovers.is_empty() {
+        figures.problems.push(format!(
+            "processes left behind: {}",
+            figures.leftovers.join("; ")
+        ));
+    }
+}
+
+/// `Some(problem)` when the process has exited (it should still be running).
+fn exited(process: &mut Child, when: &str) -> Option<String> {
+    match process.try_wait() {
+        Ok(Some(status)) => Some(format!("{} exited {when}: {status}", process.id())),
+        Ok(None) => None,
+        Err(error) => Some(format!("cannot check on {} {when}: {error}", process.id())),
+    }
+}
+
+/// The paint times the daemon logged (`window painted ... painted_at=...`), in order.
+fn painted_times(log_path: &Path) -> Vec<SystemTime> {
+    fs::read_to_string(log_path)
+        .unwrap_or_default()
+        .lines()
+        .filter(|line| line.contains("window painted"))
+        .filter_map(|line| {
+            let value = line
+                .split_whitespace()
+                .find_map(|field| field.strip_prefix("painted_at="))?;
+            let millis = Timestamp::parse_rfc3339(value)?.unix_millis();
+            Some(SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(millis).ok()?))
+        })
+        .collect()
+}
+
+/// Waits for a measurement point in time; these are the benchmark's timeline, not synchronisation.
+fn sleep_until(moment: Instant) {
+    if let Some(left) = moment.checked_duration_since(Instant::now()) {
+        thread::sleep(left);
+    }
+}
