@@ -50,9 +50,11 @@ pub struct Session {
     home: PathBuf,
     display: String,
     bus_address: String,
+    system_bus_address: String,
     screen: (u32, u32),
     x_server: Option<Background>,
     bus: Option<Background>,
+    system_bus: Option<Background>,
     notification_server: Option<Background>,
     notification_monitor: Option<Background>,
     tray: Option<Background>,
@@ -290,6 +292,12 @@ impl Session {
         &self.bus_address
     }
 
+    /// The address of the session's private stand-in for the system bus, with no services on it
+    /// (programs that insist on a system bus can connect; tests can own names such as logind's).
+    pub fn system_bus_address(&self) -> &str {
+        &self.system_bus_address
+    }
+
     /// The screen size in pixels.
     pub fn screen_size(&self) -> (u32, u32) {
         self.screen
@@ -335,6 +343,10 @@ impl Session {
         let mut variables: Vec<(OsString, OsString)> = [
             ("DISPLAY", self.display.clone().into()),
             ("DBUS_SESSION_BUS_ADDRESS", self.bus_address.clone().into()),
+            (
+                "DBUS_SYSTEM_BUS_ADDRESS",
+                self.system_bus_address.clone().into(),
+            ),
             ("HOME", self.home.clone().into_os_string()),
             ("XDG_CONFIG_HOME", self.config_dir().into_os_string()),
             ("XDG_DATA_HOME", self.data_dir().into_os_string()),
@@ -993,6 +1005,7 @@ impl Session {
         [
             &self.x_server,
             &self.bus,
+            &self.system_bus,
             &self.notification_server,
             &self.notification_monitor,
             &self.tray,
@@ -1018,6 +1031,7 @@ impl Session {
             self.tray.take(),
             self.notification_monitor.take(),
             self.notification_server.take(),
+            self.system_bus.take(),
             self.bus.take(),
             self.x_server.take(),
         ]
@@ -1090,9 +1104,11 @@ impl SessionBuilder {
             root,
             display: String::new(),
             bus_address: String::new(),
+            system_bus_address: String::new(),
             screen: self.screen,
             x_server: None,
             bus: None,
+            system_bus: None,
             notification_server: None,
             notification_monitor: None,
             tray: None,
@@ -1129,6 +1145,8 @@ impl Session {
             self.root.join("tmp"),
             self.root.join("dunst"),
             self.root.join("dbus-services"),
+            self.root.join("system-bus"),
+            self.root.join("system-bus-services"),
         ] {
             private
                 .create(&folder)
@@ -1160,30 +1178,55 @@ impl Session {
     }
 
     fn start_bus(&mut self) {
+        let (bus, address) = self.start_bus_daemon("dbus", "dbus-session.conf");
+        self.bus = Some(bus);
+        self.bus_address = address;
+        let (system_bus, system_address) = self.start_bus_daemon("dbus-system", "dbus-system.conf");
+        self.system_bus = Some(system_bus);
+        self.system_bus_address = system_address;
+    }
+
+    fn start_bus_daemon(&self, name: &'static str, config: &str) -> (Background, String) {
         let mut command = self.command("dbus-daemon");
         command
             .arg(format!(
                 "--config-file={}",
-                self.root.join("dbus-session.conf").display()
+                self.root.join(config).display()
             ))
             .args(["--nofork", "--nopidfile", "--print-address=1"]);
-        let mut bus = self.spawn_part("dbus", command, PartOutput::Piped);
+        let mut bus = self.spawn_part(name, command, PartOutput::Piped);
         let address = first_line(&mut bus, START_TIMEOUT, &self.log_dir());
-        self.bus = Some(bus);
-        self.bus_address = address.trim().to_owned();
+        (bus, address.trim().to_owned())
     }
 
     fn write_bus_config(&self) {
-        // The system's session.conf would let the bus start dunst (and dconf, and the accessibility
-        // bus) on demand from /usr/share/dbus-1/services; tests of "no notification server" need a
-        // bus that starts nothing by itself. Otherwise this is session.conf's policy.
-        let config = format!(
-            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+        // The system's session.conf would let the bus start dunst (and the accessibility bus) on
+        // demand from /usr/share/dbus-1/services; tests of "no notification server" need a bus that
+        // starts nothing by itself. Only dconf, which every GNOME-like desktop has and GTK programs
+        // write their settings through, may be started on demand. Otherwise this is session.conf's
+        // policy.
+        let services = self.root.join("dbus-services");
+        let dconf = Path::new("/usr/share/dbus-1/services/ca.desrt.dconf.service");
+        if dconf.is_file() {
+            std::os::unix::fs::symlink(dconf, services.join("ca.desrt.dconf.service"))
+                .expect("offer dconf on the session bus");
+        }
+        for (file, kind, socket_dir, services) in [
+            ("dbus-session.conf", "session", self.runtime_dir(), services),
+            (
+                "dbus-system.conf",
+                "system",
+                self.root.join("system-bus"),
+                self.root.join("system-bus-services"),
+            ),
+        ] {
+            let config = format!(
+                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
 <busconfig>
-  <type>session</type>
+  <type>{kind}</type>
   <keep_umask/>
-  <listen>unix:dir={runtime}</listen>
+  <listen>unix:dir={socket_dir}</listen>
   <auth>EXTERNAL</auth>
   <servicedir>{services}</servicedir>
   <policy context="default">
@@ -1194,10 +1237,11 @@ impl Session {
   <limit name="reply_timeout">60000</limit>
 </busconfig>
 "#,
-            runtime = self.runtime_dir().display(),
-            services = self.root.join("dbus-services").display(),
-        );
-        fs::write(self.root.join("dbus-session.conf"), config).expect("write the bus config");
+                socket_dir = socket_dir.display(),
+                services = services.display(),
+            );
+            fs::write(self.root.join(file), config).expect("write a bus config");
+        }
     }
 
     fn write_dunst_files(&self) {
@@ -1485,6 +1529,7 @@ const HOST_DESKTOP_VARIABLES: &[&str] = &[
     "WAYLAND_DISPLAY",
     "XAUTHORITY",
     "DBUS_SESSION_BUS_ADDRESS",
+    "DBUS_SYSTEM_BUS_ADDRESS",
     "XDG_RUNTIME_DIR",
     "XDG_CONFIG_HOME",
     "XDG_DATA_HOME",
@@ -2076,6 +2121,73 @@ mod tests {
         for pid in pids.into_iter().chain(x_server_pid) {
             assert!(!is_running(pid), "process {pid} outlived the session");
         }
+    }
+
+    #[test]
+    fn the_system_bus_answers_and_dconf_started_on_demand_belongs_to_the_session() {
+        let session = Session::builder()
+            .without_notifications()
+            .without_tray()
+            .start();
+        let system = session.run(
+            "dbus-send",
+            &[
+                "--system",
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/",
+                "org.freedesktop.DBus.GetId",
+            ],
+        );
+        assert!(
+            system.status.success(),
+            "the private system bus does not answer: {}",
+            String::from_utf8_lossy(&system.stderr)
+        );
+        if !Path::new("/usr/share/dbus-1/services/ca.desrt.dconf.service").is_file() {
+            return;
+        }
+        let ping = session.run(
+            "dbus-send",
+            &[
+                "--session",
+                "--print-reply",
+                "--dest=ca.desrt.dconf",
+                "/ca/desrt/dconf/Writer/user",
+                "org.freedesktop.DBus.Peer.Ping",
+            ],
+        );
+        assert!(
+            ping.status.success(),
+            "dconf was not started on demand: {}",
+            String::from_utf8_lossy(&ping.stderr)
+        );
+        let dconf_pid = session
+            .name_owner("ca.desrt.dconf")
+            .and_then(|owner| {
+                session
+                    .bus_call(
+                        "org.freedesktop.DBus",
+                        "/org/freedesktop/DBus",
+                        "org.freedesktop.DBus",
+                        "GetConnectionUnixProcessID",
+                        "s",
+                        &[&owner],
+                    )
+                    .ok()
+            })
+            .and_then(|reply| reply.first().and_then(Value::as_i64))
+            .expect("dconf owns its name and has a pid");
+        assert_eq!(
+            session.leftover_processes(),
+            [],
+            "dconf is part of the desktop"
+        );
+        drop(session);
+        assert!(
+            !is_running(i32::try_from(dconf_pid).expect("a pid")),
+            "dconf outlived the session"
+        );
     }
 
     #[test]
