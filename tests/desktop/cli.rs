@@ -2,6 +2,10 @@
 //! first, no daemon is explained, and the file commands work without a daemon.
 
 use std::fs;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::thread;
 use std::time::Duration;
 
 use unhunch_tests::desktop::{Session, wait_until};
@@ -360,4 +364,59 @@ fn routines_and_config_checks_list_every_problem_with_file_and_line() {
         "{}",
         stdout(&config_fine)
     );
+}
+
+#[test]
+fn state_changes_are_signalled_on_d_bus() {
+    let session = Session::builder()
+        .without_tray()
+        .without_notifications()
+        .start();
+    let _daemon = Daemon::start(&session, Some(TEN_MINUTES));
+    let mut monitor = session
+        .command("busctl")
+        .arg(format!("--address={}", session.bus_address()))
+        .args(["monitor", "--json=short", "--match"])
+        .arg("type='signal',interface='dev.unhunch.Unhunch1',member='StateChanged'")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("run busctl monitor");
+    let lines = BufReader::new(monitor.stdout.take().expect("piped stdout")).lines();
+    let (sender, signals) = mpsc::channel();
+    thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = sender.send(line);
+        }
+    });
+
+    // The monitor is ready at some unknown moment, so every try pauses (or resumes) once more
+    // until a signal carrying the paused status arrives.
+    let paused = wait_until(
+        "a StateChanged signal carrying the paused status",
+        PROMPTLY,
+        || {
+            while let Ok(line) = signals.try_recv() {
+                let message: serde_json::Value = serde_json::from_str(&line).unwrap_or_default();
+                let Some(text) = message["payload"]["data"][0].as_str() else {
+                    continue;
+                };
+                let status: serde_json::Value =
+                    serde_json::from_str(text).expect("StateChanged carries status JSON");
+                if status["state"] == "paused" {
+                    return Ok(status);
+                }
+            }
+            let toggle = if status(&session)["state"] == "paused" {
+                vec!["resume"]
+            } else {
+                vec!["pause", "30m"]
+            };
+            let output = unhunch(&session, &toggle);
+            Err(stderr(&output))
+        },
+    );
+    assert!(paused["paused_until"].is_string(), "{paused}");
+    assert_eq!(paused["snoozes_used"], 0);
+    let _ = monitor.kill();
+    let _ = monitor.wait();
 }

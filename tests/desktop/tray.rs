@@ -1,11 +1,14 @@
 //! The tray icon: it registers with the watcher, its dbusmenu holds the whole menu, and clicking
 //! Snooze, Pause and Resume through dbusmenu changes what `unhunch status` reports.
 
+use std::fs;
 use std::path::{Path, PathBuf};
 
 use unhunch_tests::desktop::{MenuItem, Session, wait_until};
 
-use crate::daemon::{Daemon, PROMPTLY, seconds_from_now, status, wait_for_state};
+use crate::daemon::{
+    Daemon, PROMPTLY, config_file, daemon_stderr, seconds_from_now, status, wait_for_state,
+};
 
 /// The registered item whose bus name carries the daemon's pid.
 fn daemon_tray_item(session: &Session, daemon: &Daemon) -> String {
@@ -229,4 +232,44 @@ fn screenshot(session: &Session, name: &str) -> PathBuf {
         .join(name);
     session.screenshot(&path);
     path
+}
+
+#[test]
+fn settings_and_history_open_files_the_user_can_read() {
+    let session = Session::builder().without_notifications().start();
+    let daemon = Daemon::start(&session, None);
+    let item = daemon_tray_item(&session, &daemon);
+    let config = config_file(&session);
+    wait_until("the first run writes config.toml", PROMPTLY, || {
+        config.exists()
+    });
+    fs::remove_file(&config).expect("remove config.toml");
+
+    // Settings… brings the commented example back (there is no file) and opens it.
+    click(&session, &item, "Settings…");
+    let written = wait_until("Settings… writes the example config", PROMPTLY, || {
+        fs::read_to_string(&config).ok()
+    });
+    assert_eq!(written, unhunch_core::settings::EXAMPLE_CONFIG);
+
+    // Settings… never touches a file the user wrote.
+    fs::write(&config, "[breaks]\ninterval = \"40m\"\n").unwrap();
+    click(&session, &item, "Settings…");
+    wait_until("Settings… runs xdg-open", PROMPTLY, || {
+        daemon_stderr(&session).matches("opening ").count() >= 2
+    });
+    assert_eq!(
+        fs::read_to_string(&config).unwrap(),
+        "[breaks]\ninterval = \"40m\"\n"
+    );
+
+    click(&session, &item, "History…");
+    let summary = session.state_dir().join("unhunch").join("history.txt");
+    let text = wait_until("History… writes a summary", PROMPTLY, || {
+        fs::read_to_string(&summary).ok()
+    });
+    assert!(
+        text.starts_with("Your stretch breaks, the last 14 days:"),
+        "{text}"
+    );
 }
