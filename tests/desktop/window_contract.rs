@@ -135,3 +135,54 @@ fn a_break_ended_elsewhere_closes_its_window() {
     let plan = stand_in.plan();
     wait_for_record(&session, "abandoned", Some(plan.break_id));
 }
+
+#[test]
+fn a_routine_file_added_while_running_is_offered_and_a_broken_one_is_reported() {
+    let session = Session::builder().without_tray().start();
+    let stand_in = StandIn::new(&session);
+    let _daemon = start_with(&session, &stand_in);
+    let routines_dir = session.data_dir().join("unhunch").join("routines");
+    wait_until("the daemon watches the routines folder", PROMPTLY, || {
+        routines_dir.is_dir()
+    });
+
+    let good = "id = \"desk-reach\"\nname = \"Desk Reach\"\narea = \"mid back\"\n\
+                helps_with = \"Opens the upper back.\"\nplace = \"chair\"\nillustration = \"chair-twist\"\n\
+                safety = \"Stop if it hurts.\"\n\n[[steps]]\ntext = \"Reach forward and round your back.\"\n";
+    fs::write(routines_dir.join("desk-reach.toml"), good).unwrap();
+    let log = session.state_dir().join("unhunch").join("unhunch.log");
+    let builtin = unhunch_core::routine::RoutineSet::builtin().all().len();
+    wait_until("the new routine is loaded", PROMPTLY, || {
+        has_line(
+            &log,
+            &format!("routines changed: {} routines available", builtin + 1),
+        )
+    });
+    fs::write(
+        routines_dir.join("broken.toml"),
+        good.replace("desk-reach", "broken")
+            .replace("place = \"chair\"", "place = \"bed\""),
+    )
+    .unwrap();
+    let notice = wait_until("a notification about the broken routine", PROMPTLY, || {
+        let seen = session.notifications();
+        seen.iter()
+            .find(|notification| notification.summary.contains("routine file with a mistake"))
+            .cloned()
+            .ok_or(seen)
+    });
+    assert!(notice.body.contains("broken.toml:5:"), "{}", notice.body);
+
+    stand_in.set_mode("silent");
+    assert!(unhunch(&session, &["stretch-now"]).status.success());
+    let plan = wait_until("a plan reaches the window", PROMPTLY, || {
+        fs::read_to_string(stand_in.dir.join("plan.json")).ok()
+    });
+    let plan: StretchPlan = serde_json::from_str(&plan).unwrap();
+    let offered: Vec<&str> = std::iter::once(&plan.routine)
+        .chain(&plan.alternatives)
+        .map(|routine| routine.id.as_str())
+        .collect();
+    assert!(offered.contains(&"desk-reach"), "{offered:?}");
+    assert!(!offered.contains(&"broken"), "{offered:?}");
+}
