@@ -83,6 +83,10 @@ impl Effects {
                     let break_id = plan.break_id;
                     if let Err(why) = self.windows.open(&plan) {
                         error!("cannot open the stretch window for break {break_id}: {why}");
+                        let body = format!("{why}. Is unhunch-window installed next to unhunch?");
+                        self.notifications
+                            .tell("Unhunch could not open the stretch window", &body)
+                            .await;
                         carried.follow_ups.push(Input::WindowClosed {
                             break_id,
                             outcome: None,
