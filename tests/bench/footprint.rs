@@ -15,12 +15,13 @@ mod runs;
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use measure::Memory;
 use runs::{Durations, Idle, UnhunchFigures};
+use unhunch_tests::desktop::find_bin;
 
 fn main() -> ExitCode {
     let options = match Options::parse(std::env::args().skip(1)) {
@@ -93,7 +94,7 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str = "\
-Usage: footprint [--smoke] [--no-peers] [--breaks N]
+Usage: footprint [--smoke] [--no-peers] [--breaks N] [--settle SECONDS] [--idle SECONDS]
 
 Measures Unhunch's footprint on a real desktop session and compares it with Workrave and Safe Eyes.
 Build the binaries first (`cargo build --workspace --release`, or `make bench`, which does it all).
@@ -101,6 +102,8 @@ Build the binaries first (`cargo build --workspace --release`, or `make bench`, 
   --smoke       the short run CI does: 2 s settle, 5 s idle, 3 breaks, no peers
   --no-peers    skip Workrave and Safe Eyes
   --breaks N    how many breaks to take back to back (default 100)
+  --settle S    seconds from start to the idle memory reading (default 20)
+  --idle S      seconds of idle CPU and wakeup measurement (default 60)
 
 Writes tests/out/footprint.md (tests/out/footprint-smoke.md with --smoke). Exits 1 when the daemon
 crashed, a step never happened or a process was left behind; timings never fail the run.";
@@ -145,21 +148,16 @@ impl Options {
                 breaks: 100,
             },
         };
-        let mut breaks = None;
-        let mut arguments = arguments.peekable();
+        let (mut breaks, mut settle, mut idle) = (None, None, None);
+        let mut arguments = arguments;
         while let Some(argument) = arguments.next() {
             match argument.as_str() {
                 "--smoke" => options.smoke = true,
                 "--no-peers" => options.with_peers = false,
                 "-h" | "--help" => options.help = true,
-                "--breaks" => {
-                    let value = arguments
-                        .next()
-                        .ok_or("--breaks needs a number, such as --breaks 10")?;
-                    breaks = Some(value.parse::<usize>().map_err(|_| {
-                        format!("--breaks needs a whole number, such as 10, not {value:?}")
-                    })?);
-                }
+                "--breaks" => breaks = Some(number_after(&argument, arguments.next())?),
+                "--settle" => settle = Some(number_after(&argument, arguments.next())?),
+                "--idle" => idle = Some(number_after(&argument, arguments.next())?),
                 other => return Err(format!("unknown argument {other:?}")),
             }
         }
@@ -174,8 +172,21 @@ impl Options {
         if let Some(breaks) = breaks {
             options.durations.breaks = breaks;
         }
+        if let Some(seconds) = settle {
+            options.durations.settle = Duration::from_secs(seconds as u64);
+        }
+        if let Some(seconds) = idle {
+            options.durations.idle = Duration::from_secs(seconds as u64);
+        }
         Ok(options)
     }
+}
+
+fn number_after(option: &str, value: Option<String>) -> Result<usize, String> {
+    let value = value.ok_or_else(|| format!("{option} needs a number, such as {option} 10"))?;
+    value
+        .parse()
+        .map_err(|_| format!("{option} needs a whole number, such as {option} 10, not {value:?}"))
 }
 
 fn render(
@@ -321,7 +332,7 @@ fn render(
             ),
             format!(
                 "{} / {}",
-                milliseconds(paints[paints.len() / 2]),
+                milliseconds(median(&paints)),
                 milliseconds(paints[paints.len() - 1])
             ),
             "≤ 600 ms",
@@ -408,6 +419,16 @@ fn shown<T>(value: Option<T>, show: impl Fn(T) -> String) -> String {
     value.map(show).unwrap_or_else(|| "—".into())
 }
 
+/// The middle of sorted `values` (the mean of the two middle ones for an even count).
+fn median(sorted: &[Duration]) -> Duration {
+    let middle = sorted.len() / 2;
+    if sorted.len().is_multiple_of(2) {
+        (sorted[middle - 1] + sorted[middle]) / 2
+    } else {
+        sorted[middle]
+    }
+}
+
 fn milliseconds(duration: Duration) -> String {
     format!("{:.0} ms", duration.as_secs_f64() * 1000.0)
 }
@@ -425,18 +446,16 @@ fn mib(kib: u64) -> f64 {
     kib as f64 / 1024.0
 }
 
-/// Whether the footprint binary (and so the binaries next to it) was built as release or debug.
+/// Whether the measured binaries were built as release or debug.
 fn build_profile() -> &'static str {
-    let release = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+    let release = find_bin("unhunch")
+        .and_then(|path| path.parent().map(Path::to_path_buf))
         .is_some_and(|folder| folder.ends_with("release"));
     if release { "release" } else { "debug" }
 }
 
 fn binary_size(name: &str) -> Option<u64> {
-    let folder: PathBuf = std::env::current_exe().ok()?.parent()?.to_path_buf();
-    fs::metadata(folder.join(name)).ok().map(|meta| meta.len())
+    fs::metadata(find_bin(name)?).ok().map(|meta| meta.len())
 }
 
 fn machine_description() -> String {

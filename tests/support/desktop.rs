@@ -252,19 +252,26 @@ pub fn try_wait_until<P: Probe>(
 /// `UNHUNCH_BIN_DIR`, then in `$CARGO_TARGET_DIR/debug` and the workspace's `target/debug`.
 /// Panics, saying to run `cargo build --workspace`, when it is in none of them.
 pub fn bin_path(name: &str) -> PathBuf {
-    let candidates = binary_folders();
-    for folder in &candidates {
-        let path = folder.join(name);
-        if path.is_file() {
-            return path;
-        }
+    if let Some(path) = find_bin(name) {
+        return path;
     }
-    let searched: Vec<String> = candidates.iter().map(|f| f.display().to_string()).collect();
+    let searched: Vec<String> = binary_folders()
+        .iter()
+        .map(|folder| folder.display().to_string())
+        .collect();
     panic!(
         "the binary `{name}` was not found in {}; run `cargo build --workspace` (with the same \
          CARGO_TARGET_DIR and profile as the tests) first",
         searched.join(", ")
     );
+}
+
+/// Where [`bin_path`] finds `name`, or `None` when it is not built.
+pub fn find_bin(name: &str) -> Option<PathBuf> {
+    binary_folders()
+        .into_iter()
+        .map(|folder| folder.join(name))
+        .find(|path| path.is_file())
 }
 
 impl Session {
