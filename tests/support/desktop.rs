@@ -1099,6 +1099,8 @@ impl SessionBuilder {
 
     /// Starts the session; every part is ready when this returns.
     pub fn start(self) -> Session {
+        static ABANDONED_SWEPT: std::sync::Once = std::sync::Once::new();
+        ABANDONED_SWEPT.call_once(end_abandoned_sessions);
         static SESSIONS_STARTED: AtomicU64 = AtomicU64::new(0);
         let number = SESSIONS_STARTED.fetch_add(1, Ordering::Relaxed);
         let marker = format!("{}-{number}", std::process::id());
@@ -1681,6 +1683,42 @@ fn marked_processes(marker: &str) -> Vec<MarkedProcess> {
             })
         })
         .collect()
+}
+
+/// Ends what sessions of killed test runs left behind: a test binary stopped by SIGKILL (a CI
+/// timeout) never runs its drops, so its processes and folders are found by name and marker here,
+/// when a later run starts its first session. A session counts as abandoned when its test process
+/// is gone.
+fn end_abandoned_sessions() {
+    let Ok(entries) = fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(marker) = name
+            .to_str()
+            .and_then(|name| name.strip_prefix("unhunch-test-"))
+        else {
+            continue;
+        };
+        let Some(test_pid) = marker
+            .split('-')
+            .next()
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let alive = i32::try_from(test_pid).is_ok_and(is_running);
+        if test_pid == std::process::id() || alive {
+            continue;
+        }
+        let pids: Vec<i32> = marked_processes(marker)
+            .into_iter()
+            .map(|process| process.pid)
+            .collect();
+        terminate_processes(&pids);
+        let _ = fs::remove_dir_all(entry.path());
+    }
 }
 
 /// SIGTERM to each process, then SIGKILL to those still alive after the grace period.
