@@ -113,6 +113,18 @@ fn the_heads_up_becomes_the_break_notification_and_a_click_opens_the_stretch_win
         window_processes(&session, &daemon).is_empty()
     });
     wait_for_record(&session, "skipped", status["break_id"].as_u64());
+    // Nothing the window started (WebKit's helper processes) outlives it.
+    wait_until("only the daemon is left running", PROMPTLY, || {
+        let left = session.leftover_processes();
+        if left
+            .iter()
+            .all(|process| process.pid == daemon.pid() as i32)
+        {
+            Ok(())
+        } else {
+            Err(left)
+        }
+    });
 }
 
 #[test]
