@@ -8,7 +8,7 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use unhunch_core::time::Timestamp;
-use unhunch_tests::desktop::{Session, bin_path, wait_until};
+use unhunch_tests::desktop::{Probe, Session, bin_path, wait_until};
 
 use crate::measure::{self, CpuUse, Memory};
 
@@ -77,10 +77,10 @@ pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFi
         .expect("start the daemon");
     let daemon_pid = daemon.id();
 
-    let registered = registrations.wait_for(
+    let registered = while_running(
+        &mut daemon,
         "the daemon's tray item is registered with the watcher",
-        STEP_TIMEOUT,
-        |_| true,
+        || registrations.messages().into_iter().next(),
     );
     figures.start_to_tray = registered.at.duration_since(launched_at).ok();
 
@@ -113,9 +113,9 @@ pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFi
             figures.problems.push(problem);
             break;
         }
-        let notification = wait_until(
+        let notification = while_running(
+            &mut daemon,
             &format!("break {break_number}'s notification with a Start action is shown"),
-            STEP_TIMEOUT,
             || {
                 session.dunst_displayed().into_iter().find(|shown| {
                     shown.app_name == "Unhunch"
@@ -126,22 +126,31 @@ pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFi
         );
         acted_on.push(notification.id);
         session.dunst_context_with_choice("Start");
-        let invoked = actions.wait_for(
+        let invoked = while_running(
+            &mut daemon,
             &format!("break {break_number}'s Start is invoked"),
-            STEP_TIMEOUT,
-            |message| message.payload.first() == Some(&notification.id.into()),
+            || {
+                actions
+                    .messages()
+                    .into_iter()
+                    .find(|message| message.payload.first() == Some(&notification.id.into()))
+            },
         );
-        let painted_at = wait_until(
+        let painted_at = while_running(
+            &mut daemon,
             &format!("break {break_number}'s window reports its first paint"),
-            STEP_TIMEOUT,
-            || painted_times(&log_path).get(break_number - 1).copied(),
+            || {
+                painted_times(&log_path)
+                    .into_iter()
+                    .find(|painted| *painted >= invoked.at)
+            },
         );
         if let Ok(delay) = painted_at.duration_since(invoked.at) {
             figures.click_to_paint.push(delay);
         }
-        let window_pid = wait_until(
+        let window_pid = while_running(
+            &mut daemon,
             &format!("break {break_number}'s window process runs"),
-            STEP_TIMEOUT,
             || {
                 measure::process_tree(daemon_pid)
                     .into_iter()
@@ -154,16 +163,16 @@ pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFi
             figures.window_open = Some(measure::memory_of(&measure::process_tree(window_pid)));
             session.screenshot(out_dir.join("footprint-window.png"));
         }
-        let window = wait_until(
+        let window = while_running(
+            &mut daemon,
             &format!("break {break_number}'s window is on screen"),
-            STEP_TIMEOUT,
             || session.visible_windows_of(window_pid).into_iter().next(),
         );
         // Escape skips the break; the window reports that and closes itself.
         session.press_keys_in_window(&window, &["Escape"]);
-        wait_until(
+        while_running(
+            &mut daemon,
             &format!("break {break_number}'s window and its helpers exit"),
-            STEP_TIMEOUT,
             || {
                 let tree = measure::process_tree(daemon_pid);
                 (tree.len() <= 1).then_some(()).ok_or(tree)
@@ -264,6 +273,20 @@ fn quit(session: &Session, daemon: &mut Child, figures: &mut UnhunchFigures) {
     }
 }
 
+/// Waits until `probe` holds, failing at once, rather than at the deadline, if the daemon exits.
+fn while_running<P: Probe>(
+    daemon: &mut Child,
+    description: &str,
+    mut probe: impl FnMut() -> P,
+) -> P::Ready {
+    wait_until(description, STEP_TIMEOUT, || {
+        if let Ok(Some(status)) = daemon.try_wait() {
+            panic!("the daemon exited ({status}) while waiting until {description}");
+        }
+        probe()
+    })
+}
+
 /// `Some(problem)` when the process has exited (it should still be running).
 fn exited(process: &mut Child, when: &str) -> Option<String> {
     match process.try_wait() {
@@ -273,20 +296,29 @@ fn exited(process: &mut Child, when: &str) -> Option<String> {
     }
 }
 
-/// The paint times the daemon logged (`window painted ... painted_at=...`), in order.
+/// The paint times the daemon logged (`window painted ... painted_at=...`), oldest first, from the
+/// log and the one it rotated out.
 fn painted_times(log_path: &Path) -> Vec<SystemTime> {
-    fs::read_to_string(log_path)
-        .unwrap_or_default()
-        .lines()
-        .filter(|line| line.contains("window painted"))
-        .filter_map(|line| {
-            let value = line
-                .split_whitespace()
-                .find_map(|field| field.strip_prefix("painted_at="))?;
-            let millis = Timestamp::parse_rfc3339(value)?.unix_millis();
-            Some(SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(millis).ok()?))
+    let rotated = log_path.with_extension("log.1");
+    [rotated.as_path(), log_path]
+        .into_iter()
+        .flat_map(|path| {
+            fs::read_to_string(path)
+                .unwrap_or_default()
+                .lines()
+                .filter(|line| line.contains("window painted"))
+                .filter_map(painted_time)
+                .collect::<Vec<_>>()
         })
         .collect()
+}
+
+fn painted_time(line: &str) -> Option<SystemTime> {
+    let value = line
+        .split_whitespace()
+        .find_map(|field| field.strip_prefix("painted_at="))?;
+    let millis = Timestamp::parse_rfc3339(value)?.unix_millis();
+    Some(SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(millis).ok()?))
 }
 
 /// Waits for a measurement point in time; these are the benchmark's timeline, not synchronisation.
