@@ -1,3 +1,5 @@
 //! `unhunch-window`: the short-lived window process the daemon starts for a break.
 
-fn main() {}
+fn main() {
+    unhunch_window::run()
+}

@@ -1,0 +1,401 @@
+// The guided stretch window's page: shows the plan's intro, walks its steps one at a time with a
+// breathing pacer or countdown for holds, and tells Rust how the break ended.
+//
+// Routine text comes from files users can write, so it is only ever set with textContent, never
+// parsed as HTML. Every wait is driven by the clock (performance.now), not by counting ticks, so a
+// busy machine cannot stretch a hold.
+"use strict";
+
+const invoke = window.__TAURI__.core.invoke;
+
+// One breath of the pacer: four seconds in, four seconds out.
+const BREATH_IN_MS = 4000;
+const BREATH_MS = 8000;
+// After a hold ends, auto-advance waits this long so the change is never abrupt.
+const AUTO_ADVANCE_PAUSE_MS = 1500;
+
+const PLACE_WORDS = {
+  floor: "On the floor",
+  chair: "In your chair",
+  standing: "Standing",
+};
+
+const state = {
+  plan: null,
+  // Index into offeredRoutines(): 0 is the plan's first routine.
+  routineIndex: 0,
+  screen: "loading",
+  stepIndex: 0,
+  startedAt: 0,
+  hold: null,
+};
+
+const $ = (id) => document.getElementById(id);
+
+document.addEventListener("DOMContentLoaded", start);
+
+async function start() {
+  wireControls();
+  try {
+    state.plan = await invoke("plan");
+  } catch (error) {
+    showProblem(`The stretch plan could not be read: ${error}`);
+    return;
+  }
+  showIntro();
+  $("app").setAttribute("aria-busy", "false");
+  // Two frames: the first runs before the intro is painted, the second after it was.
+  requestAnimationFrame(() =>
+    requestAnimationFrame(() => {
+      invoke("painted").catch((error) => console.error("painted:", error));
+    }),
+  );
+}
+
+function offeredRoutines() {
+  return [state.plan.routine, ...state.plan.alternatives];
+}
+
+function currentRoutine() {
+  return offeredRoutines()[state.routineIndex];
+}
+
+// ---- Screens -------------------------------------------------------------------------------
+
+function showScreen(name) {
+  stopHold();
+  state.screen = name;
+  $("app").dataset.screen = name;
+  for (const section of document.querySelectorAll(".screen")) {
+    section.hidden = section.id !== name;
+  }
+  $("key-hint").textContent = keyHint(name);
+}
+
+function showIntro() {
+  const routine = currentRoutine();
+  const plan = state.plan;
+  showScreen("intro");
+  $("routine-name").textContent = routine.name;
+  $("routine-helps").textContent = routine.helps_with;
+  $("routine-place").textContent = PLACE_WORDS[routine.place] || routine.place;
+  $("routine-duration").textContent = `About ${friendlyDuration(routine.estimated_secs)}`;
+  $("routine-area").textContent = capitalise(routine.area);
+  $("routine-safety").textContent = routine.safety;
+  $("routine-duration").dataset.seconds = String(routine.estimated_secs);
+
+  const snooze = $("snooze");
+  snooze.hidden = !canSnooze();
+  snooze.textContent = `Snooze ${friendlyDuration(plan.snooze_secs)}`;
+  snooze.setAttribute(
+    "aria-label",
+    plan.snoozes_left === null
+      ? `Snooze for ${spokenDuration(plan.snooze_secs)}`
+      : `Snooze for ${spokenDuration(plan.snooze_secs)}, ${plural(plan.snoozes_left, "snooze")} left`,
+  );
+  $("another").hidden = plan.alternatives.length === 0;
+  document.title = `Unhunch — ${routine.name}`;
+}
+
+function showStep(index) {
+  const routine = currentRoutine();
+  const step = routine.steps[index];
+  const total = routine.steps.length;
+  showScreen("step");
+  state.stepIndex = index;
+
+  $("step-counter").textContent = `Step ${index + 1} of ${total}`;
+  $("step-progress").style.width = `${((index + 1) / total) * 100}%`;
+
+  const side = $("step-side");
+  side.hidden = !step.side;
+  side.textContent = step.side ? `${capitalise(step.side)} side` : "";
+
+  const figure = $("step-figure");
+  const picture = $("step-illustration");
+  figure.dataset.side = step.side || "none";
+  picture.classList.toggle("mirrored", step.mirrored);
+  figure.classList.remove("missing");
+  picture.dataset.illustration = step.illustration;
+  picture.src = `illustrations/${step.illustration}.svg`;
+  picture.alt = illustrationDescription(routine, step);
+
+  $("step-text").textContent = step.text;
+  const repeat = $("step-repeat");
+  repeat.hidden = step.repeat <= 1;
+  repeat.textContent = step.repeat > 1 ? `${step.repeat} times` : "";
+
+  $("back").textContent = index === 0 ? "Back to intro" : "Back";
+  $("next").textContent = index === total - 1 ? "Finish" : "Next";
+
+  startHold(step);
+}
+
+function showFinish() {
+  const routine = currentRoutine();
+  const tookSecs = Math.max(1, Math.round((performance.now() - state.startedAt) / 1000));
+  showScreen("finish");
+  $("finish-took").textContent = `${routine.name} took ${friendlyDuration(tookSecs)}.`;
+  $("finish-took").dataset.seconds = String(tookSecs);
+  const nextBreak = new Date(Date.now() + state.plan.interval_secs * 1000);
+  const clock = nextBreak.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  $("finish-next").textContent = `Your next break is at ${clock}, in ${friendlyDuration(state.plan.interval_secs)}.`;
+  $("done").focus({ preventScroll: true });
+  endBreak({ kind: "completed", routine: routine.id, duration_secs: tookSecs });
+}
+
+function showProblem(message) {
+  showScreen("problem");
+  $("problem-text").textContent = message;
+  $("app").setAttribute("aria-busy", "false");
+}
+
+// ---- Moving through the break -----------------------------------------------------------------
+
+function next() {
+  if (state.screen === "intro") {
+    state.startedAt = performance.now();
+    showStep(0);
+  } else if (state.screen === "step") {
+    const last = currentRoutine().steps.length - 1;
+    if (state.stepIndex < last) showStep(state.stepIndex + 1);
+    else showFinish();
+  } else if (state.screen === "finish") {
+    closeWindow();
+  }
+}
+
+function back() {
+  if (state.screen !== "step") return;
+  if (state.stepIndex === 0) showIntro();
+  else showStep(state.stepIndex - 1);
+}
+
+function anotherStretch() {
+  if (state.screen !== "intro" || state.plan.alternatives.length === 0) return;
+  state.routineIndex = (state.routineIndex + 1) % offeredRoutines().length;
+  showIntro();
+  invoke("switch_routine", { routineId: currentRoutine().id }).catch((error) =>
+    console.error("switch_routine:", error),
+  );
+}
+
+function snooze() {
+  if (!canSnooze() || !["intro", "step"].includes(state.screen)) return;
+  endBreak({ kind: "snoozed" });
+}
+
+function skip() {
+  if (!["intro", "step"].includes(state.screen)) return;
+  endBreak({ kind: "skipped" });
+}
+
+function canSnooze() {
+  return state.plan.snoozes_left === null || state.plan.snoozes_left > 0;
+}
+
+let outcomeSent = false;
+
+// Sends the outcome once. Snooze and Skip close the window from Rust; a completed break stays on
+// its finish screen until Done.
+function endBreak(outcome) {
+  if (outcomeSent) return;
+  outcomeSent = true;
+  stopHold();
+  document.body.classList.add("ending");
+  invoke("finish", { outcome }).catch((error) => showProblem(`The break could not be ended: ${error}`));
+}
+
+function closeWindow() {
+  invoke("close").catch((error) => showProblem(`The window could not be closed: ${error}`));
+}
+
+// ---- Holds: the breathing pacer and the countdown ---------------------------------------------
+
+function startHold(step) {
+  const hold = step.hold;
+  const box = $("hold");
+  box.hidden = !hold;
+  $("hold-round").hidden = true;
+  if (!hold) return;
+
+  const rounds = Math.max(1, step.repeat);
+  const roundMs = hold.kind === "breaths" ? hold.count * BREATH_MS : hold.secs * 1000;
+  box.dataset.kind = hold.kind;
+  box.classList.remove("held");
+  $("hold-label").textContent =
+    hold.kind === "breaths"
+      ? `Hold — ${plural(hold.count, "slow breath")}`
+      : `Hold — ${plural(hold.secs, "second")}`;
+
+  state.hold = {
+    step,
+    rounds,
+    roundMs,
+    startedAt: performance.now(),
+    timer: null,
+    phase: null,
+    advanceTimer: null,
+  };
+  tickHold();
+  state.hold.timer = setInterval(tickHold, 200);
+}
+
+function tickHold() {
+  const hold = state.hold;
+  if (!hold) return;
+  const elapsed = performance.now() - hold.startedAt;
+  const totalMs = hold.roundMs * hold.rounds;
+  if (elapsed >= totalMs) {
+    holdFinished();
+    return;
+  }
+  const round = Math.floor(elapsed / hold.roundMs);
+  const inRound = elapsed - round * hold.roundMs;
+  const roundLabel = $("hold-round");
+  roundLabel.hidden = hold.rounds <= 1;
+  roundLabel.textContent = `Round ${round + 1} of ${hold.rounds}`;
+
+  if (hold.step.hold.kind === "breaths") {
+    const breath = Math.floor(inRound / BREATH_MS);
+    const breathingIn = inRound - breath * BREATH_MS < BREATH_IN_MS;
+    const phase = `${round}-${breath}-${breathingIn ? "in" : "out"}`;
+    if (phase !== hold.phase) {
+      hold.phase = phase;
+      setPacerPhase(breathingIn ? "in" : "out");
+      const left = hold.step.hold.count - breath;
+      $("hold-count").textContent = `${plural(left, "breath")} left`;
+    }
+  } else {
+    const secondsLeft = Math.ceil((hold.roundMs - inRound) / 1000);
+    $("pacer").style.setProperty("--progress", String(inRound / hold.roundMs));
+    setPacerPhase("count");
+    $("pacer-phase").textContent = String(secondsLeft);
+    $("hold-count").textContent = `${plural(secondsLeft, "second")} left`;
+  }
+}
+
+function setPacerPhase(phase) {
+  const pacer = $("pacer");
+  pacer.dataset.phase = phase;
+  if (phase === "in") $("pacer-phase").textContent = "In";
+  if (phase === "out") $("pacer-phase").textContent = "Out";
+}
+
+function holdFinished() {
+  const hold = state.hold;
+  clearInterval(hold.timer);
+  hold.timer = null;
+  $("hold").classList.add("held");
+  $("pacer").dataset.phase = "done";
+  $("pacer").style.setProperty("--progress", "1");
+  $("pacer-phase").textContent = "✓";
+  $("hold-count").textContent = "Well held.";
+  $("hold-round").hidden = true;
+  if (state.plan.auto_advance) {
+    hold.advanceTimer = setTimeout(() => {
+      if (state.hold === hold) next();
+    }, AUTO_ADVANCE_PAUSE_MS);
+  }
+}
+
+function stopHold() {
+  const hold = state.hold;
+  if (!hold) return;
+  clearInterval(hold.timer);
+  clearTimeout(hold.advanceTimer);
+  state.hold = null;
+  const pacer = $("pacer");
+  delete pacer.dataset.phase;
+  pacer.style.removeProperty("--progress");
+}
+
+// ---- Controls and keys --------------------------------------------------------------------------
+
+function wireControls() {
+  $("start").addEventListener("click", next);
+  $("next").addEventListener("click", next);
+  $("back").addEventListener("click", back);
+  $("done").addEventListener("click", closeWindow);
+  $("snooze").addEventListener("click", snooze);
+  $("skip").addEventListener("click", skip);
+  $("another").addEventListener("click", anotherStretch);
+  $("step-illustration").addEventListener("error", () => $("step-figure").classList.add("missing"));
+  $("step-illustration").addEventListener("load", () => $("step-figure").classList.remove("missing"));
+  document.addEventListener("keydown", onKey);
+}
+
+function onKey(event) {
+  if (event.ctrlKey || event.altKey || event.metaKey || event.isComposing) return;
+  // A focused button keeps its own Enter and Space: a keyboard user who tabbed to Skip means Skip.
+  const onButton = event.target instanceof HTMLButtonElement;
+  switch (event.key) {
+    case "Enter":
+    case " ":
+      if (onButton) return;
+      next();
+      break;
+    case "Backspace":
+    case "ArrowLeft":
+      back();
+      break;
+    case "ArrowRight":
+      if (state.screen === "step") next();
+      break;
+    case "s":
+    case "S":
+      snooze();
+      break;
+    case "Escape":
+      if (state.screen === "finish") closeWindow();
+      else skip();
+      break;
+    default:
+      return;
+  }
+  event.preventDefault();
+}
+
+function keyHint(screen) {
+  const snoozeKey = state.plan && canSnooze() ? " · S snooze" : "";
+  switch (screen) {
+    case "intro":
+      return `Enter start${snoozeKey} · Esc skip`;
+    case "step":
+      return `Enter next · ← back${snoozeKey} · Esc skip`;
+    case "finish":
+      return "Enter done";
+    default:
+      return "";
+  }
+}
+
+// ---- Words -------------------------------------------------------------------------------------
+
+function illustrationDescription(routine, step) {
+  const side = step.side ? `, ${step.side} side` : "";
+  return `${routine.name}: the pose for this step${side}`;
+}
+
+function friendlyDuration(totalSecs) {
+  const secs = Math.max(0, Math.round(totalSecs));
+  if (secs < 60) return `${secs} s`;
+  const hours = Math.floor(secs / 3600);
+  const minutes = Math.floor((secs % 3600) / 60);
+  const seconds = secs % 60;
+  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
+  if (minutes < 5 && seconds > 0) return `${minutes} min ${seconds} s`;
+  return `${Math.round(secs / 60)} min`;
+}
+
+function spokenDuration(totalSecs) {
+  return friendlyDuration(totalSecs).replace(" min", " minutes").replace(" s", " seconds").replace(" h", " hours");
+}
+
+function plural(count, word) {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+function capitalise(text) {
+  return text ? text.charAt(0).toUpperCase() + text.slice(1) : "";
+}
