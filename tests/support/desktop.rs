@@ -2036,6 +2036,45 @@ mod tests {
     }
 
     #[test]
+    fn a_replaced_notification_is_one_entry_with_the_new_text() {
+        let session = Session::builder().without_tray().start();
+        let first = session.run(
+            "notify-send",
+            &[
+                "--print-id",
+                "--app-name=Unhunch",
+                "Break in 30 s",
+                "Finish your sentence",
+            ],
+        );
+        let id = String::from_utf8_lossy(&first.stdout).trim().to_owned();
+        assert!(
+            first.status.success() && !id.is_empty(),
+            "notify-send printed {id:?}"
+        );
+        let second = session.run(
+            "notify-send",
+            &[
+                &format!("--replace-id={id}"),
+                "--app-name=Unhunch",
+                "Time to stretch",
+                "Cat-Cow",
+            ],
+        );
+        assert!(second.status.success());
+
+        let replaced = wait_until("the notification is replaced", SHORT, || {
+            session
+                .notifications()
+                .into_iter()
+                .find(|seen| seen.replaced == 1)
+        });
+        assert_eq!(replaced.id.to_string(), id);
+        assert_eq!(replaced.summary, "Time to stretch");
+        assert_eq!(session.notifications().len(), 1);
+    }
+
+    #[test]
     fn the_context_menu_choice_invokes_the_chosen_action() {
         let session = Session::builder().without_tray().start();
         let sender = session
