@@ -104,7 +104,12 @@ fn the_heads_up_becomes_the_break_notification_and_a_click_opens_the_stretch_win
         status["break_id"]
     );
     wait_until("the break notification is gone", PROMPTLY, || {
-        session.dunst_displayed_count() == 0
+        let displayed = session.dunst_displayed();
+        if displayed.is_empty() && session.dunst_displayed_count() == 0 {
+            Ok(())
+        } else {
+            Err(displayed)
+        }
     });
 
     // Skipping from elsewhere closes the window.

@@ -24,7 +24,11 @@ pub fn settings(paths: &Paths) {
 pub fn history(paths: &Paths) {
     let summary = crate::history_report::text_summary(&paths.history_file, 14);
     let path = paths.state_dir.join("history.txt");
-    let written = fs::create_dir_all(&paths.state_dir).and_then(|()| fs::write(&path, summary));
+    // Written whole, then renamed into place, so the viewer never reads half a file.
+    let partial = paths.state_dir.join("history.txt.partial");
+    let written = fs::create_dir_all(&paths.state_dir)
+        .and_then(|()| fs::write(&partial, summary))
+        .and_then(|()| fs::rename(&partial, &path));
     match written {
         Ok(()) => open_with_desktop(&path),
         Err(why) => warn!(
