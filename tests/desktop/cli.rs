@@ -379,6 +379,7 @@ fn state_changes_are_signalled_on_d_bus() {
         .args(["monitor", "--json=short", "--match"])
         .arg("type='signal',interface='dev.unhunch.Unhunch1',member='StateChanged'")
         .stdout(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("run busctl monitor");
     let lines = BufReader::new(monitor.stdout.take().expect("piped stdout")).lines();
