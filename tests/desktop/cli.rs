@@ -421,3 +421,34 @@ fn state_changes_are_signalled_on_d_bus() {
     let _ = monitor.kill();
     let _ = monitor.wait();
 }
+
+#[test]
+fn autostart_on_writes_a_login_entry_and_off_removes_it() {
+    let session = Session::builder()
+        .without_tray()
+        .without_notifications()
+        .start();
+    let entry = session
+        .config_dir()
+        .join("autostart")
+        .join("unhunch.desktop");
+
+    let on = unhunch(&session, &["autostart", "on"]);
+    assert!(on.status.success(), "{}", stderr(&on));
+    let text = fs::read_to_string(&entry).expect("the autostart entry is written");
+    let program = unhunch_tests::desktop::bin_path("unhunch");
+    assert!(
+        text.starts_with("[Desktop Entry]\nType=Application\nName=Unhunch\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("\nExec={}\n", program.display())),
+        "{text}"
+    );
+
+    let off = unhunch(&session, &["autostart", "off"]);
+    assert!(off.status.success(), "{}", stderr(&off));
+    assert!(!entry.exists());
+    let wrong = unhunch(&session, &["autostart", "maybe"]);
+    assert_eq!(wrong.status.code(), Some(2));
+}

@@ -64,6 +64,9 @@ pub enum Command {
     ConfigCheck {
         path: Option<PathBuf>,
     },
+    Autostart {
+        enable: bool,
+    },
 }
 
 const COMMAND_NAMES: &[&str] = &[
@@ -77,6 +80,7 @@ const COMMAND_NAMES: &[&str] = &[
     "history",
     "routines",
     "config",
+    "autostart",
     "help",
 ];
 
@@ -99,6 +103,7 @@ Usage:
   unhunch routines check [PATH...]
                                check routine files (default: your routines folder)
   unhunch config check [PATH]  check a config file (default: your config.toml)
+  unhunch autostart on|off     start Unhunch when you log in, or stop doing so
   unhunch --help | --version
 
 Files:
@@ -178,6 +183,11 @@ pub fn parse(arguments: Vec<OsString>) -> Result<Command, String> {
                 );
             }
         },
+        "autostart" => match rest.first().map(|word| word.to_string_lossy()).as_deref() {
+            Some("on") if rest.len() == 1 => Command::Autostart { enable: true },
+            Some("off") if rest.len() == 1 => Command::Autostart { enable: false },
+            _ => return Err("`unhunch autostart` needs `on` or `off`.".into()),
+        },
         unknown if unknown.starts_with('-') => {
             return Err(format!("unknown option `{unknown}`."));
         }
@@ -205,6 +215,7 @@ fn execute(command: Command) -> u8 {
         Command::History { json, days } => crate::history_report::run(json, days),
         Command::RoutinesCheck { paths } => crate::checks::routines(&paths),
         Command::ConfigCheck { path } => crate::checks::config(path.as_deref()),
+        Command::Autostart { enable } => crate::autostart::run(enable),
         client_command => crate::client::run(client_command),
     }
 }

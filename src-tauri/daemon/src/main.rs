@@ -1,5 +1,6 @@
 //! `unhunch`: with no arguments, the background daemon; with a subcommand, its command-line client.
 
+mod autostart;
 mod bus;
 mod checks;
 mod cli;
