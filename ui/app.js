@@ -79,7 +79,7 @@ function showIntro() {
   $("routine-name").textContent = routine.name;
   $("routine-helps").textContent = routine.helps_with;
   $("routine-place").textContent = PLACE_WORDS[routine.place] || routine.place;
-  $("routine-duration").textContent = `About ${friendlyDuration(routine.estimated_secs)}`;
+  $("routine-duration").textContent = `About ${roughDuration(routine.estimated_secs)}`;
   $("routine-area").textContent = capitalise(routine.area);
   $("routine-safety").textContent = routine.safety;
   $("routine-duration").dataset.seconds = String(routine.estimated_secs);
@@ -386,6 +386,11 @@ function friendlyDuration(totalSecs) {
   if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
   if (minutes < 5 && seconds > 0) return `${minutes} min ${seconds} s`;
   return `${Math.round(secs / 60)} min`;
+}
+
+// An estimate shown as whole minutes: "about 2 min" reads kinder than "2 min 18 s".
+function roughDuration(totalSecs) {
+  return totalSecs < 60 ? "1 min" : `${Math.round(totalSecs / 60)} min`;
 }
 
 function spokenDuration(totalSecs) {

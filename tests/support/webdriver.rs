@@ -6,6 +6,7 @@
 //! plain HTTP/1.1 on a `TcpStream`, one request per connection. Every wait is a poll for a
 //! condition with a deadline ([`Session::wait_for`]), never a bare sleep.
 
+use std::ffi::OsStr;
 use std::fmt;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -57,9 +58,11 @@ pub struct TauriDriver {
 }
 
 impl TauriDriver {
-    /// Starts tauri-driver with `env` added to this process's environment. Waits until it accepts
-    /// connections (at most 20 s).
-    pub fn start(env: &[(String, String)]) -> Result<TauriDriver> {
+    /// Starts tauri-driver with `env` added to this process's environment (the desktop session's,
+    /// plus anything the app should see). Waits until it accepts connections (at most 20 s).
+    pub fn start<K: AsRef<OsStr>, V: AsRef<OsStr>>(
+        env: impl IntoIterator<Item = (K, V)>,
+    ) -> Result<TauriDriver> {
         let port = free_port()?;
         let native_port = free_port()?;
         let mut command = Command::new(tauri_driver_path());
@@ -68,7 +71,7 @@ impl TauriDriver {
             .arg(port.to_string())
             .arg("--native-port")
             .arg(native_port.to_string())
-            .envs(env.iter().map(|(key, value)| (key, value)))
+            .envs(env)
             .stdin(Stdio::null())
             .stdout(Stdio::null());
         let child = command.spawn().map_err(|spawn_error| {
@@ -80,7 +83,10 @@ impl TauriDriver {
         let mut driver = TauriDriver { child, port };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            // Ready once both tauri-driver and the WebKitWebDriver behind it accept connections;
+            // before that a new session gets an empty answer.
+            let listening = |port| TcpStream::connect(("127.0.0.1", port)).is_ok();
+            if listening(port) && listening(native_port) {
                 return Ok(driver);
             }
             if let Ok(Some(status)) = driver.child.try_wait() {
@@ -221,6 +227,16 @@ impl Session {
         )
     }
 
+    /// Runs `script` as an async function body: it finishes when it calls its last argument,
+    /// whose argument is returned.
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        self.command(
+            "POST",
+            "execute/async",
+            Some(&json!({"script": script, "args": args})),
+        )
+    }
+
     pub fn title(&self) -> Result<String> {
         Ok(self
             .command("GET", "title", None)?
@@ -328,18 +344,19 @@ fn request(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<
     stream
         .set_read_timeout(Some(Duration::from_secs(120)))
         .map_err(|timeout_error| error(timeout_error.to_string()))?;
+    // No "Connection: close": tauri-driver passes request headers on to WebKitWebDriver, and a
+    // closing connection there sometimes comes back as an empty answer. The answer is read by its
+    // length instead, and the connection dropped after it.
     let head = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json; charset=utf-8\r\n\
-         Content-Length: {}\r\nConnection: close\r\n\r\n",
+         Content-Length: {}\r\n\r\n",
         body.len()
     );
     stream
         .write_all(head.as_bytes())
         .and_then(|()| stream.write_all(body.as_bytes()))
         .map_err(|write_error| error(format!("{method} {path}: {write_error}")))?;
-    let mut response = Vec::new();
-    stream
-        .read_to_end(&mut response)
+    let response = read_response(&mut stream)
         .map_err(|read_error| error(format!("{method} {path}: no answer: {read_error}")))?;
     let (status, body) = split_response(&response).ok_or_else(|| {
         error(format!(
@@ -362,6 +379,38 @@ fn request(port: u16, method: &str, path: &str, body: Option<&Value>) -> Result<
         )));
     }
     Ok(value)
+}
+
+/// Reads one HTTP/1.1 response: the head, then a body of `Content-Length` bytes, or chunks up to
+/// the last one, or everything until the peer closes.
+fn read_response(stream: &mut TcpStream) -> std::io::Result<Vec<u8>> {
+    let mut response = Vec::new();
+    let mut buffer = [0u8; 16 * 1024];
+    loop {
+        if let Some(header_end) = response.windows(4).position(|window| window == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&response[..header_end]).to_ascii_lowercase();
+            let body_so_far = &response[header_end + 4..];
+            let length = head
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length:"))
+                .and_then(|value| value.trim().parse::<usize>().ok());
+            let complete = match length {
+                Some(length) => body_so_far.len() >= length,
+                None if head.contains("transfer-encoding: chunked") => {
+                    body_so_far.ends_with(b"0\r\n\r\n")
+                }
+                None => false,
+            };
+            if complete {
+                return Ok(response);
+            }
+        }
+        let read = stream.read(&mut buffer)?;
+        if read == 0 {
+            return Ok(response);
+        }
+        response.extend_from_slice(&buffer[..read]);
+    }
 }
 
 /// The status code and the (de-chunked) body of a raw HTTP/1.1 response.

@@ -1,1 +1,350 @@
 //! The stretch window driven over WebDriver (tauri-driver + WebKitWebDriver) under Xvfb.
+//!
+//! Each test opens the real `unhunch-window` binary on its own desktop session, like the daemon
+//! does: the plan goes in through `UNHUNCH_PLAN` (or `--routine`), and the `WindowReport` lines
+//! the window prints are read back from its stdout. `harness` holds the one place that does this.
+
+mod harness;
+
+use std::time::Duration;
+
+use harness::{StretchWindow, plan_for};
+use unhunch_core::plan::{WindowOutcome, WindowReport};
+use unhunch_core::routine::{Hold, RoutineSet, Side};
+use unhunch_tests::webdriver::keys;
+
+/// Walks `routine_id` from the intro to Done, checking every step's text, counter, side and
+/// picture against the core's walk-through.
+fn walk_routine(routine_id: &str) {
+    let plan = plan_for(routine_id, |plan| plan.auto_advance = false);
+    let routine = plan.routine.clone();
+    let window = StretchWindow::open(Some(&plan), &[]);
+
+    assert_eq!(window.text("#routine-name"), routine.name);
+    assert_eq!(window.text("#routine-helps"), routine.helps_with);
+    assert_eq!(window.text("#routine-safety"), routine.safety);
+    assert!(
+        window.text("#routine-duration").starts_with("About "),
+        "{routine_id}"
+    );
+    assert_eq!(
+        window.page.title().unwrap(),
+        format!("Unhunch — {}", routine.name)
+    );
+    window.click("#start");
+
+    let total = routine.steps.len();
+    for (index, step) in routine.steps.iter().enumerate() {
+        let counter = format!("Step {} of {total}", index + 1);
+        window.wait_for_text("#step-counter", &counter);
+        assert_eq!(
+            window.text("#step-text"),
+            step.text,
+            "{routine_id}, {counter}"
+        );
+        let side_words = match step.side {
+            Some(Side::Right) => "Right side",
+            Some(Side::Left) => "Left side",
+            None => "",
+        };
+        assert_eq!(
+            window.text("#step-side"),
+            side_words,
+            "{routine_id}, {counter}"
+        );
+        assert_eq!(
+            window.is_mirrored(),
+            step.mirrored,
+            "{routine_id}, {counter}"
+        );
+        assert_eq!(
+            window.illustration().as_deref(),
+            Some(format!("illustrations/{}.svg", step.illustration).as_str()),
+            "{routine_id}, {counter}"
+        );
+        let repeat_words = if step.repeat > 1 {
+            format!("{} times", step.repeat)
+        } else {
+            String::new()
+        };
+        assert_eq!(
+            window.text("#step-repeat"),
+            repeat_words,
+            "{routine_id}, {counter}"
+        );
+        let hold_words = match step.hold {
+            Some(Hold::Breaths { count: 1 }) => "Hold — 1 slow breath".to_owned(),
+            Some(Hold::Breaths { count }) => format!("Hold — {count} slow breaths"),
+            Some(Hold::Seconds { secs }) => format!("Hold — {secs} seconds"),
+            None => String::new(),
+        };
+        assert_eq!(
+            window.text("#hold-label"),
+            hold_words,
+            "{routine_id}, {counter}"
+        );
+        window.click("#next");
+    }
+
+    window.wait_for_screen("finish");
+    assert!(
+        window
+            .text("#finish-took")
+            .starts_with(&format!("{} took ", routine.name))
+    );
+    assert!(
+        window
+            .text("#finish-next")
+            .starts_with("Your next break is at ")
+    );
+    let outcome = window.wait_for_outcome();
+    match outcome {
+        WindowOutcome::Completed {
+            routine: done,
+            duration_secs,
+        } => {
+            assert_eq!(done, routine.id);
+            assert!(duration_secs >= 1, "{duration_secs}");
+        }
+        other => panic!("{routine_id}: expected completed, got {other:?}"),
+    }
+    window.click("#done");
+    window.wait_until_exited();
+    assert_eq!(window.outcomes().len(), 1, "exactly one outcome line");
+}
+
+#[test]
+fn every_shipped_routine_walks_from_intro_to_done() {
+    let routines = RoutineSet::builtin();
+    assert!(!routines.all().is_empty(), "no routines are shipped");
+    for routine in routines.all() {
+        walk_routine(&routine.id);
+    }
+}
+
+#[test]
+fn the_twist_shows_both_sides_and_mirrors_the_left() {
+    // Started like `unhunch stretch-now` would be without a daemon: by routine id, built-in plan.
+    let window = StretchWindow::open(None, &["--routine", "seated-twist"]);
+    window.wait_for_text("#routine-name", "Seated Twist");
+    window.screenshot("window-intro.png");
+    window.press(keys::ENTER);
+
+    let steps = plan_for("seated-twist", |_| {}).routine.steps;
+    let first_left = steps
+        .iter()
+        .position(|step| step.side == Some(Side::Left))
+        .expect("a left side");
+    assert!(first_left > 0 && steps[0].side == Some(Side::Right));
+
+    // The turn itself (step 2) on the right side: the picture as drawn.
+    window.press(keys::SPACE);
+    window.wait_for_text("#step-counter", &format!("Step 2 of {}", steps.len()));
+    assert_eq!(window.text("#step-side"), "Right side");
+    assert!(!window.is_mirrored());
+    assert_eq!(
+        window.attribute("#step-figure", "data-side").as_deref(),
+        Some("right")
+    );
+    window.screenshot("window-twist-right.png");
+
+    // The same step on the left side: the same picture, mirrored on screen.
+    let left_turn = first_left + 1;
+    for _ in 2..=left_turn {
+        window.press(keys::ENTER);
+    }
+    window.wait_for_text(
+        "#step-counter",
+        &format!("Step {} of {}", left_turn + 1, steps.len()),
+    );
+    assert_eq!(window.text("#step-side"), "Left side");
+    assert!(window.is_mirrored());
+    assert_eq!(
+        window.attribute("#step-figure", "data-side").as_deref(),
+        Some("left")
+    );
+    assert_eq!(
+        window.illustration(),
+        Some(format!("illustrations/{}.svg", steps[1].illustration)),
+        "the left side shows the right side's picture"
+    );
+    // What is on screen, not just the class: the picture is drawn flipped left to right.
+    let flipped = window.page.wait_for(
+        "the picture to be drawn mirrored",
+        Duration::from_secs(5),
+        |page| {
+            let script =
+                "return getComputedStyle(document.getElementById('step-illustration')).transform;";
+            let transform = page.execute(script, vec![])?;
+            Ok((transform.as_str() == Some("matrix(-1, 0, 0, 1, 0, 0)")).then_some(()))
+        },
+    );
+    flipped.unwrap_or_else(|error| panic!("{error}"));
+    window.screenshot("window-twist-left.png");
+
+    // Back goes back a step, with the keyboard as well.
+    window.press(keys::BACKSPACE);
+    window.wait_for_text(
+        "#step-counter",
+        &format!("Step {} of {}", left_turn, steps.len()),
+    );
+    window.press(keys::ARROW_RIGHT);
+    window.wait_for_text(
+        "#step-counter",
+        &format!("Step {} of {}", left_turn + 1, steps.len()),
+    );
+    while window.screen() == "step" {
+        window.press(keys::ENTER);
+    }
+    window.wait_for_screen("finish");
+    window.screenshot("window-finish.png");
+    window.press_closing(keys::ENTER);
+    window.wait_until_exited();
+    assert!(matches!(
+        window.outcomes()[..],
+        [WindowOutcome::Completed { .. }]
+    ));
+}
+
+#[test]
+fn snooze_from_the_intro_reports_snoozed_and_closes() {
+    let plan = plan_for("cat-cow", |plan| plan.snoozes_left = Some(2));
+    let window = StretchWindow::open(Some(&plan), &[]);
+    assert_eq!(window.text("#snooze"), "Snooze 5 min");
+    window.click("#snooze");
+    assert_eq!(window.wait_for_outcome(), WindowOutcome::Snoozed);
+    window.wait_until_exited();
+    assert_eq!(window.outcomes(), vec![WindowOutcome::Snoozed]);
+}
+
+#[test]
+fn skip_from_the_intro_reports_skipped_and_closes() {
+    let window = StretchWindow::open(Some(&plan_for("cat-cow", |_| {})), &[]);
+    window.click("#skip");
+    assert_eq!(window.wait_for_outcome(), WindowOutcome::Skipped);
+    window.wait_until_exited();
+}
+
+#[test]
+fn keys_s_snoozes_and_escape_skips_even_mid_stretch() {
+    let plan = plan_for("chair-twist", |plan| plan.auto_advance = false);
+    let window = StretchWindow::open(Some(&plan), &[]);
+    assert!(window.text("#key-hint").contains("Esc skip"));
+    window.press(keys::ENTER);
+    window.wait_for_screen("step");
+    window.press(keys::ESCAPE);
+    assert_eq!(window.wait_for_outcome(), WindowOutcome::Skipped);
+    window.wait_until_exited();
+
+    let window = StretchWindow::open(Some(&plan), &[]);
+    window.press("s");
+    assert_eq!(window.wait_for_outcome(), WindowOutcome::Snoozed);
+    window.wait_until_exited();
+}
+
+#[test]
+fn no_snoozes_left_hides_snooze_and_its_key() {
+    let plan = plan_for("cat-cow", |plan| plan.snoozes_left = Some(0));
+    let window = StretchWindow::open(Some(&plan), &[]);
+    assert!(!window.displayed("#snooze"));
+    assert!(!window.text("#key-hint").contains("snooze"));
+    window.press("s");
+    window.press(keys::ESCAPE);
+    assert_eq!(
+        window.wait_for_outcome(),
+        WindowOutcome::Skipped,
+        "S did nothing, Esc skipped"
+    );
+}
+
+#[test]
+fn another_stretch_offers_the_next_routine_and_completes_it() {
+    let plan = plan_for("cat-cow", |plan| plan.auto_advance = false);
+    let second = plan.alternatives.first().expect("an alternative").clone();
+    let window = StretchWindow::open(Some(&plan), &[]);
+    window.click("#another");
+    window.wait_for_text("#routine-name", &second.name);
+    let title = window
+        .page
+        .wait_for(
+            "the window title to follow",
+            Duration::from_secs(5),
+            |page| {
+                let title = page.title()?;
+                Ok(title.contains(&second.name).then_some(title))
+            },
+        )
+        .unwrap();
+    assert_eq!(title, format!("Unhunch — {}", second.name));
+    window.click("#start");
+    for _ in &second.steps {
+        window.click("#next");
+    }
+    match window.wait_for_outcome() {
+        WindowOutcome::Completed { routine, .. } => assert_eq!(routine, second.id),
+        other => panic!("expected completed, got {other:?}"),
+    }
+}
+
+#[test]
+fn routine_text_is_shown_literally_never_as_markup() {
+    let attack = "<img src=x onerror=\"document.title='owned'\"><b>bold</b>";
+    let plan = plan_for("cat-cow", |plan| {
+        plan.auto_advance = false;
+        plan.routine.name = format!("Cat {attack}");
+        plan.routine.helps_with = attack.to_owned();
+        plan.routine.steps[0].text = format!("Round your back. {attack}");
+    });
+    let window = StretchWindow::open(Some(&plan), &[]);
+    assert_eq!(window.text("#routine-name"), format!("Cat {attack}"));
+    assert_eq!(window.text("#routine-helps"), attack);
+    window.click("#start");
+    window.wait_for_screen("step");
+    assert_eq!(
+        window.text("#step-text"),
+        format!("Round your back. {attack}")
+    );
+    // Only the illustration is an image, and nothing the text carried became an element.
+    assert_eq!(window.page.find_all("img").unwrap().len(), 1);
+    assert!(window.page.find_all("b").unwrap().is_empty());
+    assert!(!window.page.title().unwrap().contains("owned"));
+}
+
+#[test]
+fn a_hold_counts_down_and_moves_on_by_itself() {
+    let plan = plan_for("cat-cow", |plan| {
+        plan.auto_advance = true;
+        plan.routine.steps[0].hold = Some(Hold::Seconds { secs: 2 });
+        plan.routine.steps[0].repeat = 1;
+    });
+    let window = StretchWindow::open(Some(&plan), &[]);
+    window.click("#start");
+    window.wait_for_text("#hold-label", "Hold — 2 seconds");
+    let total = plan.routine.steps.len();
+    window.wait_for_text("#step-counter", &format!("Step 2 of {total}"));
+    // The second step's hold is breaths: the pacer is breathing in or out.
+    let phase = window.attribute("#pacer", "data-phase");
+    assert!(matches!(phase.as_deref(), Some("in" | "out")), "{phase:?}");
+}
+
+#[test]
+fn the_window_reports_painted_once_for_its_break() {
+    let plan = plan_for("cat-cow", |plan| plan.break_id = 41);
+    let window = StretchWindow::open(Some(&plan), &[]);
+    window.click("#skip");
+    window.wait_until_exited();
+    let reports = window.reports();
+    let painted: Vec<_> = reports
+        .iter()
+        .filter(|report| matches!(report, WindowReport::Painted { .. }))
+        .collect();
+    assert_eq!(painted.len(), 1, "{reports:?}");
+    assert!(matches!(
+        painted[0],
+        WindowReport::Painted { break_id: 41, .. }
+    ));
+    assert!(matches!(
+        reports.last(),
+        Some(WindowReport::Outcome { break_id: 41, .. })
+    ));
+}

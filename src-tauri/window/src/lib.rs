@@ -65,7 +65,11 @@ pub struct WindowState {
 }
 
 /// The app for `plan`, generic over the runtime so tests can build it with a mock runtime.
-pub fn builder<R: Runtime>(builder: Builder<R>, plan: StretchPlan, reporter: Reporter) -> Builder<R> {
+pub fn builder<R: Runtime>(
+    builder: Builder<R>,
+    plan: StretchPlan,
+    reporter: Reporter,
+) -> Builder<R> {
     let title = window_title(&plan.routine.name);
     let state = WindowState {
         shown_routine: Mutex::new(plan.routine.id.clone()),
@@ -95,17 +99,22 @@ pub fn window_title(routine_name: &str) -> String {
 fn open_stretch_window<R: Runtime, M: Manager<R>>(manager: &M, title: &str) -> tauri::Result<()> {
     // Small, above other windows, never full-screen and never taking the keyboard from whatever
     // the user is typing in: a break is an invitation, not an interruption.
-    let mut window = WebviewWindowBuilder::new(manager, WINDOW_LABEL, WebviewUrl::App("index.html".into()))
-        .title(title)
-        .inner_size(WINDOW_WIDTH, WINDOW_HEIGHT)
-        .min_inner_size(WINDOW_WIDTH, WINDOW_HEIGHT)
-        .resizable(true)
-        .maximizable(false)
-        .fullscreen(false)
-        .decorations(true)
-        .always_on_top(true)
-        .focused(false);
-    window = match placement::position_under_pointer(manager.app_handle(), WINDOW_WIDTH, WINDOW_HEIGHT) {
+    let mut window =
+        WebviewWindowBuilder::new(manager, WINDOW_LABEL, WebviewUrl::App("index.html".into()))
+            .title(title)
+            .inner_size(WINDOW_WIDTH, WINDOW_HEIGHT)
+            .min_inner_size(WINDOW_WIDTH, WINDOW_HEIGHT)
+            .resizable(true)
+            .maximizable(false)
+            .fullscreen(false)
+            .decorations(true)
+            .always_on_top(true)
+            .focused(false);
+    window = match placement::position_under_pointer(
+        manager.app_handle(),
+        WINDOW_WIDTH,
+        WINDOW_HEIGHT,
+    ) {
         Some(position) => window.position(position.x, position.y),
         None => window.center(),
     };

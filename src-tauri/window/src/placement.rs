@@ -31,7 +31,11 @@ pub fn centred_on(
     width: f64,
     height: f64,
 ) -> LogicalPosition<f64> {
-    let scale_factor = if scale_factor > 0.0 { scale_factor } else { 1.0 };
+    let scale_factor = if scale_factor > 0.0 {
+        scale_factor
+    } else {
+        1.0
+    };
     let spare_width = (f64::from(monitor_size.width) - width * scale_factor).max(0.0);
     let spare_height = (f64::from(monitor_size.height) - height * scale_factor).max(0.0);
     let x = f64::from(monitor_position.x) + spare_width / 2.0;

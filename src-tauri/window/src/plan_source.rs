@@ -45,7 +45,10 @@ impl fmt::Display for PlanProblem {
                 write!(f, "unknown argument {argument:?}.\n\n{USAGE}")
             }
             PlanProblem::MissingRoutineId => {
-                write!(f, "--routine needs a routine id, for example --routine seated-twist.")
+                write!(
+                    f,
+                    "--routine needs a routine id, for example --routine seated-twist."
+                )
             }
             PlanProblem::RoutineAndPlanBothGiven => write!(
                 f,
@@ -111,18 +114,36 @@ pub fn parse_plan(json: &str) -> Result<StretchPlan, PlanProblem> {
 
 /// A plan for a window started without the daemon: `routine_id`, or else the first routine that
 /// fits the default settings, offering the other fitting routines as "Another stretch".
-pub fn builtin_plan(routines: &RoutineSet, routine_id: Option<&str>) -> Result<StretchPlan, PlanProblem> {
+pub fn builtin_plan(
+    routines: &RoutineSet,
+    routine_id: Option<&str>,
+) -> Result<StretchPlan, PlanProblem> {
     let settings = Settings::default();
     let eligible = routines.eligible(settings.stretch.place);
     let first = match routine_id {
-        Some(id) => routines.get(id).ok_or_else(|| PlanProblem::UnknownRoutine {
-            id: id.to_owned(),
-            known: routines.all().iter().map(|routine| routine.id.clone()).collect(),
-        })?,
+        Some(id) => routines
+            .get(id)
+            .ok_or_else(|| PlanProblem::UnknownRoutine {
+                id: id.to_owned(),
+                known: routines
+                    .all()
+                    .iter()
+                    .map(|routine| routine.id.clone())
+                    .collect(),
+            })?,
         None => eligible.first().copied().ok_or(PlanProblem::NoRoutines)?,
     };
-    let alternatives: Vec<_> = eligible.into_iter().filter(|routine| routine.id != first.id).collect();
-    let plan = StretchPlan::new(0, first, &alternatives, settings.breaks.max_snoozes, &settings);
+    let alternatives: Vec<_> = eligible
+        .into_iter()
+        .filter(|routine| routine.id != first.id)
+        .collect();
+    let plan = StretchPlan::new(
+        0,
+        first,
+        &alternatives,
+        settings.breaks.max_snoozes,
+        &settings,
+    );
     validate(&plan)?;
     Ok(plan)
 }
@@ -146,7 +167,10 @@ pub fn validate(plan: &StretchPlan) -> Result<(), PlanProblem> {
 
 fn validate_routine(routine: &RoutineView) -> Result<(), PlanProblem> {
     if routine.steps.is_empty() {
-        return Err(PlanProblem::PlanInvalid(format!("routine {:?} has no steps", routine.id)));
+        return Err(PlanProblem::PlanInvalid(format!(
+            "routine {:?} has no steps",
+            routine.id
+        )));
     }
     for (index, step) in routine.steps.iter().enumerate() {
         let name = &step.illustration;
@@ -209,7 +233,10 @@ mod tests {
 
     #[test]
     fn a_plan_from_the_daemon_round_trips() {
-        let sent = plan(routine("seated-twist", "seated-twist"), vec![routine("cat-cow", "cat")]);
+        let sent = plan(
+            routine("seated-twist", "seated-twist"),
+            vec![routine("cat-cow", "cat")],
+        );
         let json = serde_json::to_string(&sent).unwrap();
         match plan_from(Some(json), &[]).unwrap() {
             Request::Show(received) => assert_eq!(*received, sent),
@@ -219,8 +246,13 @@ mod tests {
 
     #[test]
     fn broken_json_says_what_is_wrong_and_what_to_do() {
-        let message = plan_from(Some("{\"break_id\": ".to_owned()), &[]).unwrap_err().to_string();
-        assert!(message.starts_with("UNHUNCH_PLAN is not a stretch plan: "), "{message}");
+        let message = plan_from(Some("{\"break_id\": ".to_owned()), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            message.starts_with("UNHUNCH_PLAN is not a stretch plan: "),
+            "{message}"
+        );
         assert!(message.contains("line 1"), "{message}");
         assert!(message.contains("unset it"), "{message}");
     }
@@ -228,7 +260,9 @@ mod tests {
     #[test]
     fn an_illustration_name_cannot_leave_the_illustrations_folder() {
         let sent = plan(routine("seated-twist", "../../etc/passwd"), vec![]);
-        let message = parse_plan(&serde_json::to_string(&sent).unwrap()).unwrap_err().to_string();
+        let message = parse_plan(&serde_json::to_string(&sent).unwrap())
+            .unwrap_err()
+            .to_string();
         assert!(message.contains("\"../../etc/passwd\""), "{message}");
     }
 
@@ -271,7 +305,10 @@ mod tests {
             plan_from(Some("{}".to_owned()), &arguments(&["--routine", "cat-cow"])).unwrap_err(),
             PlanProblem::RoutineAndPlanBothGiven
         );
-        assert!(matches!(plan_from(None, &arguments(&["--help"])), Ok(Request::Help)));
+        assert!(matches!(
+            plan_from(None, &arguments(&["--help"])),
+            Ok(Request::Help)
+        ));
     }
 
     #[test]

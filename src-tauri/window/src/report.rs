@@ -31,8 +31,12 @@ pub enum ReportError {
 impl std::fmt::Display for ReportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ReportError::OutcomeAlreadySent => f.write_str("this break's outcome was already reported"),
-            ReportError::Write(message) => write!(f, "could not write the report to stdout: {message}"),
+            ReportError::OutcomeAlreadySent => {
+                f.write_str("this break's outcome was already reported")
+            }
+            ReportError::Write(message) => {
+                write!(f, "could not write the report to stdout: {message}")
+            }
         }
     }
 }
@@ -84,12 +88,15 @@ impl Reporter {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, ReporterState> {
         // A panic while holding the lock leaves plain flags behind, which are still usable.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 fn write_line(out: &mut Box<dyn Write + Send>, report: &WindowReport) -> Result<(), ReportError> {
-    let mut line = serde_json::to_string(report).map_err(|error| ReportError::Write(error.to_string()))?;
+    let mut line =
+        serde_json::to_string(report).map_err(|error| ReportError::Write(error.to_string()))?;
     line.push('\n');
     out.write_all(line.as_bytes())
         .and_then(|()| out.flush())
@@ -145,7 +152,10 @@ mod tests {
         );
         let printed = lines(&buffer);
         assert_eq!(printed.len(), 2, "{printed:?}");
-        assert!(matches!(printed[0], WindowReport::Painted { break_id: 7, .. }));
+        assert!(matches!(
+            printed[0],
+            WindowReport::Painted { break_id: 7, .. }
+        ));
         assert_eq!(
             printed[1],
             WindowReport::Outcome {
