@@ -125,7 +125,8 @@ function showStep(index) {
   repeat.hidden = step.repeat <= 1;
   repeat.textContent = step.repeat > 1 ? `${step.repeat} times` : "";
 
-  $("back").textContent = index === 0 ? "Back to intro" : "Back";
+  // Back from the first step returns to the intro; the label stays short, the name says where.
+  $("back").setAttribute("aria-label", index === 0 ? "Back to the intro" : "Back to the previous step");
   $("next").textContent = index === total - 1 ? "Finish" : "Next";
 
   startHold(step);
@@ -202,7 +203,8 @@ function endBreak(outcome) {
   if (outcomeSent) return;
   outcomeSent = true;
   stopHold();
-  document.body.classList.add("ending");
+  // Snooze and Skip close the window: no second click while it goes.
+  if (outcome.kind !== "completed") document.body.classList.add("ending");
   invoke("finish", { outcome }).catch((error) => showProblem(`The break could not be ended: ${error}`));
 }
 

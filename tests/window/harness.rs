@@ -152,6 +152,15 @@ impl StretchWindow {
             .unwrap_or_else(|error| panic!("key {key:?}: {error}"));
     }
 
+    /// Clicks a button that closes the window; like [`StretchWindow::press_closing`].
+    pub fn click_closing(&self, css: &str) {
+        let element = self
+            .page
+            .find(css)
+            .unwrap_or_else(|error| panic!("{error}"));
+        let _ = self.page.click(&element);
+    }
+
     /// Presses a key that closes the window: the driver may answer with an error because the
     /// app is gone before the key-up, so the answer is ignored and the caller checks the outcome.
     pub fn press_closing(&self, key: &str) {
@@ -245,6 +254,15 @@ impl StretchWindow {
     }
 
     /// A screenshot of the whole X screen (so the window as a user sees it) for the README.
+    /// Waits for the window's `painted` line.
+    pub fn wait_for_painted(&self) {
+        desktop::wait_until("the window's first paint", WAIT, || {
+            self.reports()
+                .iter()
+                .any(|report| matches!(report, WindowReport::Painted { .. }))
+        });
+    }
+
     /// Waits for the page to paint what it shows now (two animation frames), so the picture is
     /// not of a frame still being drawn.
     pub fn screenshot(&self, name: &str) {

@@ -5,6 +5,7 @@
 //! the window prints are read back from its stdout. `harness` holds the one place that does this.
 
 mod harness;
+mod security;
 
 use std::time::Duration;
 
@@ -108,7 +109,7 @@ fn walk_routine(routine_id: &str) {
         }
         other => panic!("{routine_id}: expected completed, got {other:?}"),
     }
-    window.click("#done");
+    window.click_closing("#done");
     window.wait_until_exited();
     assert_eq!(window.outcomes().len(), 1, "exactly one outcome line");
 }
@@ -211,7 +212,7 @@ fn snooze_from_the_intro_reports_snoozed_and_closes() {
     let plan = plan_for("cat-cow", |plan| plan.snoozes_left = Some(2));
     let window = StretchWindow::open(Some(&plan), &[]);
     assert_eq!(window.text("#snooze"), "Snooze 5 min");
-    window.click("#snooze");
+    window.click_closing("#snooze");
     assert_eq!(window.wait_for_outcome(), WindowOutcome::Snoozed);
     window.wait_until_exited();
     assert_eq!(window.outcomes(), vec![WindowOutcome::Snoozed]);
@@ -220,7 +221,7 @@ fn snooze_from_the_intro_reports_snoozed_and_closes() {
 #[test]
 fn skip_from_the_intro_reports_skipped_and_closes() {
     let window = StretchWindow::open(Some(&plan_for("cat-cow", |_| {})), &[]);
-    window.click("#skip");
+    window.click_closing("#skip");
     assert_eq!(window.wait_for_outcome(), WindowOutcome::Skipped);
     window.wait_until_exited();
 }
@@ -232,12 +233,12 @@ fn keys_s_snoozes_and_escape_skips_even_mid_stretch() {
     assert!(window.text("#key-hint").contains("Esc skip"));
     window.press(keys::ENTER);
     window.wait_for_screen("step");
-    window.press(keys::ESCAPE);
+    window.press_closing(keys::ESCAPE);
     assert_eq!(window.wait_for_outcome(), WindowOutcome::Skipped);
     window.wait_until_exited();
 
     let window = StretchWindow::open(Some(&plan), &[]);
-    window.press("s");
+    window.press_closing("s");
     assert_eq!(window.wait_for_outcome(), WindowOutcome::Snoozed);
     window.wait_until_exited();
 }
@@ -249,7 +250,7 @@ fn no_snoozes_left_hides_snooze_and_its_key() {
     assert!(!window.displayed("#snooze"));
     assert!(!window.text("#key-hint").contains("snooze"));
     window.press("s");
-    window.press(keys::ESCAPE);
+    window.press_closing(keys::ESCAPE);
     assert_eq!(
         window.wait_for_outcome(),
         WindowOutcome::Skipped,
@@ -288,7 +289,7 @@ fn another_stretch_offers_the_next_routine_and_completes_it() {
 
 #[test]
 fn routine_text_is_shown_literally_never_as_markup() {
-    let attack = "<img src=x onerror=\"document.title='owned'\"><b>bold</b>";
+    let attack = "<img src=x onerror=\"window.unhunchOwned=true\"><b>bold</b>";
     let plan = plan_for("cat-cow", |plan| {
         plan.auto_advance = false;
         plan.routine.name = format!("Cat {attack}");
@@ -307,7 +308,19 @@ fn routine_text_is_shown_literally_never_as_markup() {
     // Only the illustration is an image, and nothing the text carried became an element.
     assert_eq!(window.page.find_all("img").unwrap().len(), 1);
     assert!(window.page.find_all("b").unwrap().is_empty());
-    assert!(!window.page.title().unwrap().contains("owned"));
+    let ran = window
+        .page
+        .execute("return window.unhunchOwned === true;", vec![])
+        .unwrap();
+    assert_eq!(ran, serde_json::Value::Bool(false), "the text's script ran");
+    // And the CSP is in force: a script element added at run time does not run either.
+    let inline = "const script = document.createElement('script'); \
+                  script.textContent = 'window.unhunchInline = true;'; \
+                  document.body.appendChild(script); return window.unhunchInline === true;";
+    assert_eq!(
+        window.page.execute(inline, vec![]).unwrap(),
+        serde_json::Value::Bool(false)
+    );
 }
 
 #[test]
@@ -331,7 +344,8 @@ fn a_hold_counts_down_and_moves_on_by_itself() {
 fn the_window_reports_painted_once_for_its_break() {
     let plan = plan_for("cat-cow", |plan| plan.break_id = 41);
     let window = StretchWindow::open(Some(&plan), &[]);
-    window.click("#skip");
+    window.wait_for_painted();
+    window.click_closing("#skip");
     window.wait_until_exited();
     let reports = window.reports();
     let painted: Vec<_> = reports

@@ -1,0 +1,141 @@
+//! The window's security promises, checked in its files: a strict CSP, a capability that grants
+//! exactly the window's own commands, and a page that never turns text into markup.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+fn workspace_file(path: &str) -> String {
+    let full = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(path);
+    std::fs::read_to_string(&full).unwrap_or_else(|error| panic!("{}: {error}", full.display()))
+}
+
+fn json_file(path: &str) -> Value {
+    serde_json::from_str(&workspace_file(path)).unwrap_or_else(|error| panic!("{path}: {error}"))
+}
+
+/// The commands `build.rs` declares, read from its `.commands(&[...])` list.
+fn declared_commands() -> Vec<String> {
+    let build = workspace_file("src-tauri/window/build.rs");
+    let list = build
+        .split(".commands(&[")
+        .nth(1)
+        .and_then(|rest| rest.split("])").next())
+        .expect("build.rs declares its commands with AppManifest::commands");
+    list.split(',')
+        .map(|name| name.trim().trim_matches('"').to_owned())
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_csp_allows_only_the_apps_own_files() {
+    let config = json_file("src-tauri/window/tauri.conf.json");
+    assert_eq!(config["app"]["withGlobalTauri"], Value::Bool(true));
+    let csp = config["app"]["security"]["csp"]
+        .as_object()
+        .expect("the CSP is set, directive by directive (never null)");
+    assert_eq!(csp["default-src"], "'self'");
+    assert_eq!(csp["script-src"], "'self'");
+    assert_eq!(csp["style-src"], "'self'");
+    for (directive, sources) in csp {
+        let sources = sources.as_str().unwrap_or_default();
+        for forbidden in [
+            "'unsafe-inline'",
+            "'unsafe-eval'",
+            "*",
+            "https:",
+            "http:",
+            "data:",
+        ] {
+            assert!(
+                !sources.split_whitespace().any(|source| source == forbidden),
+                "{directive} allows {forbidden}"
+            );
+        }
+        for source in sources
+            .split_whitespace()
+            .filter(|source| source.contains("://"))
+        {
+            assert_eq!(
+                source, "http://ipc.localhost",
+                "{directive} names a remote source"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_capability_grants_exactly_the_windows_commands() {
+    let capability = json_file("src-tauri/window/capabilities/stretch.json");
+    assert_eq!(capability["windows"], serde_json::json!(["stretch"]));
+    let mut granted: Vec<String> = capability["permissions"]
+        .as_array()
+        .expect("a permissions list")
+        .iter()
+        .map(|permission| {
+            permission
+                .as_str()
+                .expect("plain permission names")
+                .to_owned()
+        })
+        .collect();
+    let mut declared: Vec<String> = declared_commands()
+        .iter()
+        .map(|command| format!("allow-{}", command.replace('_', "-")))
+        .collect();
+    granted.sort();
+    declared.sort();
+    assert_eq!(granted, declared);
+    assert_eq!(
+        declared.len(),
+        5,
+        "plan, switch_routine, painted, finish, close: {declared:?}"
+    );
+}
+
+#[test]
+fn the_page_never_parses_text_as_markup_and_has_nothing_inline() {
+    let script = workspace_file("ui/app.js");
+    for sink in [
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+    ] {
+        assert!(!script.contains(sink), "ui/app.js uses {sink}");
+    }
+    let page = workspace_file("ui/index.html");
+    assert!(
+        !page.contains("<style"),
+        "ui/index.html has an inline style sheet"
+    );
+    assert!(
+        !page.contains("style=\""),
+        "ui/index.html has an inline style attribute"
+    );
+    assert!(
+        !has_event_handler_attribute(&page),
+        "ui/index.html has an inline event handler"
+    );
+    for script_tag in page.split("<script").skip(1) {
+        let tag_end = script_tag.find('>').expect("a closed script tag");
+        assert!(script_tag[..tag_end].contains("src="), "an inline script");
+        assert!(
+            script_tag[tag_end + 1..].starts_with("</script>"),
+            "an inline script body"
+        );
+    }
+}
+
+/// Is there an ` on<letters>=` attribute, such as ` onclick=`?
+fn has_event_handler_attribute(page: &str) -> bool {
+    page.match_indices(" on").any(|(at, _)| {
+        let rest = &page[at + 3..];
+        let letters = rest.chars().take_while(char::is_ascii_alphabetic).count();
+        letters > 0 && rest[letters..].starts_with('=')
+    })
+}
