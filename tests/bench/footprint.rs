@@ -315,6 +315,23 @@ fn render(
         shown(unhunch.start_to_tray, milliseconds),
         "≤ 150 ms",
     );
+    let mut window_starts = unhunch.click_to_window_start.clone();
+    window_starts.sort();
+    if !window_starts.is_empty() {
+        row(
+            &mut text,
+            &format!(
+                "notification action → window process started by the daemon (median / max of {})",
+                window_starts.len()
+            ),
+            format!(
+                "{} / {}",
+                milliseconds(median(&window_starts)),
+                milliseconds(window_starts[window_starts.len() - 1])
+            ),
+            "",
+        );
+    }
     let mut paints = unhunch.click_to_paint.clone();
     paints.sort();
     row(

@@ -36,6 +36,8 @@ pub struct UnhunchFigures {
     pub start_to_tray: Option<Duration>,
     pub idle: Option<Idle>,
     pub click_to_paint: Vec<Duration>,
+    /// The daemon's share of `click_to_paint`: from the action to starting the window process.
+    pub click_to_window_start: Vec<Duration>,
     pub window_open: Option<Memory>,
     pub daemon_after_first_break: Option<Memory>,
     pub daemon_after_all_breaks: Option<Memory>,
@@ -147,6 +149,14 @@ pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFi
         );
         if let Ok(delay) = painted_at.duration_since(invoked.at) {
             figures.click_to_paint.push(delay);
+        }
+        let window_started = log_times(&log_path, "stretch window for break", |line| {
+            line.split_whitespace().next()
+        })
+        .into_iter()
+        .find(|started| *started >= invoked.at && *started <= painted_at);
+        if let Some(delay) = window_started.and_then(|at| at.duration_since(invoked.at).ok()) {
+            figures.click_to_window_start.push(delay);
         }
         let window_pid = while_running(
             &mut daemon,
@@ -296,29 +306,37 @@ fn exited(process: &mut Child, when: &str) -> Option<String> {
     }
 }
 
-/// The paint times the daemon logged (`window painted ... painted_at=...`), oldest first, from the
-/// log and the one it rotated out.
+/// The paint times the daemon logged (`window painted ... painted_at=...`), oldest first.
 fn painted_times(log_path: &Path) -> Vec<SystemTime> {
-    let rotated = log_path.with_extension("log.1");
-    [rotated.as_path(), log_path]
-        .into_iter()
-        .flat_map(|path| {
-            fs::read_to_string(path)
-                .unwrap_or_default()
-                .lines()
-                .filter(|line| line.contains("window painted"))
-                .filter_map(painted_time)
-                .collect::<Vec<_>>()
-        })
-        .collect()
+    log_times(log_path, "window painted", |line| {
+        line.split_whitespace()
+            .find_map(|field| field.strip_prefix("painted_at="))
+    })
 }
 
-fn painted_time(line: &str) -> Option<SystemTime> {
-    let value = line
-        .split_whitespace()
-        .find_map(|field| field.strip_prefix("painted_at="))?;
-    let millis = Timestamp::parse_rfc3339(value)?.unix_millis();
-    Some(SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(millis).ok()?))
+/// The times that `time_of` finds on the daemon's log lines containing `needle`, oldest first,
+/// from the log and the one it rotated out.
+fn log_times(
+    log_path: &Path,
+    needle: &str,
+    time_of: impl Fn(&str) -> Option<&str>,
+) -> Vec<SystemTime> {
+    let rotated = log_path.with_extension("log.1");
+    let mut times = Vec::new();
+    for path in [rotated.as_path(), log_path] {
+        let text = fs::read_to_string(path).unwrap_or_default();
+        times.extend(
+            text.lines()
+                .filter(|line| line.contains(needle))
+                .filter_map(|line| {
+                    let millis = Timestamp::parse_rfc3339(time_of(line)?)?.unix_millis();
+                    Some(
+                        SystemTime::UNIX_EPOCH + Duration::from_millis(u64::try_from(millis).ok()?),
+                    )
+                }),
+        );
+    }
+    times
 }
 
 /// Waits for a measurement point in time; these are the benchmark's timeline, not synchronisation.
