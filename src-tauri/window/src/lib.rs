@@ -118,6 +118,24 @@ fn open_stretch_window<R: Runtime, M: Manager<R>>(manager: &M, title: &str) -> t
         Some(position) => window.position(position.x, position.y),
         None => window.center(),
     };
-    window.build()?;
+    let window = window.build()?;
+    draw_without_gpu(&window)?;
+    Ok(())
+}
+
+/// The page is a few boxes and one picture: software drawing is plenty, starts sooner and keeps
+/// the GL stack (and its memory) out of the web process.
+#[cfg(target_os = "linux")]
+fn draw_without_gpu<R: Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
+    use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
+    window.with_webview(|webview| {
+        if let Some(settings) = webview.inner().settings() {
+            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
+        }
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn draw_without_gpu<R: Runtime>(_window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
     Ok(())
 }
