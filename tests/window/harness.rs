@@ -38,11 +38,16 @@ pub fn plan_for(routine_id: &str, adjust: impl FnOnce(&mut StretchPlan)) -> Stre
     plan
 }
 
-/// Where the README's screenshots go: `tests/screenshots/<name>`.
+/// Where a screenshot goes: `tests/out/screenshots/<name>` (ignored by git) on every run, so a
+/// test run never changes tracked files; with `UNHUNCH_UPDATE_SCREENSHOTS=1`, the README's
+/// `tests/screenshots/<name>` instead.
 pub fn screenshot_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("screenshots")
-        .join(name)
+    let tests = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("UNHUNCH_UPDATE_SCREENSHOTS").is_some_and(|value| value == "1") {
+        tests.join("screenshots").join(name)
+    } else {
+        tests.join("out").join("screenshots").join(name)
+    }
 }
 
 /// One open stretch window. Field order is drop order: the page closes before the driver stops,
