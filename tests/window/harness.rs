@@ -172,6 +172,27 @@ impl StretchWindow {
         let _ = self.page.press_key(key);
     }
 
+    /// The ids of shown controls that have no accessible name (neither text nor aria-label).
+    pub fn unnamed_controls(&self) -> Vec<String> {
+        let script = "const shown = [...document.querySelectorAll('button, [role=button], input, img')]\
+                      .filter(control => control.getClientRects().length > 0); \
+                      if (shown.length === 0) return null; \
+                      return shown.filter(control => !(control.getAttribute('aria-label') \
+                                                       || control.alt || control.textContent).trim())\
+                                  .map(control => control.id || control.outerHTML);";
+        let unnamed = self
+            .page
+            .execute(script, vec![])
+            .unwrap_or_else(|error| panic!("{error}"));
+        let unnamed = unnamed
+            .as_array()
+            .expect("the screen shows at least one control");
+        unnamed
+            .iter()
+            .filter_map(|id| id.as_str().map(str::to_owned))
+            .collect()
+    }
+
     /// Which screen is showing: intro, step or finish.
     pub fn screen(&self) -> String {
         self.attribute("#app", "data-screen").unwrap_or_default()

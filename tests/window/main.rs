@@ -129,6 +129,7 @@ fn the_twist_shows_both_sides_and_mirrors_the_left() {
     let window = StretchWindow::open(None, &["--routine", "seated-twist"]);
     window.wait_for_text("#routine-name", "Seated Twist");
     window.screenshot("window-intro.png");
+    assert_eq!(window.unnamed_controls(), Vec::<String>::new(), "intro");
     window.press(keys::ENTER);
 
     let steps = plan_for("seated-twist", |_| {}).routine.steps;
@@ -182,6 +183,7 @@ fn the_twist_shows_both_sides_and_mirrors_the_left() {
     );
     flipped.unwrap_or_else(|error| panic!("{error}"));
     window.screenshot("window-twist-left.png");
+    assert_eq!(window.unnamed_controls(), Vec::<String>::new(), "step");
 
     // Back goes back a step, with the keyboard as well.
     window.press(keys::BACKSPACE);
@@ -199,6 +201,7 @@ fn the_twist_shows_both_sides_and_mirrors_the_left() {
     }
     window.wait_for_screen("finish");
     window.screenshot("window-finish.png");
+    assert_eq!(window.unnamed_controls(), Vec::<String>::new(), "finish");
     window.press_closing(keys::ENTER);
     window.wait_until_exited();
     assert!(matches!(
