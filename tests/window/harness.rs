@@ -15,6 +15,21 @@ use unhunch_tests::webdriver::{Session, TauriDriver};
 
 const WAIT: Duration = Duration::from_secs(20);
 
+/// A Python (python3-xlib) program that asks the window whose id is its argument to close, the
+/// way a window manager's close button does (a `WM_DELETE_WINDOW` client message).
+pub const SEND_WM_DELETE_WINDOW: &str = "\
+import sys
+from Xlib import X, display
+from Xlib.protocol import event
+screen = display.Display()
+window = screen.create_resource_object('window', int(sys.argv[1]))
+protocols = screen.intern_atom('WM_PROTOCOLS')
+delete = screen.intern_atom('WM_DELETE_WINDOW')
+message = event.ClientMessage(window=window, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0]))
+window.send_event(message, event_mask=X.NoEventMask)
+screen.flush()
+";
+
 /// The plan the daemon would send for `routine_id` with default settings, changed by `adjust`.
 pub fn plan_for(routine_id: &str, adjust: impl FnOnce(&mut StretchPlan)) -> StretchPlan {
     let routines = RoutineSet::builtin();

@@ -365,3 +365,63 @@ fn the_window_reports_painted_once_for_its_break() {
         Some(WindowReport::Outcome { break_id: 41, .. })
     ));
 }
+
+#[test]
+fn closing_from_the_window_manager_prints_no_outcome_and_exits_cleanly() {
+    let desktop = unhunch_tests::desktop::Session::builder()
+        .without_notifications()
+        .without_tray()
+        .start();
+    let plan = plan_for("cat-cow", |_| {});
+    let mut window = desktop
+        .command(unhunch_tests::desktop::bin_path("unhunch-window"))
+        .env("UNHUNCH_PLAN", serde_json::to_string(&plan).unwrap())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the window starts");
+    let mut stdout = std::io::BufReader::new(window.stdout.take().unwrap());
+    let mut first_line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut first_line).unwrap();
+    assert!(
+        matches!(
+            serde_json::from_str(&first_line),
+            Ok(WindowReport::Painted { break_id: 1, .. })
+        ),
+        "{first_line:?}"
+    );
+
+    // What a window manager's close button does: send WM_DELETE_WINDOW to the window.
+    let window_id = unhunch_tests::desktop::wait_until(
+        "the stretch window on the X display",
+        Duration::from_secs(10),
+        || {
+            let found = desktop.run("xdotool", &["search", "--name", "^Unhunch — Cat"]);
+            String::from_utf8_lossy(&found.stdout)
+                .lines()
+                .next()
+                .map(str::to_owned)
+        },
+    );
+    let close = desktop.run(
+        "/usr/bin/python3",
+        &["-c", harness::SEND_WM_DELETE_WINDOW, &window_id],
+    );
+    assert!(
+        close.status.success(),
+        "could not send WM_DELETE_WINDOW (needs Debian's python3-xlib): {}",
+        String::from_utf8_lossy(&close.stderr)
+    );
+
+    let status = unhunch_tests::desktop::wait_until(
+        "the window process to exit",
+        Duration::from_secs(10),
+        || window.try_wait().ok().flatten(),
+    );
+    assert!(status.success(), "{status}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    assert_eq!(
+        rest, "",
+        "no outcome when the window manager closes the window (abandoned)"
+    );
+}
