@@ -230,6 +230,12 @@ function startHold(step) {
       ? `Hold — ${plural(hold.count, "slow breath")}`
       : `Hold — ${plural(hold.secs, "second")}`;
 
+  // Restart the ring from its small size: drop the old phase and let the browser see that before
+  // the first in-breath begins, so the growth is animated on every step.
+  const pacer = $("pacer");
+  delete pacer.dataset.phase;
+  void pacer.offsetWidth;
+
   state.hold = {
     step,
     rounds,
