@@ -117,7 +117,7 @@ function showStep(index) {
   picture.classList.toggle("mirrored", step.mirrored);
   figure.classList.remove("missing");
   picture.dataset.illustration = step.illustration;
-  picture.src = `illustrations/${step.illustration}.svg`;
+  picture.src = illustrationUrl(step.illustration);
   picture.alt = illustrationDescription(routine, step);
 
   $("step-text").textContent = step.text;
@@ -377,6 +377,21 @@ function keyHint(screen) {
       return "";
   }
 }
+
+// ---- Pictures ----------------------------------------------------------------------------------
+
+// WebKitGTK does not pass the colour scheme into SVGs shown with <img>, so the pictures carry their
+// dark colours behind a #dark target, which the page asks for when the desktop is dark.
+const darkScheme = window.matchMedia("(prefers-color-scheme: dark)");
+
+function illustrationUrl(name) {
+  return `illustrations/${name}.svg${darkScheme.matches ? "#dark" : ""}`;
+}
+
+darkScheme.addEventListener("change", () => {
+  const picture = $("step-illustration");
+  if (picture.dataset.illustration) picture.src = illustrationUrl(picture.dataset.illustration);
+});
 
 // ---- Words -------------------------------------------------------------------------------------
 

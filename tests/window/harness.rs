@@ -79,6 +79,15 @@ impl StretchWindow {
     /// Opens the window with `plan` in `UNHUNCH_PLAN` (or none) and `args`, and waits for its
     /// intro to be on screen.
     pub fn open(plan: Option<&StretchPlan>, args: &[&str]) -> StretchWindow {
+        StretchWindow::open_with_env(plan, args, &[])
+    }
+
+    /// Like [`StretchWindow::open`], with more environment for the window (a GTK theme, say).
+    pub fn open_with_env(
+        plan: Option<&StretchPlan>,
+        args: &[&str],
+        extra_env: &[(&str, &str)],
+    ) -> StretchWindow {
         let desktop = Desktop::builder()
             .without_notifications()
             .without_tray()
@@ -99,6 +108,11 @@ impl StretchWindow {
         make_executable(&wrapper);
 
         let mut env = desktop.env();
+        env.extend(
+            extra_env
+                .iter()
+                .map(|(name, value)| ((*name).into(), (*value).into())),
+        );
         if let Some(plan) = plan {
             env.push((
                 "UNHUNCH_PLAN".into(),
@@ -219,14 +233,14 @@ impl StretchWindow {
             .is_some_and(|classes| classes.split_whitespace().any(|class| class == "mirrored"))
     }
 
-    /// The picture's path relative to the page, as the page set it (`illustrations/<name>.svg`).
+    /// The picture's path relative to the page, as the page set it (`illustrations/<name>.svg`),
+    /// without the `#dark` target a dark desktop adds.
     pub fn illustration(&self) -> Option<String> {
         let script = "return document.getElementById('step-illustration').getAttribute('src');";
-        self.page
-            .execute(script, vec![])
-            .ok()?
+        let source = self.page.execute(script, vec![]).ok()?;
+        source
             .as_str()
-            .map(str::to_owned)
+            .map(|source| source.trim_end_matches("#dark").to_owned())
     }
 
     pub fn wait_for_screen(&self, screen: &str) {

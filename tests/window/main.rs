@@ -425,3 +425,40 @@ fn closing_from_the_window_manager_prints_no_outcome_and_exits_cleanly() {
         "no outcome when the window manager closes the window (abandoned)"
     );
 }
+
+#[test]
+fn a_dark_desktop_gets_the_dark_theme_and_dark_pictures() {
+    let plan = plan_for("seated-twist", |plan| plan.auto_advance = false);
+    let window = StretchWindow::open_with_env(Some(&plan), &[], &[("GTK_THEME", "Adwaita:dark")]);
+    let background = window
+        .page
+        .execute(
+            "return getComputedStyle(document.body).backgroundColor;",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(
+        background.as_str(),
+        Some("rgb(27, 29, 28)"),
+        "the dark paper colour"
+    );
+    window.click("#start");
+    window.wait_for_screen("step");
+    let source = window
+        .page
+        .execute(
+            "return document.getElementById('step-illustration').getAttribute('src');",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(
+        source.as_str(),
+        Some(
+            format!(
+                "illustrations/{}.svg#dark",
+                plan.routine.steps[0].illustration
+            )
+            .as_str()
+        )
+    );
+}
