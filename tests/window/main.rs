@@ -2,7 +2,8 @@
 //!
 //! Each test opens the real `unhunch-window` binary on its own desktop session, like the daemon
 //! does: the plan goes in through `UNHUNCH_PLAN` (or `--routine`), and the `WindowReport` lines
-//! the window prints are read back from its stdout. `harness` holds the one place that does this.
+//! the window prints are read back from its stdout. `harness` holds the one place that does this;
+//! `security` checks the CSP, the capability and the page's files without starting anything.
 
 mod harness;
 mod security;
