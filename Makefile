@@ -13,7 +13,7 @@ BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev li
 # Running the tests against real desktop parts: X server, session bus, notification daemon, tray,
 # WebKit's WebDriver, screenshots and input.
 TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin haskell-gtk-sni-tray-utils \
-	webkit2gtk-driver imagemagick xdotool x11-utils python3-xlib
+	webkit2gtk-driver imagemagick xdotool x11-utils python3-xlib systemd
 # The peers the footprint benchmark compares against.
 BENCH_PACKAGES := workrave safeeyes
 
