@@ -725,3 +725,14 @@ fn a_late_input_catches_up_first() {
         .expect("record due #1, record snoozed #1 (1 used), withdraw")
         .expect_next_break_at(m(31));
 }
+
+// A new run numbers its breaks after the last id in the history file, so an id names one break.
+#[test]
+fn a_new_run_numbers_its_breaks_after_the_history_it_finds() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.engine.number_breaks_after(41);
+    t.at(m(25)).expect("show due #42, record due #42");
+    // Never back: a smaller last id (an older history) leaves the numbering alone.
+    t.engine.number_breaks_after(3);
+    t.skip().at(m(50)).expect("show due #43, record due #43");
+}

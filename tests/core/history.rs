@@ -1,7 +1,9 @@
 //! The history model: records as JSON lines, and daily summaries by local day, around midnight.
 
 use unhunch_core::Timestamp;
-use unhunch_core::history::{DaySummary, HistoryEvent, HistoryRecord, daily_summaries};
+use unhunch_core::history::{
+    DaySummary, HistoryEvent, HistoryRecord, daily_summaries, last_break_id,
+};
 
 fn at(text: &str) -> Timestamp {
     Timestamp::parse_rfc3339(text).unwrap_or_else(|| panic!("{text} is not a time"))
@@ -174,4 +176,30 @@ fn routines_of_a_day_are_in_time_order_even_if_lines_are_not() {
     ];
     let summaries = daily_summaries(&records, at("2026-11-23T12:00:00Z"), 0, 1);
     assert_eq!(summaries[0].routines, ["cobra", "wall-angels"]);
+}
+
+#[test]
+fn the_last_break_id_is_the_highest_any_break_event_names() {
+    assert_eq!(last_break_id(&[]), 0);
+    let records = [
+        completed("2026-11-23T10:25:00Z", 7, "cobra", 95),
+        record(
+            "2026-11-23T10:30:00Z",
+            HistoryEvent::Skipped { break_id: 9 },
+        ),
+        // Out of order after a clock change, and events that name no break.
+        record(
+            "2026-11-23T10:20:00Z",
+            HistoryEvent::Snoozed {
+                break_id: 8,
+                snoozes_used: 1,
+            },
+        ),
+        record("2026-11-23T10:40:00Z", HistoryEvent::Resumed),
+        record(
+            "2026-11-23T10:45:00Z",
+            HistoryEvent::NaturalBreak { away_secs: 600 },
+        ),
+    ];
+    assert_eq!(last_break_id(&records), 9);
 }

@@ -180,6 +180,12 @@ impl Engine {
         engine
     }
 
+    /// Numbers the breaks to come after `last_break_id` (from [`crate::history::last_break_id`]),
+    /// so ids stay unique across runs. Never moves the numbering back.
+    pub fn number_breaks_after(&mut self, last_break_id: u64) {
+        self.next_break_id = self.next_break_id.max(last_break_id.saturating_add(1));
+    }
+
     pub fn handle(&mut self, input: Input, now: Timestamp) -> Vec<Effect> {
         let mut effects = Effects {
             now,

@@ -51,6 +51,33 @@ pub enum HistoryEvent {
     Resumed,
 }
 
+impl HistoryEvent {
+    /// The break this event belongs to; `None` for events about the schedule as a whole.
+    pub fn break_id(&self) -> Option<u64> {
+        match self {
+            HistoryEvent::Due { break_id, .. }
+            | HistoryEvent::Started { break_id, .. }
+            | HistoryEvent::Completed { break_id, .. }
+            | HistoryEvent::Snoozed { break_id, .. }
+            | HistoryEvent::Skipped { break_id }
+            | HistoryEvent::Abandoned { break_id } => Some(*break_id),
+            HistoryEvent::NaturalBreak { .. }
+            | HistoryEvent::Paused { .. }
+            | HistoryEvent::Resumed => None,
+        }
+    }
+}
+
+/// The highest break id in `records` (0 when there is none), so a new run can number its breaks
+/// after it and every id in the history file names one break.
+pub fn last_break_id(records: &[HistoryRecord]) -> u64 {
+    records
+        .iter()
+        .filter_map(|record| record.event.break_id())
+        .max()
+        .unwrap_or(0)
+}
+
 /// One day's tally, for `unhunch history` and the history window.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DaySummary {
