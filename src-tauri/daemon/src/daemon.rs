@@ -81,6 +81,10 @@ pub enum Origin {
 
 /// Runs the daemon until it is asked to quit; returns the exit code.
 pub fn run() -> u8 {
+    if let Some(missing) = missing_desktop(|name| std::env::var_os(name)) {
+        eprintln!("{missing}");
+        return exit::FAILED;
+    }
     let paths = match Paths::from_environment() {
         Ok(paths) => paths,
         Err(why) => {
@@ -145,7 +149,20 @@ async fn serve(paths: Paths) -> u8 {
     };
     let (routines, routine_problems) = files::load_routines(&paths.routines_dir);
     let now = clock::now();
-    let engine = Engine::new(settings, routines, seed(now), now);
+    let mut engine = Engine::new(settings, routines, seed(now), now);
+    // Break ids go on from the history file's, so each id there names one break across runs.
+    match files::read_history(&paths.history_file) {
+        Ok((records, warnings)) => {
+            for warning in warnings {
+                warn!("{warning}");
+            }
+            engine.number_breaks_after(unhunch_core::history::last_break_id(&records));
+        }
+        Err(error) => warn!(
+            "cannot read the history in {} ({error}); break numbers start again at 1",
+            paths.history_file.display()
+        ),
+    }
 
     crate::tray::start(inbox.clone(), StatusReport::of(&engine, now));
     let effects = Effects::new(
@@ -528,4 +545,47 @@ fn spawn_signal_handlers(inbox: Inbox) {
             reply: None,
         });
     });
+}
+
+/// What to tell someone who starts the daemon where there is no graphical desktop (an SSH shell,
+/// a container): Unhunch lives in a desktop's tray and opens windows, so it does not start.
+fn missing_desktop(variable: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<String> {
+    let set = |name: &str| variable(name).is_some_and(|value| !value.is_empty());
+    if set("DISPLAY") || set("WAYLAND_DISPLAY") {
+        return None;
+    }
+    Some(
+        "Unhunch found no graphical desktop here: neither DISPLAY nor WAYLAND_DISPLAY is set.\n\
+         It lives in your desktop's tray, so start it from a terminal inside your desktop session \
+         (GNOME, KDE, Xfce, …),\n\
+         or have it start with every login: `unhunch autostart on`.\n\
+         To see it without a desktop, `make test` runs it on a virtual screen and saves what it \
+         shows in tests/out/screenshots/."
+            .to_owned(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::missing_desktop;
+
+    #[test]
+    fn a_display_of_either_kind_is_enough_and_none_is_explained() {
+        let with = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(key, _)| *key == name)
+                    .map(|(_, value)| value.into())
+            }
+        };
+        assert_eq!(missing_desktop(with(&[("DISPLAY", ":0")])), None);
+        assert_eq!(
+            missing_desktop(with(&[("WAYLAND_DISPLAY", "wayland-0")])),
+            None
+        );
+        let told = missing_desktop(with(&[("DISPLAY", "")])).expect("an empty DISPLAY is none");
+        assert!(told.contains("no graphical desktop"), "{told}");
+        assert!(told.contains("unhunch autostart on"), "{told}");
+    }
 }
