@@ -96,7 +96,7 @@ impl Notifications {
             None => "Time to unhunch — a stretch break".to_owned(),
         };
         let mut body = if has_actions {
-            "Stand up, breathe out, and let Unhunch walk you through it.".to_owned()
+            "Hands off the keyboard, breathe out, and let Unhunch walk you through it.".to_owned()
         } else {
             "Open the Unhunch tray menu to start, snooze or skip it.".to_owned()
         };
