@@ -5,9 +5,10 @@
 //! dunst, the tray's dbusmenu, the `unhunch` command and the config file. Nothing is mocked but
 //! the stretch window in `window_contract`, whose protocol is tested there on its own.
 
+use unhunch_tests::daemon;
+
 mod cli;
 mod config;
-mod daemon;
 mod degraded;
 mod notifications;
 mod tray;

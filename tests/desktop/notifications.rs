@@ -1,42 +1,12 @@
 //! Notifications in dunst: the heads-up and the break with its actions, one notification replaced
 //! rather than stacked, and each action (click, Snooze, Skip) carried out through dunst itself.
 
-use unhunch_tests::desktop::{SeenNotification, Session, wait_until};
+use unhunch_tests::desktop::{Session, wait_until};
 
 use crate::daemon::{
-    Daemon, PROMPTLY, status, unhunch, wait_for_record, wait_for_state, window_processes,
+    Daemon, PROMPTLY, action_keys, status, unhunch, unhunch_notifications, wait_for_notification,
+    wait_for_record, wait_for_state, window_processes,
 };
-
-fn unhunch_notifications(session: &Session) -> Vec<SeenNotification> {
-    session
-        .notifications()
-        .into_iter()
-        .filter(|notification| notification.app_name == "Unhunch")
-        .collect()
-}
-
-fn wait_for_notification(
-    session: &Session,
-    description: &str,
-    matches: impl Fn(&SeenNotification) -> bool,
-) -> SeenNotification {
-    wait_until(description, PROMPTLY, || {
-        let seen = unhunch_notifications(session);
-        seen.iter()
-            .rev()
-            .find(|notification| notification.closed.is_none() && matches(notification))
-            .cloned()
-            .ok_or(seen)
-    })
-}
-
-fn action_keys(notification: &SeenNotification) -> Vec<&str> {
-    notification
-        .actions
-        .iter()
-        .map(|(key, _)| key.as_str())
-        .collect()
-}
 
 #[test]
 fn the_heads_up_becomes_the_break_notification_and_a_click_opens_the_stretch_window() {

@@ -2,64 +2,14 @@
 //! Snooze, Pause and Resume through dbusmenu changes what `unhunch status` reports.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use unhunch_tests::desktop::{MenuItem, Session, wait_until};
 
 use crate::daemon::{
-    Daemon, PROMPTLY, config_file, daemon_stderr, seconds_from_now, status, wait_for_state,
+    Daemon, PROMPTLY, click, config_file, daemon_stderr, daemon_tray_item, entries, menu,
+    seconds_from_now, status, wait_for_state,
 };
-
-/// The registered item whose bus name carries the daemon's pid.
-fn daemon_tray_item(session: &Session, daemon: &Daemon) -> String {
-    let prefix = format!("org.kde.StatusNotifierItem-{}-", daemon.pid());
-    wait_until(
-        "the daemon's tray item is registered with the watcher",
-        PROMPTLY,
-        || {
-            let items = session.tray_items();
-            items
-                .as_ref()
-                .ok()
-                .and_then(|items| items.iter().find(|item| item.starts_with(&prefix)).cloned())
-                .ok_or(items)
-        },
-    )
-}
-
-fn menu(session: &Session, item: &str) -> MenuItem {
-    session
-        .tray_menu(item)
-        .unwrap_or_else(|error| panic!("the tray menu cannot be read: {error:?}"))
-}
-
-/// The top-level entries as (text, visible), separators as "---".
-fn entries(menu: &MenuItem) -> Vec<(String, bool)> {
-    menu.children
-        .iter()
-        .map(|child| {
-            if child.kind == "separator" {
-                ("---".to_owned(), true)
-            } else {
-                (child.text(), child.visible)
-            }
-        })
-        .collect()
-}
-
-fn click(session: &Session, item: &str, label: &str) {
-    let menu = menu(session, item);
-    let entry = menu
-        .find(label)
-        .unwrap_or_else(|| panic!("the tray menu has no {label:?}: {:?}", entries(&menu)));
-    assert!(
-        entry.visible && entry.enabled,
-        "{label:?} is not clickable: {entry:?}"
-    );
-    session
-        .tray_menu_click(item, entry.id)
-        .unwrap_or_else(|error| panic!("clicking {label:?} failed: {error:?}"));
-}
 
 fn owned(pairs: &[(&str, bool)]) -> Vec<(String, bool)> {
     pairs
@@ -138,7 +88,7 @@ fn the_tray_item_registers_and_its_menu_holds_every_entry() {
     );
     let shot = wait_until("the tray menu is drawn", PROMPTLY, || {
         let shot = screenshot(&session, "tray-menu.png");
-        let changed = pixels_differing(&session, &before, &shot);
+        let changed = session.pixels_differing(&before, &shot);
         // The menu is about 160×180 pixels; the icon alone would change far fewer.
         if changed > 10_000 {
             Ok(shot)
@@ -207,23 +157,6 @@ fn snooze_pause_and_resume_through_the_tray_menu() {
     click(&session, &item, "Resume");
     let resumed = wait_for_state(&session, "working", PROMPTLY);
     assert!(resumed["paused_until"].is_null(), "{resumed}");
-}
-
-/// How many pixels differ between two screenshots (ImageMagick's `compare -metric AE`).
-fn pixels_differing(session: &Session, first: &Path, second: &Path) -> u64 {
-    let output = session
-        .command("compare")
-        .args(["-metric", "AE"])
-        .arg(first)
-        .arg(second)
-        .arg("null:")
-        .output()
-        .expect("run ImageMagick's compare");
-    let text = String::from_utf8_lossy(&output.stderr);
-    text.split_whitespace()
-        .next()
-        .and_then(|count| count.parse::<f64>().ok())
-        .unwrap_or_else(|| panic!("compare printed {text:?}")) as u64
 }
 
 fn screenshot(session: &Session, name: &str) -> PathBuf {

@@ -1,12 +1,13 @@
-//! The one place the desktop tests start the daemon, run the CLI and read the daemon's files.
+//! The one place the desktop and journey tests start the daemon, run the CLI, read the daemon's
+//! files and work its tray menu.
 
 use std::fs;
 use std::path::PathBuf;
 use std::process::{Child, Output, Stdio};
 use std::time::Duration;
 
+use crate::desktop::{MenuItem, SeenNotification, Session, bin_path, wait_until};
 use serde_json::Value;
-use unhunch_tests::desktop::{Session, bin_path, wait_until};
 
 pub const BUS_NAME: &str = "dev.unhunch.Unhunch";
 /// How long a test waits for something the daemon does promptly (a reply, a notification).
@@ -181,4 +182,92 @@ pub fn seconds_from_now(time: &Value) -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .expect("the clock is after 1970");
     (at.unix_millis() - now.as_millis() as i64) / 1000
+}
+
+/// The registered tray item whose bus name carries the daemon's pid.
+pub fn daemon_tray_item(session: &Session, daemon: &Daemon) -> String {
+    let prefix = format!("org.kde.StatusNotifierItem-{}-", daemon.pid());
+    wait_until(
+        "the daemon's tray item is registered with the watcher",
+        PROMPTLY,
+        || {
+            let items = session.tray_items();
+            items
+                .as_ref()
+                .ok()
+                .and_then(|items| items.iter().find(|item| item.starts_with(&prefix)).cloned())
+                .ok_or(items)
+        },
+    )
+}
+
+/// The tray item's whole menu, read over dbusmenu.
+pub fn menu(session: &Session, item: &str) -> MenuItem {
+    session
+        .tray_menu(item)
+        .unwrap_or_else(|error| panic!("the tray menu cannot be read: {error:?}"))
+}
+
+/// The top-level entries as (text, visible), separators as "---".
+pub fn entries(menu: &MenuItem) -> Vec<(String, bool)> {
+    menu.children
+        .iter()
+        .map(|child| {
+            if child.kind == "separator" {
+                ("---".to_owned(), true)
+            } else {
+                (child.text(), child.visible)
+            }
+        })
+        .collect()
+}
+
+/// Clicks the menu entry labelled `label` (at any depth) through dbusmenu, as the tray does when
+/// the user picks it. Panics when it is missing, hidden or disabled.
+pub fn click(session: &Session, item: &str, label: &str) {
+    let menu = menu(session, item);
+    let entry = menu
+        .find(label)
+        .unwrap_or_else(|| panic!("the tray menu has no {label:?}: {:?}", entries(&menu)));
+    assert!(
+        entry.visible && entry.enabled,
+        "{label:?} is not clickable: {entry:?}"
+    );
+    session
+        .tray_menu_click(item, entry.id)
+        .unwrap_or_else(|error| panic!("clicking {label:?} failed: {error:?}"));
+}
+
+/// Every notification Unhunch sent in this session, oldest first.
+pub fn unhunch_notifications(session: &Session) -> Vec<SeenNotification> {
+    session
+        .notifications()
+        .into_iter()
+        .filter(|notification| notification.app_name == "Unhunch")
+        .collect()
+}
+
+/// Waits for the newest open Unhunch notification that `matches`.
+pub fn wait_for_notification(
+    session: &Session,
+    description: &str,
+    matches: impl Fn(&SeenNotification) -> bool,
+) -> SeenNotification {
+    wait_until(description, PROMPTLY, || {
+        let seen = unhunch_notifications(session);
+        seen.iter()
+            .rev()
+            .find(|notification| notification.closed.is_none() && matches(notification))
+            .cloned()
+            .ok_or(seen)
+    })
+}
+
+/// The notification's action keys, in order (`default` is a click on its body).
+pub fn action_keys(notification: &SeenNotification) -> Vec<&str> {
+    notification
+        .actions
+        .iter()
+        .map(|(key, _)| key.as_str())
+        .collect()
 }

@@ -274,6 +274,33 @@ pub fn find_bin(name: &str) -> Option<PathBuf> {
         .find(|path| path.is_file())
 }
 
+/// Where a screenshot goes: `tests/out/screenshots/<name>` (ignored by git) on every run, so a
+/// test run never changes tracked files; with `UNHUNCH_UPDATE_SCREENSHOTS=1`, the README's
+/// `tests/screenshots/<name>` instead.
+pub fn screenshot_path(name: &str) -> PathBuf {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("UNHUNCH_UPDATE_SCREENSHOTS").is_some_and(|value| value == "1") {
+        tests.join("screenshots").join(name)
+    } else {
+        tests.join("out").join("screenshots").join(name)
+    }
+}
+
+/// A Python (python3-xlib) program that asks the window whose id is its argument to close, the
+/// way a window manager's close button does (a `WM_DELETE_WINDOW` client message).
+const SEND_WM_DELETE_WINDOW: &str = "\
+import sys
+from Xlib import X, display
+from Xlib.protocol import event
+screen = display.Display()
+window = screen.create_resource_object('window', int(sys.argv[1]))
+protocols = screen.intern_atom('WM_PROTOCOLS')
+delete = screen.intern_atom('WM_DELETE_WINDOW')
+message = event.ClientMessage(window=window, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0]))
+window.send_event(message, event_mask=X.NoEventMask)
+screen.flush()
+";
+
 impl Session {
     /// Starts a full session: X display, session bus, dunst and the tray, each ready for use.
     pub fn start() -> Session {
@@ -532,6 +559,23 @@ impl Session {
             path.display(),
             String::from_utf8_lossy(&output.stderr)
         );
+    }
+
+    /// How many pixels differ between two screenshots (ImageMagick's `compare -metric AE`).
+    pub fn pixels_differing(&self, first: &Path, second: &Path) -> u64 {
+        let output = self
+            .command("compare")
+            .args(["-metric", "AE"])
+            .arg(first)
+            .arg(second)
+            .arg("null:")
+            .output()
+            .expect("run ImageMagick's compare");
+        let text = String::from_utf8_lossy(&output.stderr);
+        text.split_whitespace()
+            .next()
+            .and_then(|count| count.parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("compare printed {text:?}")) as u64
     }
 
     /// Every notification sent to the server in this session, oldest first, with its actions,
@@ -828,6 +872,17 @@ impl Session {
             "click",
             "1",
         ]);
+    }
+
+    /// Asks X window `window` to close the way a window manager's close button does (a
+    /// `WM_DELETE_WINDOW` client message, sent by a small python3-xlib program).
+    pub fn close_window_as_window_manager(&self, window: &str) {
+        let close = self.run("/usr/bin/python3", &["-c", SEND_WM_DELETE_WINDOW, window]);
+        assert!(
+            close.status.success(),
+            "could not send WM_DELETE_WINDOW (needs Debian's python3-xlib): {}",
+            String::from_utf8_lossy(&close.stderr)
+        );
     }
 
     /// Types `keys` (xdotool key names, such as `"Escape"` or `"Return"`) into X window `window` as

@@ -11,24 +11,10 @@ use unhunch_core::plan::{StretchPlan, WindowOutcome, WindowReport};
 use unhunch_core::routine::RoutineSet;
 use unhunch_core::settings::Settings;
 use unhunch_tests::desktop::{self, Session as Desktop};
-use unhunch_tests::webdriver::{Session, TauriDriver};
+use unhunch_tests::stretch_page::StretchPage;
+use unhunch_tests::webdriver::TauriDriver;
 
 const WAIT: Duration = Duration::from_secs(20);
-
-/// A Python (python3-xlib) program that asks the window whose id is its argument to close, the
-/// way a window manager's close button does (a `WM_DELETE_WINDOW` client message).
-pub const SEND_WM_DELETE_WINDOW: &str = "\
-import sys
-from Xlib import X, display
-from Xlib.protocol import event
-screen = display.Display()
-window = screen.create_resource_object('window', int(sys.argv[1]))
-protocols = screen.intern_atom('WM_PROTOCOLS')
-delete = screen.intern_atom('WM_DELETE_WINDOW')
-message = event.ClientMessage(window=window, client_type=protocols, data=(32, [delete, X.CurrentTime, 0, 0, 0]))
-window.send_event(message, event_mask=X.NoEventMask)
-screen.flush()
-";
 
 /// The plan the daemon would send for `routine_id` with default settings, changed by `adjust`.
 pub fn plan_for(routine_id: &str, adjust: impl FnOnce(&mut StretchPlan)) -> StretchPlan {
@@ -53,22 +39,10 @@ pub fn plan_for(routine_id: &str, adjust: impl FnOnce(&mut StretchPlan)) -> Stre
     plan
 }
 
-/// Where a screenshot goes: `tests/out/screenshots/<name>` (ignored by git) on every run, so a
-/// test run never changes tracked files; with `UNHUNCH_UPDATE_SCREENSHOTS=1`, the README's
-/// `tests/screenshots/<name>` instead.
-pub fn screenshot_path(name: &str) -> PathBuf {
-    let tests = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    if std::env::var_os("UNHUNCH_UPDATE_SCREENSHOTS").is_some_and(|value| value == "1") {
-        tests.join("screenshots").join(name)
-    } else {
-        tests.join("out").join("screenshots").join(name)
-    }
-}
-
 /// One open stretch window. Field order is drop order: the page closes before the driver stops,
 /// and the desktop goes last.
 pub struct StretchWindow {
-    pub page: Session,
+    pub page: StretchPage,
     _driver: TauriDriver,
     stdout: PathBuf,
     pid_file: PathBuf,
@@ -124,7 +98,7 @@ impl StretchWindow {
             .session(&wrapper, args)
             .unwrap_or_else(|error| panic!("the window did not open: {error}"));
         let window = StretchWindow {
-            page,
+            page: StretchPage::new(page),
             _driver: driver,
             stdout,
             pid_file,
@@ -132,134 +106,6 @@ impl StretchWindow {
         };
         window.wait_for_screen("intro");
         window
-    }
-
-    /// The element's text; panics when it is not on the page.
-    pub fn text(&self, css: &str) -> String {
-        let element = self
-            .page
-            .find(css)
-            .unwrap_or_else(|error| panic!("{error}"));
-        // Hidden elements have no rendered text; read the DOM's so hidden labels compare as empty.
-        if !self.page.is_displayed(&element).unwrap_or(false) {
-            return String::new();
-        }
-        self.page
-            .text(&element)
-            .unwrap_or_else(|error| panic!("{error}"))
-    }
-
-    pub fn attribute(&self, css: &str, name: &str) -> Option<String> {
-        let element = self
-            .page
-            .find(css)
-            .unwrap_or_else(|error| panic!("{error}"));
-        self.page
-            .attribute(&element, name)
-            .unwrap_or_else(|error| panic!("{error}"))
-    }
-
-    pub fn displayed(&self, css: &str) -> bool {
-        let element = self
-            .page
-            .find(css)
-            .unwrap_or_else(|error| panic!("{error}"));
-        self.page
-            .is_displayed(&element)
-            .unwrap_or_else(|error| panic!("{error}"))
-    }
-
-    pub fn click(&self, css: &str) {
-        let element = self
-            .page
-            .find(css)
-            .unwrap_or_else(|error| panic!("{error}"));
-        self.page
-            .click(&element)
-            .unwrap_or_else(|error| panic!("click {css}: {error}"));
-    }
-
-    /// Presses a key as a person would, with nothing in particular focused.
-    pub fn press(&self, key: &str) {
-        self.page
-            .press_key(key)
-            .unwrap_or_else(|error| panic!("key {key:?}: {error}"));
-    }
-
-    /// Clicks a button that closes the window; like [`StretchWindow::press_closing`].
-    pub fn click_closing(&self, css: &str) {
-        let element = self
-            .page
-            .find(css)
-            .unwrap_or_else(|error| panic!("{error}"));
-        let _ = self.page.click(&element);
-    }
-
-    /// Presses a key that closes the window: the driver may answer with an error because the
-    /// app is gone before the key-up, so the answer is ignored and the caller checks the outcome.
-    pub fn press_closing(&self, key: &str) {
-        let _ = self.page.press_key(key);
-    }
-
-    /// The ids of shown controls that have no accessible name (neither text nor aria-label).
-    pub fn unnamed_controls(&self) -> Vec<String> {
-        let script = "const shown = [...document.querySelectorAll('button, [role=button], input, img')]\
-                      .filter(control => control.getClientRects().length > 0); \
-                      if (shown.length === 0) return null; \
-                      return shown.filter(control => !(control.getAttribute('aria-label') \
-                                                       || control.alt || control.textContent).trim())\
-                                  .map(control => control.id || control.outerHTML);";
-        let unnamed = self
-            .page
-            .execute(script, vec![])
-            .unwrap_or_else(|error| panic!("{error}"));
-        let unnamed = unnamed
-            .as_array()
-            .expect("the screen shows at least one control");
-        unnamed
-            .iter()
-            .filter_map(|id| id.as_str().map(str::to_owned))
-            .collect()
-    }
-
-    /// Which screen is showing: intro, step or finish.
-    pub fn screen(&self) -> String {
-        self.attribute("#app", "data-screen").unwrap_or_default()
-    }
-
-    /// Is the step's picture mirrored (the left side)?
-    pub fn is_mirrored(&self) -> bool {
-        self.attribute("#step-illustration", "class")
-            .is_some_and(|classes| classes.split_whitespace().any(|class| class == "mirrored"))
-    }
-
-    /// The picture's path relative to the page, as the page set it (`illustrations/<name>.svg`),
-    /// without the `#dark` target a dark desktop adds.
-    pub fn illustration(&self) -> Option<String> {
-        let script = "return document.getElementById('step-illustration').getAttribute('src');";
-        let source = self.page.execute(script, vec![]).ok()?;
-        source
-            .as_str()
-            .map(|source| source.trim_end_matches("#dark").to_owned())
-    }
-
-    pub fn wait_for_screen(&self, screen: &str) {
-        self.page
-            .wait_for(&format!("the {screen} screen"), WAIT, |page| {
-                let app = page.find("#app")?;
-                Ok((page.attribute(&app, "data-screen")?.as_deref() == Some(screen)).then_some(()))
-            })
-            .unwrap_or_else(|error| panic!("{error}"));
-    }
-
-    pub fn wait_for_text(&self, css: &str, expected: &str) {
-        self.page
-            .wait_for(&format!("{css} to read {expected:?}"), WAIT, |page| {
-                let element = page.find(css)?;
-                let text = page.text(&element)?;
-                Ok((text == expected).then_some(()))
-            })
-            .unwrap_or_else(|error| panic!("{error}"));
     }
 
     /// Everything the window printed so far, one report a line.
@@ -331,7 +177,15 @@ impl StretchWindow {
         self.page
             .execute_async(two_frames, vec![])
             .unwrap_or_else(|error| panic!("{error}"));
-        self.desktop.screenshot(screenshot_path(name));
+        self.desktop.screenshot(desktop::screenshot_path(name));
+    }
+}
+
+impl std::ops::Deref for StretchWindow {
+    type Target = StretchPage;
+
+    fn deref(&self) -> &StretchPage {
+        &self.page
     }
 }
 

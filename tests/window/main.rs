@@ -403,15 +403,7 @@ fn closing_from_the_window_manager_prints_no_outcome_and_exits_cleanly() {
                 .map(str::to_owned)
         },
     );
-    let close = desktop.run(
-        "/usr/bin/python3",
-        &["-c", harness::SEND_WM_DELETE_WINDOW, &window_id],
-    );
-    assert!(
-        close.status.success(),
-        "could not send WM_DELETE_WINDOW (needs Debian's python3-xlib): {}",
-        String::from_utf8_lossy(&close.stderr)
-    );
+    desktop.close_window_as_window_manager(&window_id);
 
     let status = unhunch_tests::desktop::wait_until(
         "the window process to exit",
