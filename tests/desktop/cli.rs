@@ -288,6 +288,36 @@ fn history_reads_the_file_without_a_daemon_and_skips_a_damaged_line() {
     );
 }
 
+/// The files in `routines/` are what ships; each must pass the check a user would run.
+#[test]
+fn every_shipped_routine_file_passes_routines_check() {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../routines");
+    let mut files: Vec<_> = fs::read_dir(&folder)
+        .expect("the routines folder")
+        .map(|entry| entry.expect("a routines entry").path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "toml")
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 12, "{files:?}");
+    let checked = std::process::Command::new(unhunch_tests::desktop::bin_path("unhunch"))
+        .args(["routines", "check"])
+        .args(&files)
+        .output()
+        .expect("run unhunch routines check");
+    assert!(checked.status.success(), "{}", stderr(&checked));
+    assert_eq!(
+        stdout(&checked).trim(),
+        format!(
+            "{} routine files checked: all fine ({} routines in all, with the built-in ones).",
+            files.len(),
+            files.len()
+        )
+    );
+}
+
 #[test]
 fn routines_and_config_checks_list_every_problem_with_file_and_line() {
     let session = Session::builder()
