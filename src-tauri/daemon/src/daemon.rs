@@ -559,8 +559,8 @@ fn missing_desktop(variable: impl Fn(&str) -> Option<std::ffi::OsString>) -> Opt
          It lives in your desktop's tray, so start it from a terminal inside your desktop session \
          (GNOME, KDE, Xfce, …),\n\
          or have it start with every login: `unhunch autostart on`.\n\
-         To see it without a desktop, `make test` runs it on a virtual screen and saves what it \
-         shows in tests/out/screenshots/."
+         To see it without a desktop, run `make test` in Unhunch's source folder: it runs Unhunch \
+         on a virtual screen and saves what it shows in tests/out/screenshots/."
             .to_owned(),
     )
 }
