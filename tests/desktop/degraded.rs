@@ -4,7 +4,8 @@
 use unhunch_tests::desktop::{Session, wait_until};
 
 use crate::daemon::{
-    Daemon, PROMPTLY, daemon_stderr, status, unhunch, wait_for_record, window_processes,
+    Daemon, PROMPTLY, daemon_stderr, daemon_tray_item, status, unhunch, wait_for_record,
+    window_processes,
 };
 
 #[test]
@@ -61,20 +62,6 @@ fn without_a_tray_unhunch_works_and_its_icon_registers_when_a_tray_starts() {
     assert!(unhunch(&session, &["skip"]).status.success());
 
     session.start_tray();
-    let prefix = format!("org.kde.StatusNotifierItem-{}-", daemon.pid());
-    wait_until(
-        "the icon registers with the tray that just started",
-        PROMPTLY,
-        || {
-            let items = session.tray_items();
-            if items
-                .as_ref()
-                .is_ok_and(|items| items.iter().any(|item| item.starts_with(&prefix)))
-            {
-                Ok(())
-            } else {
-                Err(items)
-            }
-        },
-    );
+    // The icon registers with the tray that just started.
+    daemon_tray_item(&session, &daemon);
 }

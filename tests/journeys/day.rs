@@ -19,7 +19,7 @@ use std::time::Duration;
 use serde_json::Value;
 use unhunch_core::Timestamp;
 use unhunch_tests::daemon::{self, BUS_NAME, Daemon, PROMPTLY};
-use unhunch_tests::desktop::{Session, bin_path, screenshot_path, wait_until};
+use unhunch_tests::desktop::{Session, bin_path, screenshot_path, wait_for_exit, wait_until};
 use unhunch_tests::stretch_page::StretchPage;
 use unhunch_tests::webdriver::TauriDriver;
 
@@ -148,11 +148,7 @@ impl Day {
     /// A screenshot of the whole screen as the user sees it, after the page drew what it shows.
     pub fn screenshot(&self, window: Option<&Window>, name: &str) -> PathBuf {
         if let Some(window) = window {
-            let two_frames = "const done = arguments[arguments.length - 1]; \
-                              requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
-            window
-                .execute_async(two_frames, vec![])
-                .unwrap_or_else(|error| panic!("{error}"));
+            window.wait_until_drawn();
         }
         let path = screenshot_path(name);
         self.session.screenshot(&path);
@@ -178,24 +174,8 @@ impl Window {
     /// Waits for the window's process to end (the daemon reaps it), then ends the WebDriver
     /// session, so the next window can have one.
     pub fn wait_until_exited(self) {
-        wait_for_exit(self.pid, "the stretch window's process");
+        wait_for_exit(self.pid, "the stretch window's process", PROMPTLY);
     }
-}
-
-/// Waits for process `pid` to be gone (or a zombie about to be reaped).
-pub fn wait_for_exit(pid: u32, what: &str) {
-    let stat = format!("/proc/{pid}/stat");
-    wait_until(
-        &format!("{what} (pid {pid}) to exit"),
-        PROMPTLY,
-        || match fs::read_to_string(&stat) {
-            Err(_) => true,
-            Ok(text) => text
-                .rsplit(')')
-                .next()
-                .is_some_and(|rest| rest.trim_start().starts_with('Z')),
-        },
-    );
 }
 
 /// Seconds from `earlier` to `later`, both RFC 3339 times as the daemon writes them.

@@ -13,7 +13,7 @@ mod day;
 use std::fs;
 use std::time::Duration;
 
-use day::{Day, Window, seconds_between, wait_for_exit};
+use day::{Day, Window, seconds_between};
 use serde_json::Value;
 use unhunch_core::plan::StretchPlan;
 use unhunch_core::routine::RoutineSet;
@@ -22,7 +22,7 @@ use unhunch_tests::daemon::{
     PROMPTLY, action_keys, config_file, entries, history, history_file, menu, stdout, unhunch,
     unhunch_notifications, wait_for_notification, wait_for_record, wait_for_state,
 };
-use unhunch_tests::desktop::{SeenNotification, bin_path, wait_until};
+use unhunch_tests::desktop::{SeenNotification, bin_path, wait_for_exit, wait_until};
 
 /// What a user sees in the first minute after starting Unhunch for the first time: no files
 /// written but the commented example, a tray icon whose menu holds every action, the status.
@@ -403,7 +403,7 @@ fn journey_7_quit_from_the_tray_leaves_no_process_and_whole_history_lines() {
 
     day.tray_click("Quit");
     wait_until("the daemon exits", PROMPTLY, || day.daemon.has_exited());
-    wait_for_exit(window_pid, "the stretch window");
+    wait_for_exit(window_pid, "the stretch window", PROMPTLY);
     assert!(!day.session.name_has_owner(unhunch_tests::daemon::BUS_NAME));
     wait_until("nothing Unhunch started is running", PROMPTLY, || {
         let left = day.session.leftover_processes();

@@ -274,6 +274,21 @@ pub fn find_bin(name: &str) -> Option<PathBuf> {
         .find(|path| path.is_file())
 }
 
+/// Waits up to `timeout` for process `pid` to be gone, or a zombie its parent has not reaped yet.
+pub fn wait_for_exit(pid: u32, what: &str, timeout: Duration) {
+    let stat = format!("/proc/{pid}/stat");
+    wait_until(&format!("{what} (pid {pid}) to exit"), timeout, || {
+        match fs::read_to_string(&stat) {
+            Err(_) => true,
+            // The state follows the command name, which is in parentheses and may hold spaces.
+            Ok(text) => text
+                .rsplit(')')
+                .next()
+                .is_some_and(|rest| rest.trim_start().starts_with('Z')),
+        }
+    });
+}
+
 /// Where a screenshot goes: `tests/out/screenshots/<name>` (ignored by git) on every run, so a
 /// test run never changes tracked files; with `UNHUNCH_UPDATE_SCREENSHOTS=1`, the README's
 /// `tests/screenshots/<name>` instead.

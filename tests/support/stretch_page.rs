@@ -155,4 +155,14 @@ impl StretchPage {
             })
             .unwrap_or_else(|error| panic!("{error}"));
     }
+
+    /// Waits until the page has drawn what it shows now (two animation frames), so a screenshot
+    /// is not of a frame still being drawn.
+    pub fn wait_until_drawn(&self) {
+        let two_frames = "const done = arguments[arguments.length - 1]; \
+                          requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        self.session
+            .execute_async(two_frames, vec![])
+            .unwrap_or_else(|error| panic!("{error}"));
+    }
 }

@@ -139,19 +139,12 @@ impl StretchWindow {
 
     /// Waits for the window's process to end (it exits when its window closes).
     pub fn wait_until_exited(&self) {
-        let pid =
-            std::fs::read_to_string(&self.pid_file).expect("the wrapper wrote the window's pid");
-        let stat = format!("/proc/{}/stat", pid.trim());
-        desktop::wait_until("the window process to exit", WAIT, || {
-            // Gone, or a zombie its parent (WebKitWebDriver) has not reaped yet.
-            match std::fs::read_to_string(&stat) {
-                Err(_) => true,
-                Ok(text) => text
-                    .rsplit(')')
-                    .next()
-                    .is_some_and(|rest| rest.trim_start().starts_with('Z')),
-            }
-        });
+        let pid = std::fs::read_to_string(&self.pid_file)
+            .expect("the wrapper wrote the window's pid")
+            .trim()
+            .parse()
+            .expect("the wrapper wrote a pid");
+        desktop::wait_for_exit(pid, "the window process", WAIT);
     }
 
     /// A screenshot of the whole X screen (so the window as a user sees it) for the README.
@@ -172,11 +165,7 @@ impl StretchWindow {
                 .iter()
                 .any(|report| matches!(report, WindowReport::Painted { .. }))
         });
-        let two_frames = "const done = arguments[arguments.length - 1]; \
-                          requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
-        self.page
-            .execute_async(two_frames, vec![])
-            .unwrap_or_else(|error| panic!("{error}"));
+        self.page.wait_until_drawn();
         self.desktop.screenshot(desktop::screenshot_path(name));
     }
 }
