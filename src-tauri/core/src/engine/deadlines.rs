@@ -1,0 +1,172 @@
+//! What the passing of time does: catching up on deadlines that have passed, clock jumps, and the
+//! countdowns that set the next deadline.
+
+use std::time::Duration;
+
+use crate::history::HistoryEvent;
+use crate::time::Timestamp;
+
+use super::effects::{Effect, Effects};
+use super::transitions::HowItEnds;
+use super::{Countdown, CountdownKind, Engine, PhaseState};
+
+impl Engine {
+    /// Fires every deadline at or before `now`, collapsing what a sleeping shell missed: a
+    /// heads-up whose break is already due is not shown, and missed reminders make one.
+    pub(super) fn catch_up(&mut self, effects: &mut Effects) {
+        let now = effects.now;
+        while let Some(deadline) = self.next_deadline() {
+            if deadline > now {
+                break;
+            }
+            match &mut self.phase {
+                PhaseState::Working(countdown) => {
+                    if countdown.due_at <= now {
+                        self.break_becomes_due(effects);
+                    } else if let Some(heads_up_at) = countdown.heads_up_at
+                        && heads_up_at <= now
+                    {
+                        countdown.heads_up_at = None;
+                        countdown.heads_up_shown = true;
+                        let break_due_at = countdown.due_at;
+                        let offer = self.offer_or_pick();
+                        effects.push(Effect::ShowHeadsUp {
+                            break_due_at,
+                            offer,
+                        });
+                    }
+                }
+                PhaseState::BreakDue {
+                    break_id,
+                    remind_at,
+                    ..
+                } => {
+                    let break_id = *break_id;
+                    *remind_at = now.plus(at_least_a_second(self.settings.breaks.snooze));
+                    effects.push(self.show_break_due(break_id));
+                }
+                PhaseState::Stretching { .. } => {
+                    // The window was left open too long.
+                    self.end_break_in_progress(HowItEnds::Abandoned, HowItEnds::Abandoned, effects);
+                    self.start_fresh_interval(now);
+                }
+                PhaseState::Paused { .. } => {
+                    effects.record(HistoryEvent::Resumed);
+                    self.start_fresh_interval(now);
+                }
+            }
+        }
+    }
+
+    pub(super) fn break_becomes_due(&mut self, effects: &mut Effects) {
+        let break_id = self.new_break_id();
+        let now = effects.now;
+        self.offer_or_pick();
+        self.phase = PhaseState::BreakDue {
+            break_id,
+            due_since: now,
+            remind_at: now.plus(at_least_a_second(self.settings.breaks.snooze)),
+        };
+        effects.push(self.show_break_due(break_id));
+        effects.record(HistoryEvent::Due {
+            break_id,
+            routine: self.offer.clone(),
+        });
+    }
+
+    fn show_break_due(&self, break_id: u64) -> Effect {
+        Effect::ShowBreakDue {
+            break_id,
+            offer: self.offer_details(),
+            snoozes_left: self.snoozes_left(),
+            snooze: self.settings.breaks.snooze,
+        }
+    }
+
+    pub(super) fn clock_jumped(&mut self, by_millis: i64, effects: &mut Effects) {
+        let jump = Duration::from_millis(by_millis.unsigned_abs());
+        let forward = by_millis > 0;
+        if forward && jump >= self.settings.breaks.natural_break {
+            match &mut self.phase {
+                PhaseState::Working(_) | PhaseState::BreakDue { .. } => {
+                    self.natural_break(jump, effects)
+                }
+                PhaseState::Stretching { times_out_at, .. } => {
+                    *times_out_at = times_out_at.plus(jump)
+                }
+                // Pause ends are absolute times: the user said "until 14:00".
+                PhaseState::Paused { .. } => {}
+            }
+            return;
+        }
+        // A shorter jump (or a backward one) shifts every relative deadline by the jump, so the
+        // time remaining is what it was: suspended time does not count as work, and setting the
+        // clock back does not lengthen the wait.
+        let shift = |time: &mut Timestamp| {
+            *time = if forward {
+                time.plus(jump)
+            } else {
+                time.minus(jump)
+            }
+        };
+        match &mut self.phase {
+            PhaseState::Working(countdown) => {
+                shift(&mut countdown.started_at);
+                shift(&mut countdown.due_at);
+                if let Some(heads_up_at) = &mut countdown.heads_up_at {
+                    shift(heads_up_at);
+                }
+            }
+            PhaseState::BreakDue { remind_at, .. } => shift(remind_at),
+            PhaseState::Stretching { times_out_at, .. } => shift(times_out_at),
+            PhaseState::Paused { .. } => {}
+        }
+    }
+
+    /// A break ended (or was replaced by time away): a full interval of work from now, with a
+    /// fresh snooze allowance and a routine to be picked anew.
+    pub(super) fn start_fresh_interval(&mut self, now: Timestamp) {
+        self.snoozes_used = 0;
+        self.offer = None;
+        self.phase = self.interval_countdown(now);
+    }
+
+    pub(super) fn interval_countdown(&self, now: Timestamp) -> PhaseState {
+        let due_at = now.plus(at_least_a_second(self.settings.breaks.interval));
+        PhaseState::Working(Countdown {
+            kind: CountdownKind::Interval,
+            started_at: now,
+            due_at,
+            heads_up_at: heads_up_before(due_at, self.settings.breaks.heads_up, now),
+            heads_up_shown: false,
+        })
+    }
+
+    /// The snoozed break returns after `length`; no heads-up, the user just chose the time.
+    pub(super) fn start_snooze_countdown(&mut self, now: Timestamp, length: Option<Duration>) {
+        let length = at_least_a_second(length.unwrap_or(self.settings.breaks.snooze));
+        self.phase = PhaseState::Working(Countdown {
+            kind: CountdownKind::Snooze,
+            started_at: now,
+            due_at: now.plus(length),
+            heads_up_at: None,
+            heads_up_shown: false,
+        });
+    }
+}
+
+/// The heads-up moment, unless it is off or already behind us.
+pub(super) fn heads_up_before(
+    due_at: Timestamp,
+    heads_up: Option<Duration>,
+    now: Timestamp,
+) -> Option<Timestamp> {
+    heads_up
+        .map(|lead| due_at.minus(lead))
+        .filter(|heads_up_at| *heads_up_at > now)
+}
+
+/// Deadlines are at least a second away, so a zero duration from a shell can never spin.
+pub(super) fn at_least_a_second(duration: Duration) -> Duration {
+    duration.max(Duration::from_secs(1))
+}

@@ -1,0 +1,102 @@
+//! What the engine answers: [`Effect`]s as plain data for the shell to carry out, and the
+//! collector that gathers them while one input is handled.
+
+use std::time::Duration;
+
+use crate::history::{HistoryEvent, HistoryRecord};
+use crate::plan::StretchPlan;
+use crate::time::Timestamp;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Show, or replace, the heads-up notification ("Stretch break in 30 s").
+    ShowHeadsUp {
+        break_due_at: Timestamp,
+        offer: Option<Offer>,
+    },
+    /// Show, or replace, the break notification. Offer Snooze only when `snoozes_left != Some(0)`.
+    ShowBreakDue {
+        break_id: u64,
+        offer: Option<Offer>,
+        snoozes_left: Option<u32>,
+        snooze: Duration,
+    },
+    /// Take down whatever notification is showing.
+    WithdrawNotification,
+    /// Start the stretch window process with this plan.
+    OpenWindow(StretchPlan),
+    /// Close the stretch window of this break (paused, skipped from elsewhere, timed out, quit).
+    CloseWindow { break_id: u64 },
+    /// Append this line to the history.
+    Record(HistoryRecord),
+    /// The input was not carried out; the shell tells the user why.
+    Refused(Refusal),
+}
+
+/// The routine a break offers, with what a notification needs to name it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    pub routine_id: String,
+    pub routine_name: String,
+    pub estimated: Duration,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// `max_snoozes` is spent: the break can only be taken or skipped.
+    NoSnoozesLeft,
+    /// Snooze or Start while no break is due.
+    NoBreakDue,
+    /// Resume while not paused.
+    NotPaused,
+    /// Stretch now while the window is already open.
+    AlreadyStretching,
+    /// No routine fits the `place` setting.
+    NoRoutineFits,
+    /// Pause until a time that has already come.
+    PauseEndsInThePast,
+}
+
+/// Effects collected while handling one input, stamped with its `now`.
+pub(super) struct Effects {
+    pub(super) now: Timestamp,
+    pub(super) list: Vec<Effect>,
+}
+
+impl Effects {
+    pub(super) fn push(&mut self, effect: Effect) {
+        self.list.push(effect);
+    }
+
+    pub(super) fn record(&mut self, event: HistoryEvent) {
+        self.list.push(Effect::Record(HistoryRecord {
+            at: self.now,
+            event,
+        }));
+    }
+
+    pub(super) fn refuse(&mut self, refusal: Refusal) {
+        self.list.push(Effect::Refused(refusal));
+    }
+}
+
+/// Each notification effect replaces whatever is showing, so when catching up and the input
+/// itself both touch the notification, only the last one matters. Keeping just that one means a
+/// shell never flashes a notification it immediately takes down.
+pub(super) fn keep_only_the_last_notification_effect(effects: Vec<Effect>) -> Vec<Effect> {
+    let is_notification = |effect: &Effect| {
+        matches!(
+            effect,
+            Effect::ShowHeadsUp { .. } | Effect::ShowBreakDue { .. } | Effect::WithdrawNotification
+        )
+    };
+    let Some(last) = effects.iter().rposition(is_notification) else {
+        return effects;
+    };
+    effects
+        .into_iter()
+        .enumerate()
+        .filter(|(index, effect)| *index == last || !is_notification(effect))
+        .map(|(_, effect)| effect)
+        .collect()
+}

@@ -1,0 +1,61 @@
+//! What a shell sends the engine: one [`Input`] per thing that happened, with the time it happened.
+
+use std::time::Duration;
+
+use crate::plan::WindowOutcome;
+use crate::routine::RoutineSet;
+use crate::settings::Settings;
+use crate::time::Timestamp;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// A deadline may have passed. Idempotent: sending it early or twice is harmless.
+    Tick,
+    /// Start a break right now, whatever the phase (ends a pause).
+    StretchNow,
+    /// The user accepted the due break (Start on the notification, or a click on its body).
+    Start,
+    /// Put the due (or running) break off by `length`, or by the configured snooze when `None`
+    /// (at least a second). Refused when no break is due or the snooze limit is spent.
+    Snooze {
+        length: Option<Duration>,
+    },
+    /// Skip the due or running break, or, while working, the next one. The next break is a full
+    /// interval away.
+    Skip,
+    Pause(PauseLength),
+    Resume,
+    /// The stretch window process ended. `outcome` is `None` when it closed without one
+    /// (abandoned). Stale `break_id`s are ignored. A `Snoozed` outcome is a snooze, without a
+    /// `CloseWindow` (the window is already gone).
+    WindowClosed {
+        break_id: u64,
+        outcome: Option<WindowOutcome>,
+    },
+    /// The user has been idle for `idle_for` (no keyboard or pointer input). The shell may
+    /// report one idle spell again and again: it counts as one natural break, and while it lasts
+    /// the countdown keeps starting over.
+    UserIdle {
+        idle_for: Duration,
+    },
+    /// Wall-clock time moved by `by_millis` more than the time that passed (suspend, clock change).
+    /// Positive: forward. Never causes a burst of notifications.
+    ClockJumped {
+        by_millis: i64,
+    },
+    /// New settings. Only a changed interval moves a working countdown (never to less than a
+    /// minute away, unless the new interval is shorter); a snoozed break keeps its return time.
+    SettingsChanged(Settings),
+    RoutinesChanged(RoutineSet),
+    /// The daemon is about to exit: a break in progress is abandoned. The engine then rests
+    /// (no deadline) without recording a pause.
+    Quit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PauseLength {
+    For(Duration),
+    /// An absolute time the shell computed, e.g. tomorrow 08:00 local.
+    Until(Timestamp),
+    Indefinitely,
+}

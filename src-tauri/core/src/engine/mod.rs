@@ -1,0 +1,202 @@
+//! The break engine: a sans-IO state machine (STYLE.md §1, quinn-proto's shape).
+//!
+//! Every input comes with the current time; every consequence goes out as an [`Effect`] for the
+//! shell to carry out. The engine never reads a clock: the shell sleeps until [`Engine::next_deadline`]
+//! and then sends [`Input::Tick`]. Any input first catches up on deadlines that have passed, so after
+//! `handle` returns there is never a deadline in the past.
+//!
+//! Phases: working (countdown, optional heads-up) → break due (notification) → stretching (window
+//! open) → working with a fresh interval. Snooze, skip, stretch-now, pause/resume, idle, clock jumps
+//! and settings changes move between them. Every break (numbered by `break_id`) ends in exactly one
+//! outcome: completed, snoozed, skipped or abandoned, each recorded in history.
+//!
+//! The folder, by job: `inputs` what the shell sends, `effects` what comes back, `status` what
+//! the engine tells about itself, `transitions` what each input does, `deadlines` what the passing
+//! of time does, and `offer` which routine a break offers. This file holds the engine's state and
+//! the three calls a shell makes.
+
+mod deadlines;
+mod effects;
+mod inputs;
+mod offer;
+mod status;
+mod transitions;
+
+use std::time::Duration;
+
+use crate::picker::ShuffleBag;
+use crate::routine::RoutineSet;
+use crate::settings::Settings;
+use crate::time::Timestamp;
+
+pub use effects::{Effect, Offer, Refusal};
+pub use inputs::{Input, PauseLength};
+pub use status::{Phase, Status};
+
+use effects::{Effects, keep_only_the_last_notification_effect};
+
+/// A stretch window left open this long is closed and its break recorded as abandoned.
+pub const STRETCH_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+pub struct Engine {
+    settings: Settings,
+    routines: RoutineSet,
+    bag: ShuffleBag,
+    phase: PhaseState,
+    snoozes_used: u32,
+    /// The id the next new break gets; ids start at 1 and are never reused.
+    next_break_id: u64,
+    /// The routine offered for the coming or current break, once picked.
+    offer: Option<String>,
+}
+
+impl Engine {
+    /// A new engine, working from `now`: the first break is due one interval later.
+    /// `seed` seeds the routine shuffle bag.
+    pub fn new(settings: Settings, routines: RoutineSet, seed: u64, now: Timestamp) -> Engine {
+        let mut engine = Engine {
+            settings,
+            routines,
+            bag: ShuffleBag::new(seed),
+            phase: PhaseState::Paused { until: None },
+            snoozes_used: 0,
+            next_break_id: 1,
+            offer: None,
+        };
+        engine.phase = engine.interval_countdown(now);
+        engine
+    }
+
+    /// Numbers the breaks to come after `last_break_id` (from [`crate::history::last_break_id`]),
+    /// so ids stay unique across runs. Never moves the numbering back.
+    pub fn number_breaks_after(&mut self, last_break_id: u64) {
+        self.next_break_id = self.next_break_id.max(last_break_id.saturating_add(1));
+    }
+
+    pub fn handle(&mut self, input: Input, now: Timestamp) -> Vec<Effect> {
+        let mut effects = Effects {
+            now,
+            list: Vec::new(),
+        };
+        // A clock jump changes what "passed" means, so it is applied before catching up.
+        if let Input::ClockJumped { by_millis } = input {
+            self.clock_jumped(by_millis, &mut effects);
+            self.catch_up(&mut effects);
+        } else {
+            self.catch_up(&mut effects);
+            self.apply(input, &mut effects);
+            // The input itself may have set a deadline at `now` (never by design, but a zero
+            // duration from a shell is possible): one more round keeps "never in the past".
+            self.catch_up(&mut effects);
+        }
+        keep_only_the_last_notification_effect(effects.list)
+    }
+
+    /// When the shell must wake the engine with [`Input::Tick`]. `None` only while paused
+    /// indefinitely. Always later than the `now` of the last input.
+    pub fn next_deadline(&self) -> Option<Timestamp> {
+        match &self.phase {
+            PhaseState::Working(countdown) => Some(match countdown.heads_up_at {
+                Some(heads_up_at) => heads_up_at.min(countdown.due_at),
+                None => countdown.due_at,
+            }),
+            PhaseState::BreakDue { remind_at, .. } => Some(*remind_at),
+            PhaseState::Stretching { times_out_at, .. } => Some(*times_out_at),
+            PhaseState::Paused { until } => *until,
+        }
+    }
+
+    pub fn status(&self, now: Timestamp) -> Status {
+        // Status is a pure view of the state; `now` is accepted so a shell never has to wonder
+        // whether the answer depends on the time it asks.
+        let _ = now;
+        let (phase, next_break_at, break_id) = match &self.phase {
+            PhaseState::Working(countdown) => (Phase::Working, Some(countdown.due_at), None),
+            PhaseState::BreakDue {
+                break_id,
+                due_since,
+                ..
+            } => (Phase::BreakDue, Some(*due_since), Some(*break_id)),
+            PhaseState::Stretching {
+                break_id,
+                due_since,
+                ..
+            } => (Phase::Stretching, Some(*due_since), Some(*break_id)),
+            PhaseState::Paused { .. } => (Phase::Paused, None, None),
+        };
+        let (paused_until, paused_indefinitely) = match &self.phase {
+            PhaseState::Paused { until } => (*until, until.is_none()),
+            _ => (None, false),
+        };
+        Status {
+            phase,
+            next_break_at,
+            paused_until,
+            paused_indefinitely,
+            snoozes_used: self.snoozes_used,
+            max_snoozes: self.settings.breaks.max_snoozes,
+            break_id,
+            routine: self.offer.clone(),
+        }
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn routines(&self) -> &RoutineSet {
+        &self.routines
+    }
+
+    /// How many snoozes the current break has left; `None` = unlimited.
+    pub fn snoozes_left(&self) -> Option<u32> {
+        self.settings
+            .breaks
+            .max_snoozes
+            .map(|max| max.saturating_sub(self.snoozes_used))
+    }
+
+    fn new_break_id(&mut self) -> u64 {
+        let break_id = self.next_break_id;
+        self.next_break_id += 1;
+        break_id
+    }
+}
+
+/// Where the engine is, with the deadline each phase waits for.
+#[derive(Debug, Clone, PartialEq)]
+enum PhaseState {
+    Working(Countdown),
+    BreakDue {
+        break_id: u64,
+        due_since: Timestamp,
+        remind_at: Timestamp,
+    },
+    Stretching {
+        break_id: u64,
+        due_since: Timestamp,
+        times_out_at: Timestamp,
+    },
+    /// `until` is `None` when paused indefinitely.
+    Paused {
+        until: Option<Timestamp>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Countdown {
+    kind: CountdownKind,
+    started_at: Timestamp,
+    due_at: Timestamp,
+    /// When the heads-up is to be shown; `None` when it is off, shown, or skipped.
+    heads_up_at: Option<Timestamp>,
+    heads_up_shown: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CountdownKind {
+    /// A full working interval.
+    Interval,
+    /// A snoozed break coming back.
+    Snooze,
+}

@@ -1,0 +1,30 @@
+//! What the engine tells about itself when asked: the [`Status`] a tray menu or `unhunch status`
+//! shows.
+
+use crate::time::Timestamp;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    Working,
+    BreakDue,
+    Stretching,
+    Paused,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Status {
+    pub phase: Phase,
+    /// When the next break is (or became) due; `None` while paused.
+    pub next_break_at: Option<Timestamp>,
+    /// `None` while paused indefinitely.
+    pub paused_until: Option<Timestamp>,
+    pub paused_indefinitely: bool,
+    pub snoozes_used: u32,
+    /// `None` = unlimited.
+    pub max_snoozes: Option<u32>,
+    /// The break in progress (due or stretching).
+    pub break_id: Option<u64>,
+    /// The routine offered for the coming or current break, when already picked.
+    pub routine: Option<String>,
+}

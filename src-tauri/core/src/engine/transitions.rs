@@ -1,0 +1,359 @@
+//! What each input does: the state transitions of the engine, one function per input, and the one
+//! way a break in progress is cut short.
+
+use std::time::Duration;
+
+use crate::history::HistoryEvent;
+use crate::plan::{StretchPlan, WindowOutcome};
+use crate::routine::RoutineSet;
+use crate::settings::Settings;
+use crate::time::Timestamp;
+
+use super::deadlines::{at_least_a_second, heads_up_before};
+use super::effects::{Effect, Effects, Refusal};
+use super::inputs::{Input, PauseLength};
+use super::{CountdownKind, Engine, PhaseState, STRETCH_TIMEOUT};
+
+/// After a settings change, a break is never due sooner than this (unless the new interval is
+/// shorter), so shortening the interval does not throw a break at the user mid-sentence.
+const SETTLE_AFTER_SETTINGS_CHANGE: Duration = Duration::from_secs(60);
+
+/// How a break that is cut short goes into the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum HowItEnds {
+    /// The user chose not to take it.
+    Skipped,
+    /// It ended without the user deciding (quit, time away, a window left open).
+    Abandoned,
+}
+
+impl HowItEnds {
+    fn event(self, break_id: u64) -> HistoryEvent {
+        match self {
+            HowItEnds::Skipped => HistoryEvent::Skipped { break_id },
+            HowItEnds::Abandoned => HistoryEvent::Abandoned { break_id },
+        }
+    }
+}
+
+impl Engine {
+    pub(super) fn apply(&mut self, input: Input, effects: &mut Effects) {
+        match input {
+            // Catching up was all a tick had to do.
+            Input::Tick => {}
+            Input::StretchNow => self.stretch_now(effects),
+            Input::Start => self.start(effects),
+            Input::Snooze { length } => self.snooze(length, effects),
+            Input::Skip => self.skip(effects),
+            Input::Pause(length) => self.pause(length, effects),
+            Input::Resume => self.resume(effects),
+            Input::WindowClosed { break_id, outcome } => {
+                self.window_closed(break_id, outcome, effects)
+            }
+            Input::UserIdle { idle_for } => self.user_idle(idle_for, effects),
+            // Handled before catching up, in `handle`.
+            Input::ClockJumped { .. } => {}
+            Input::SettingsChanged(settings) => self.settings_changed(settings, effects.now),
+            Input::RoutinesChanged(routines) => self.routines_changed(routines),
+            Input::Quit => self.quit(effects),
+        }
+    }
+
+    /// Ends the break in progress: a due break's notification is withdrawn and an open stretch
+    /// window is closed, and the break is recorded as `if_due` or `if_stretching` says. While
+    /// working, a heads-up on screen is withdrawn (no break has a number yet, so nothing is
+    /// recorded); while paused there is nothing to end. The phase is left as it is: what comes
+    /// next is the caller's decision.
+    pub(super) fn end_break_in_progress(
+        &self,
+        if_due: HowItEnds,
+        if_stretching: HowItEnds,
+        effects: &mut Effects,
+    ) {
+        match &self.phase {
+            PhaseState::BreakDue { break_id, .. } => {
+                effects.push(Effect::WithdrawNotification);
+                effects.record(if_due.event(*break_id));
+            }
+            PhaseState::Stretching { break_id, .. } => {
+                effects.push(Effect::CloseWindow {
+                    break_id: *break_id,
+                });
+                effects.record(if_stretching.event(*break_id));
+            }
+            PhaseState::Working(countdown) if countdown.heads_up_shown => {
+                effects.push(Effect::WithdrawNotification);
+            }
+            PhaseState::Working(_) | PhaseState::Paused { .. } => {}
+        }
+    }
+
+    fn start(&mut self, effects: &mut Effects) {
+        match &self.phase {
+            PhaseState::BreakDue {
+                break_id,
+                due_since,
+                ..
+            } => {
+                let (break_id, due_since) = (*break_id, *due_since);
+                self.begin_stretching(break_id, due_since, effects);
+            }
+            PhaseState::Stretching { .. } => effects.refuse(Refusal::AlreadyStretching),
+            _ => effects.refuse(Refusal::NoBreakDue),
+        }
+    }
+
+    fn stretch_now(&mut self, effects: &mut Effects) {
+        match &self.phase {
+            PhaseState::Stretching { .. } => effects.refuse(Refusal::AlreadyStretching),
+            PhaseState::BreakDue {
+                break_id,
+                due_since,
+                ..
+            } => {
+                let (break_id, due_since) = (*break_id, *due_since);
+                self.begin_stretching(break_id, due_since, effects);
+            }
+            PhaseState::Working(_) | PhaseState::Paused { .. } => {
+                if self.offer_or_pick().is_none() {
+                    effects.refuse(Refusal::NoRoutineFits);
+                    return;
+                }
+                if let PhaseState::Paused { .. } = self.phase {
+                    effects.record(HistoryEvent::Resumed);
+                }
+                let break_id = self.new_break_id();
+                self.begin_stretching(break_id, effects.now, effects);
+            }
+        }
+    }
+
+    fn begin_stretching(&mut self, break_id: u64, due_since: Timestamp, effects: &mut Effects) {
+        let Some(routine_id) = self.offer_or_pick().map(|offer| offer.routine_id) else {
+            effects.refuse(Refusal::NoRoutineFits);
+            return;
+        };
+        let Some(first) = self.routines.get(&routine_id) else {
+            effects.refuse(Refusal::NoRoutineFits);
+            return;
+        };
+        let alternatives = self.alternatives_to(&routine_id);
+        let plan = StretchPlan::new(
+            break_id,
+            first,
+            &alternatives,
+            self.snoozes_left(),
+            &self.settings,
+        );
+        effects.push(Effect::WithdrawNotification);
+        effects.push(Effect::OpenWindow(plan));
+        effects.record(HistoryEvent::Started {
+            break_id,
+            routine: Some(routine_id),
+        });
+        self.phase = PhaseState::Stretching {
+            break_id,
+            due_since,
+            times_out_at: effects.now.plus(STRETCH_TIMEOUT),
+        };
+    }
+
+    fn snooze(&mut self, length: Option<Duration>, effects: &mut Effects) {
+        let break_id = match &self.phase {
+            PhaseState::BreakDue { break_id, .. } | PhaseState::Stretching { break_id, .. } => {
+                *break_id
+            }
+            _ => {
+                effects.refuse(Refusal::NoBreakDue);
+                return;
+            }
+        };
+        if self.snoozes_left() == Some(0) {
+            effects.refuse(Refusal::NoSnoozesLeft);
+            return;
+        }
+        self.snoozes_used += 1;
+        effects.record(HistoryEvent::Snoozed {
+            break_id,
+            snoozes_used: self.snoozes_used,
+        });
+        effects.push(match self.phase {
+            PhaseState::Stretching { .. } => Effect::CloseWindow { break_id },
+            _ => Effect::WithdrawNotification,
+        });
+        self.start_snooze_countdown(effects.now, length);
+    }
+
+    fn skip(&mut self, effects: &mut Effects) {
+        if let PhaseState::Paused { .. } = self.phase {
+            effects.refuse(Refusal::NoBreakDue);
+            return;
+        }
+        let skips_the_next_break = matches!(self.phase, PhaseState::Working(_));
+        self.end_break_in_progress(HowItEnds::Skipped, HowItEnds::Skipped, effects);
+        if skips_the_next_break {
+            // "Skip the next break": it gets its number now so history can say it was skipped.
+            let break_id = self.new_break_id();
+            effects.record(HistoryEvent::Skipped { break_id });
+        }
+        self.start_fresh_interval(effects.now);
+    }
+
+    fn pause(&mut self, length: PauseLength, effects: &mut Effects) {
+        let now = effects.now;
+        let until = match length {
+            PauseLength::For(duration) => Some(now.plus(duration)),
+            PauseLength::Until(end) => Some(end),
+            PauseLength::Indefinitely => None,
+        };
+        if until.is_some_and(|end| end <= now) {
+            effects.refuse(Refusal::PauseEndsInThePast);
+            return;
+        }
+        // A due break the user pauses over is skipped; a stretch they walk away from is abandoned.
+        self.end_break_in_progress(HowItEnds::Skipped, HowItEnds::Abandoned, effects);
+        effects.record(HistoryEvent::Paused { until });
+        // After a pause the next break gets a freshly picked routine.
+        self.offer = None;
+        self.phase = PhaseState::Paused { until };
+    }
+
+    fn resume(&mut self, effects: &mut Effects) {
+        match self.phase {
+            PhaseState::Paused { .. } => {
+                effects.record(HistoryEvent::Resumed);
+                self.start_fresh_interval(effects.now);
+            }
+            _ => effects.refuse(Refusal::NotPaused),
+        }
+    }
+
+    fn quit(&mut self, effects: &mut Effects) {
+        self.end_break_in_progress(HowItEnds::Abandoned, HowItEnds::Abandoned, effects);
+        // At rest: no deadline, so a shell that keeps running after Quit stays quiet.
+        self.phase = PhaseState::Paused { until: None };
+    }
+
+    fn window_closed(
+        &mut self,
+        closed_break_id: u64,
+        outcome: Option<WindowOutcome>,
+        effects: &mut Effects,
+    ) {
+        let PhaseState::Stretching { break_id, .. } = self.phase else {
+            return;
+        };
+        if break_id != closed_break_id {
+            // A window of an earlier break: that break already has its outcome.
+            return;
+        }
+        match outcome {
+            Some(WindowOutcome::Completed {
+                routine,
+                duration_secs,
+            }) => {
+                effects.record(HistoryEvent::Completed {
+                    break_id,
+                    routine,
+                    duration_secs,
+                });
+                self.start_fresh_interval(effects.now);
+            }
+            Some(WindowOutcome::Snoozed) => {
+                if self.snoozes_left() == Some(0) {
+                    // The window should not have offered Snooze; the break ends as skipped
+                    // rather than dangling.
+                    effects.refuse(Refusal::NoSnoozesLeft);
+                    effects.record(HistoryEvent::Skipped { break_id });
+                    self.start_fresh_interval(effects.now);
+                } else {
+                    // Like Snooze, minus the CloseWindow: the window is already gone.
+                    self.snoozes_used += 1;
+                    effects.record(HistoryEvent::Snoozed {
+                        break_id,
+                        snoozes_used: self.snoozes_used,
+                    });
+                    self.start_snooze_countdown(effects.now, None);
+                }
+            }
+            Some(WindowOutcome::Skipped) => {
+                effects.record(HistoryEvent::Skipped { break_id });
+                self.start_fresh_interval(effects.now);
+            }
+            None => {
+                effects.record(HistoryEvent::Abandoned { break_id });
+                self.start_fresh_interval(effects.now);
+            }
+        }
+    }
+
+    fn user_idle(&mut self, idle_for: Duration, effects: &mut Effects) {
+        if idle_for < self.settings.breaks.natural_break {
+            return;
+        }
+        let now = effects.now;
+        if let PhaseState::Working(countdown) = &self.phase
+            && countdown.started_at >= now.minus(idle_for)
+            && !countdown.heads_up_shown
+        {
+            // The countdown already began during this same idle spell (an earlier report of it
+            // counted the natural break): keep the break a full interval after the user returns,
+            // without counting the spell twice.
+            self.phase = self.interval_countdown(now);
+            return;
+        }
+        self.natural_break(idle_for, effects);
+    }
+
+    /// Time away that counts as a break: from working or from a due break, nothing else.
+    pub(super) fn natural_break(&mut self, away: Duration, effects: &mut Effects) {
+        if let PhaseState::Stretching { .. } | PhaseState::Paused { .. } = self.phase {
+            return;
+        }
+        self.end_break_in_progress(HowItEnds::Abandoned, HowItEnds::Abandoned, effects);
+        effects.record(HistoryEvent::NaturalBreak {
+            away_secs: away.as_secs(),
+        });
+        self.start_fresh_interval(effects.now);
+    }
+
+    fn settings_changed(&mut self, settings: Settings, now: Timestamp) {
+        let interval_changed = settings.breaks.interval != self.settings.breaks.interval;
+        let heads_up_changed = settings.breaks.heads_up != self.settings.breaks.heads_up;
+        self.settings = settings;
+        let offer_still_fits = self
+            .offer
+            .as_ref()
+            .and_then(|id| self.routines.get(id))
+            .is_some_and(|routine| routine.fits(self.settings.stretch.place));
+        if let PhaseState::Working(countdown) = &mut self.phase {
+            if !offer_still_fits {
+                self.offer = None;
+            }
+            // A snoozed break keeps its promised return time ("Snooze 5 min" means 5 minutes)
+            // and never gets a heads-up; only a full interval follows the new settings.
+            if countdown.kind == CountdownKind::Interval && (interval_changed || heads_up_changed) {
+                if interval_changed {
+                    let interval = at_least_a_second(self.settings.breaks.interval);
+                    let settled = now.plus(interval.min(SETTLE_AFTER_SETTINGS_CHANGE));
+                    countdown.due_at = countdown.started_at.plus(interval).max(settled);
+                }
+                countdown.heads_up_at =
+                    heads_up_before(countdown.due_at, self.settings.breaks.heads_up, now);
+            }
+        }
+    }
+
+    fn routines_changed(&mut self, routines: RoutineSet) {
+        self.routines = routines;
+        self.bag.start_new_round();
+        let offer_is_gone = self
+            .offer
+            .as_ref()
+            .is_some_and(|id| self.routines.get(id).is_none());
+        if offer_is_gone {
+            self.offer = None;
+            self.offer_or_pick();
+        }
+    }
+}
