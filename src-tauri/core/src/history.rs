@@ -1,7 +1,7 @@
 //! The history model: what happened to each break, as serde types, and pure daily summaries.
 //! Storage (append-only JSON Lines) lives in the daemon.
 
-use crate::time::{Timestamp, civil_from_days};
+use crate::time::{MILLIS_PER_DAY, Timestamp, civil_from_days};
 
 /// One line of the history file: `{"at":"2026-11-23T10:25:00Z","event":"completed",...}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -162,5 +162,3 @@ pub fn daily_summaries(
     summaries.sort_by_key(|(day, _)| std::cmp::Reverse(*day));
     summaries.into_iter().map(|(_, summary)| summary).collect()
 }
-
-const MILLIS_PER_DAY: i64 = 86_400_000;

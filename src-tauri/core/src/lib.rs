@@ -14,6 +14,7 @@ pub mod plan;
 pub mod problem;
 pub mod routine;
 pub mod settings;
+pub mod text;
 pub mod time;
 mod toml_check;
 

@@ -2,7 +2,10 @@
 //! pass a [`Timestamp`] in with every input.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+
+/// Milliseconds in a calendar day of UTC (no leap seconds, as in Unix time).
+pub const MILLIS_PER_DAY: i64 = 86_400_000;
 
 /// Milliseconds since the Unix epoch, UTC. Serialized as an RFC 3339 string
 /// (`2026-11-23T08:00:00Z`, or with `.123` milliseconds when they are not zero).
@@ -15,6 +18,16 @@ impl Timestamp {
     }
     pub const fn from_unix_secs(secs: i64) -> Self {
         Timestamp(secs * 1000)
+    }
+    /// The instant a wall-clock reading stands for. The shell reads its clock and passes the
+    /// reading in; the core never reads one. A reading before 1970 counts as the epoch itself
+    /// (a clock that wrong has nothing better to offer), and one too far ahead for milliseconds
+    /// in an `i64` saturates.
+    pub fn from_system_time(wall_clock: SystemTime) -> Self {
+        let since_epoch = wall_clock
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .unwrap_or_default();
+        Timestamp(i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX))
     }
     pub const fn unix_millis(self) -> i64 {
         self.0
@@ -151,8 +164,6 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
             .ok_or_else(|| serde::de::Error::custom(format!("{text:?} is not an RFC 3339 time")))
     }
 }
-
-const MILLIS_PER_DAY: i64 = 86_400_000;
 
 /// The calendar date of a day counted from 1970-01-01 (proleptic Gregorian), after Howard
 /// Hinnant's `civil_from_days`, so no date crate is needed.
