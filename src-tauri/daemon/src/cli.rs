@@ -10,16 +10,7 @@ use std::time::Duration;
 
 use unhunch_core::HumanDuration;
 
-/// Exit codes, documented in `--help`.
-pub mod exit {
-    pub const OK: u8 = 0;
-    /// The daemon refused, or a check found problems.
-    pub const FAILED: u8 = 1;
-    /// The command line itself was wrong.
-    pub const USAGE: u8 = 2;
-    /// No daemon is running.
-    pub const NOT_RUNNING: u8 = 3;
-}
+use crate::exit;
 
 /// Runs the command the arguments name; with none, runs the daemon until it is told to quit.
 pub fn run(arguments: Vec<OsString>) -> ExitCode {
@@ -212,11 +203,11 @@ fn execute(command: Command) -> u8 {
             println!("unhunch {}", env!("CARGO_PKG_VERSION"));
             exit::OK
         }
-        Command::History { json, days } => crate::history_report::run(json, days),
-        Command::RoutinesCheck { paths } => crate::checks::routines(&paths),
-        Command::ConfigCheck { path } => crate::checks::config(path.as_deref()),
-        Command::Autostart { enable } => crate::autostart::run(enable),
-        client_command => crate::client::run(client_command),
+        Command::History { json, days } => crate::commands::history::run(json, days),
+        Command::RoutinesCheck { paths } => crate::commands::checks::routines(&paths),
+        Command::ConfigCheck { path } => crate::commands::checks::config(path.as_deref()),
+        Command::Autostart { enable } => crate::commands::autostart::run(enable),
+        client_command => crate::commands::client::run(client_command),
     }
 }
 
@@ -277,7 +268,7 @@ fn parse_snooze_length(text: &str) -> Result<Duration, String> {
 
 /// Checks a pause argument here too, so a typo is caught before the daemon is asked.
 pub fn check_pause_argument(text: &str) -> Result<(), String> {
-    crate::clock::PauseRequest::parse(text).map(|_| ())
+    crate::inbox::PauseRequest::parse(text).map(|_| ())
 }
 
 fn parse_history(rest: &[OsString]) -> Result<Command, String> {

@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use jiff::tz::TimeZone;
-use unhunch_core::{HumanDuration, Timestamp};
+use unhunch_core::Timestamp;
 
 /// The wall clock as a core [`Timestamp`].
 pub fn now() -> Timestamp {
@@ -47,40 +47,6 @@ impl ClockWatch {
         self.last_monotonic = monotonic;
         let gap = wall_elapsed - monotonic_elapsed;
         (wall, (gap.abs() >= JUMP_THRESHOLD_MILLIS).then_some(gap))
-    }
-}
-
-/// What a pause request asks for, before it is pinned to a time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PauseRequest {
-    For(Duration),
-    UntilTomorrow,
-    Until(Timestamp),
-    Indefinitely,
-}
-
-impl PauseRequest {
-    /// Accepts what `unhunch pause` and the D-Bus `Pause` method take: a duration ("30m"),
-    /// "until-tomorrow", "indefinitely" or an RFC 3339 time.
-    pub fn parse(text: &str) -> Result<PauseRequest, String> {
-        let text = text.trim();
-        match text {
-            "until-tomorrow" | "tomorrow" => return Ok(PauseRequest::UntilTomorrow),
-            "indefinitely" | "until-resume" => return Ok(PauseRequest::Indefinitely),
-            _ => {}
-        }
-        if let Some(until) = Timestamp::parse_rfc3339(text) {
-            return Ok(PauseRequest::Until(until));
-        }
-        match HumanDuration::parse(text) {
-            Ok(length) if length.0.is_zero() => {
-                Err("a pause of zero would not pause anything; say how long, like 30m.".into())
-            }
-            Ok(length) => Ok(PauseRequest::For(length.0)),
-            Err(why) => Err(format!(
-                "cannot pause for `{text}` ({why}). Say how long (30m, 1h, 1h30m), until-tomorrow, indefinitely, or a time like 2026-11-23T17:00:00+01:00."
-            )),
-        }
     }
 }
 
@@ -140,34 +106,6 @@ fn local_time_zone() -> TimeZone {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pause_requests() {
-        assert_eq!(
-            PauseRequest::parse("30m"),
-            Ok(PauseRequest::For(Duration::from_secs(1800)))
-        );
-        assert_eq!(
-            PauseRequest::parse("until-tomorrow"),
-            Ok(PauseRequest::UntilTomorrow)
-        );
-        assert_eq!(
-            PauseRequest::parse("indefinitely"),
-            Ok(PauseRequest::Indefinitely)
-        );
-        assert_eq!(
-            PauseRequest::parse("2026-11-23T17:00:00+01:00"),
-            Ok(PauseRequest::Until(
-                Timestamp::parse_rfc3339("2026-11-23T16:00:00Z").unwrap()
-            ))
-        );
-        assert!(PauseRequest::parse("0s").unwrap_err().contains("30m"));
-        assert!(
-            PauseRequest::parse("lunch")
-                .unwrap_err()
-                .contains("until-tomorrow")
-        );
-    }
 
     #[test]
     fn tomorrow_morning_is_in_the_future_and_within_a_day_and_a_half() {

@@ -1,8 +1,8 @@
-//! The user's files: where they live, loading config and routines, and the append-only history.
+//! The user's files: where they live, loading config and routines, and reading the history.
 //!
 //! Rules kept here: the config file is never rewritten (the example is only ever created where
-//! no file exists, atomically); a history line is appended whole in one write; a damaged history
-//! line is skipped with a warning and left in place.
+//! no file exists, atomically); a damaged history line is skipped with a warning and left in
+//! place. Appending to the history is an effect of a break, so it lives in `effects::history`.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
@@ -107,15 +107,8 @@ pub fn write_example_config_if_missing(path: &Path) -> io::Result<bool> {
 /// The user's routine files, `*.toml` in `dir` sorted by name, as `(display path, text)`, plus a
 /// problem for each file that could not be read. A missing folder simply has no routines.
 pub fn read_routine_files(dir: &Path) -> (Vec<(String, String)>, Vec<Problem>) {
-    let mut paths = match fs::read_dir(dir) {
-        Ok(entries) => entries
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| {
-                path.extension()
-                    .is_some_and(|extension| extension == "toml")
-            })
-            .collect::<Vec<_>>(),
+    let paths = match toml_files_in(dir) {
+        Ok(paths) => paths,
         Err(error) if error.kind() == io::ErrorKind::NotFound => Vec::new(),
         Err(error) => {
             return (
@@ -124,8 +117,21 @@ pub fn read_routine_files(dir: &Path) -> (Vec<(String, String)>, Vec<Problem>) {
             );
         }
     };
-    paths.sort();
     read_files(&paths)
+}
+
+/// The `*.toml` files in `dir`, sorted by name.
+pub fn toml_files_in(dir: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.extension()
+                .is_some_and(|extension| extension == "toml")
+        })
+        .collect();
+    paths.sort();
+    Ok(paths)
 }
 
 /// Reads the given files as `(display path, text)`, with a problem for each unreadable one.
@@ -148,29 +154,6 @@ pub fn load_routines(dir: &Path) -> (RoutineSet, Vec<Problem>) {
     let (routines, routine_problems) = RoutineSet::builtin().with_user_files(&files);
     problems.extend(routine_problems);
     (routines, problems)
-}
-
-/// Appends one history line. The line is built first and written with a single `write` on a file
-/// opened with O_APPEND, so concurrent writers and crashes never interleave or tear a line in the
-/// middle of another.
-pub fn append_history(path: &Path, record: &HistoryRecord) -> io::Result<()> {
-    let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
-    line.push(b'\n');
-    if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir)?;
-    }
-    let mut file = OpenOptions::new().append(true).create(true).open(path)?;
-    let written = file.write(&line)?;
-    if written != line.len() {
-        return Err(io::Error::new(
-            io::ErrorKind::WriteZero,
-            format!(
-                "only {written} of {} bytes of a history line were written (disk full?)",
-                line.len()
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// Every readable history record, and a warning (with the line number) for each line that is
@@ -200,7 +183,8 @@ pub fn read_history(path: &Path) -> io::Result<(Vec<HistoryRecord>, Vec<String>)
     Ok((records, warnings))
 }
 
-fn file_problem(path: &Path, message: String) -> Problem {
+/// A problem with a whole file or folder (it cannot be read, it is not text), with no line.
+pub fn file_problem(path: &Path, message: String) -> Problem {
     Problem {
         file: path.display().to_string(),
         line: 0,
@@ -214,47 +198,12 @@ fn file_problem(path: &Path, message: String) -> Problem {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use unhunch_core::Timestamp;
-    use unhunch_core::history::HistoryEvent;
 
     fn temporary_dir(name: &str) -> PathBuf {
         let dir = std::env::temp_dir().join(format!("unhunch-files-{name}-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();
         dir
-    }
-
-    #[test]
-    fn history_lines_are_appended_and_damaged_ones_are_skipped_but_kept() {
-        let dir = temporary_dir("history");
-        let path = dir.join("history.jsonl");
-        let first = HistoryRecord {
-            at: Timestamp::from_unix_secs(1_800_000_000),
-            event: HistoryEvent::Skipped { break_id: 1 },
-        };
-        append_history(&path, &first).unwrap();
-        // A crash mid-line elsewhere: a torn line with no newline, then our next append.
-        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
-        file.write_all(b"{\"at\":\"2026-11-23T10:").unwrap();
-        file.write_all(b"\n").unwrap();
-        let second = HistoryRecord {
-            at: Timestamp::from_unix_secs(1_800_000_060),
-            event: HistoryEvent::Resumed,
-        };
-        append_history(&path, &second).unwrap();
-        let before = fs::read(&path).unwrap();
-
-        let (records, warnings) = read_history(&path).unwrap();
-
-        assert_eq!(records, vec![first, second]);
-        assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].contains("history.jsonl:2:"), "{}", warnings[0]);
-        assert_eq!(
-            fs::read(&path).unwrap(),
-            before,
-            "reading must not change the file"
-        );
-        fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

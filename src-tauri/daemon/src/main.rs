@@ -1,19 +1,28 @@
 //! `unhunch`: with no arguments, the background daemon; with a subcommand, its command-line client.
+//!
+//! The modules form layers that only ever depend downwards (`tests/core/tidy.rs` checks it):
+//! - top: `main`, `cli`, `daemon` (start-up) and `commands/`;
+//! - the owner: `owner`, the one task that holds the engine;
+//! - effects: `effects/mod.rs`, the one place where the engine's effects become IO;
+//! - adapters, each one outside party: `bus/`, `tray`, `idle`, `watch`, and the notifications,
+//!   windows, history file and desktop openers in `effects/`;
+//! - leaves, which know nothing above them: `exit`, `inbox`, `clock`, `files`, `status`,
+//!   `history_summary`, `icon`, `logging`.
 
-mod autostart;
 mod bus;
-mod checks;
 mod cli;
-mod client;
 mod clock;
+mod commands;
 mod daemon;
 mod effects;
+mod exit;
 mod files;
-mod history_report;
+mod history_summary;
 mod icon;
 mod idle;
+mod inbox;
 mod logging;
-mod open;
+mod owner;
 mod status;
 mod tray;
 mod watch;

@@ -5,27 +5,55 @@
 //! says so once in the log and keeps working; the icon registers as soon as a tray appears.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use ksni::menu::{StandardItem, SubMenu};
 use ksni::{Icon, MenuItem, OfflineReason, Status, ToolTip, TrayMethods};
+use tokio::sync::watch;
 use tracing::{debug, info, warn};
 use unhunch_core::duration::friendly;
 use unhunch_core::engine::Phase;
 
-use crate::clock::PauseRequest;
-use crate::daemon::{Inbox, Message, Origin, Request};
 use crate::icon::{IconLook, icon_pixmaps};
+use crate::inbox::{Inbox, Message, Origin, PauseRequest, Request};
 use crate::status::StatusReport;
 
-pub type TrayHandle = ksni::Handle<UnhunchTray>;
+type TrayHandle = ksni::Handle<UnhunchTray>;
 
-/// A started tray service, handed to the owner task.
-pub struct StartedTray(pub TrayHandle);
+/// The owner's side of the tray: shows each new status on the icon once the tray service runs.
+///
+/// The service starts in the background (a tray may appear late, or refuse the icon at first);
+/// until then the latest status waits in `latest`, and the starting task shows it as soon as the
+/// icon is up, so no status is ever lost between the two.
+pub struct Tray {
+    latest: watch::Sender<StatusReport>,
+    handle: Arc<OnceLock<TrayHandle>>,
+    /// Set when the tray service stopped; Unhunch goes on without it.
+    gone: bool,
+}
 
-impl std::fmt::Debug for StartedTray {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter.write_str("StartedTray")
+impl Tray {
+    /// Shows a new status (or the same one again, for the countdown in the tooltip).
+    pub async fn show(&mut self, report: &StatusReport) {
+        self.latest.send_replace(report.clone());
+        if self.gone {
+            return;
+        }
+        if let Some(handle) = self.handle.get() {
+            let view = report.clone();
+            if handle.update(move |tray| tray.show(view)).await.is_none() {
+                warn!("the tray icon service stopped; Unhunch goes on without it");
+                self.gone = true;
+            }
+        }
+    }
+
+    /// Takes the icon down.
+    pub async fn shut_down(&mut self) {
+        if let Some(handle) = self.handle.get() {
+            handle.shutdown().await;
+        }
     }
 }
 
@@ -43,7 +71,7 @@ const RETRY_DELAYS: [Duration; 6] = [
 /// Registers our running tray item with the watcher again, after it refused the icon while
 /// starting up. ksni only registers when the watcher's name changes hands, so this asks on the
 /// daemon's own connection, naming the item's bus name.
-pub fn register_again(bus: zbus::Connection) {
+fn register_again(bus: zbus::Connection) {
     tokio::spawn(async move {
         let prefix = format!("org.kde.StatusNotifierItem-{}-", std::process::id());
         for delay in RETRY_DELAYS {
@@ -78,21 +106,28 @@ pub fn register_again(bus: zbus::Connection) {
     });
 }
 
-/// Starts the tray service in the background and hands it to the owner as
-/// [`Message::TrayStarted`]. A missing tray is not an error (see the module comment); a tray that
-/// refuses the icon is asked again a few times.
-pub fn start(inbox: Inbox, report: StatusReport) {
+/// Starts the tray service in the background. A missing tray is not an error (see the module
+/// comment); a tray that refuses the icon is asked again a few times. `bus` is the daemon's own
+/// connection, used to register the icon again.
+pub fn start(inbox: Inbox, bus: zbus::Connection, report: StatusReport) -> Tray {
+    let (latest, reports) = watch::channel(report);
+    let handle = Arc::new(OnceLock::new());
+    let started = handle.clone();
     tokio::spawn(async move {
         let mut delays = RETRY_DELAYS.iter();
         loop {
             let tray = UnhunchTray {
                 inbox: inbox.clone(),
-                report: report.clone(),
+                bus: bus.clone(),
+                report: reports.borrow().clone(),
                 watcher_missing: AtomicBool::new(false),
             };
             match tray.assume_sni_available(true).spawn().await {
                 Ok(handle) => {
-                    let _ = inbox.send(Message::TrayStarted(StartedTray(handle)));
+                    let handle = started.get_or_init(|| handle);
+                    // A status published while the service was starting went only to `latest`.
+                    let view = reports.borrow().clone();
+                    handle.update(move |tray| tray.show(view)).await;
                     return;
                 }
                 Err(why) => match delays.next() {
@@ -112,10 +147,16 @@ pub fn start(inbox: Inbox, report: StatusReport) {
             }
         }
     });
+    Tray {
+        latest,
+        handle,
+        gone: false,
+    }
 }
 
 pub struct UnhunchTray {
     inbox: Inbox,
+    bus: zbus::Connection,
     report: StatusReport,
     /// Set while no tray is running, so the log says so once per outage.
     watcher_missing: AtomicBool,
@@ -275,7 +316,7 @@ impl ksni::Tray for UnhunchTray {
             // the watcher. The item stays up (a host may already be looking at it) and is
             // registered again shortly.
             debug!("the tray refused the icon ({refusal}); asking again shortly");
-            let _ = self.inbox.send(Message::TrayRefused);
+            register_again(self.bus.clone());
             return true;
         }
         if !self.watcher_missing.swap(true, Ordering::Relaxed) {

@@ -7,8 +7,8 @@ use futures_util::StreamExt;
 use inotify::{Inotify, WatchMask};
 use tracing::{debug, warn};
 
-use crate::daemon::{Inbox, Message};
 use crate::files::Paths;
+use crate::inbox::{Inbox, Message};
 
 /// The events that mean a file's new content is complete: written and closed, moved in (how
 /// editors save atomically), moved away or deleted.

@@ -1,10 +1,13 @@
 //! The one place where the engine's [`Effect`]s become IO: notifications, the stretch window,
-//! history lines, the tray and the `StateChanged` signal.
+//! history lines, the tray and the `StateChanged` signal, and the files the tray opens.
 //!
 //! Everything else in the daemon decides nothing about breaks and touches none of these; if a
-//! notification is sent from anywhere but `effects::notifications`, the boundary has leaked.
+//! notification is sent, a history line appended or a process started anywhere but under
+//! `effects/`, the boundary has leaked (`tests/core/tidy.rs` checks it).
 
+mod history;
 mod notifications;
+mod open;
 mod window;
 
 use std::path::PathBuf;
@@ -13,9 +16,11 @@ use tracing::{error, warn};
 use unhunch_core::engine::Refusal;
 use unhunch_core::{Effect, Input, Timestamp};
 
-use crate::daemon::Inbox;
+use crate::bus::service::emit_state_changed;
+use crate::files::Paths;
+use crate::inbox::Inbox;
 use crate::status::StatusReport;
-use crate::tray::TrayHandle;
+use crate::tray::Tray;
 
 use notifications::Notifications;
 use window::Windows;
@@ -34,17 +39,17 @@ pub struct Effects {
     notifications: Notifications,
     windows: Windows,
     history_file: PathBuf,
-    tray: Option<TrayHandle>,
+    tray: Tray,
     bus: zbus::Connection,
 }
 
 impl Effects {
-    pub fn new(inbox: Inbox, bus: zbus::Connection, history_file: PathBuf) -> Effects {
+    pub fn new(inbox: Inbox, bus: zbus::Connection, tray: Tray, history_file: PathBuf) -> Effects {
         Effects {
             notifications: Notifications::new(inbox.clone(), bus.clone()),
             windows: Windows::new(inbox),
             history_file,
-            tray: None,
+            tray,
             bus,
         }
     }
@@ -95,7 +100,7 @@ impl Effects {
                 }
                 Effect::CloseWindow { break_id } => self.windows.close(break_id),
                 Effect::Record(record) => {
-                    if let Err(why) = crate::files::append_history(&self.history_file, &record) {
+                    if let Err(why) = history::append(&self.history_file, &record) {
                         error!(
                             "cannot add to the history in {}: {why}",
                             self.history_file.display()
@@ -110,17 +115,11 @@ impl Effects {
 
     /// Shows the new status in the tray and, when it `changed`, signals it on D-Bus.
     pub async fn publish(&mut self, report: &StatusReport, changed: bool) {
-        if let Some(tray) = &self.tray {
-            let view = report.clone();
-            if tray.update(move |tray| tray.show(view)).await.is_none() {
-                warn!("the tray icon service stopped; Unhunch goes on without it");
-                self.tray = None;
-            }
-        }
+        self.tray.show(report).await;
         if changed {
             match serde_json::to_string(report) {
                 Ok(json) => {
-                    if let Err(why) = crate::bus::emit_state_changed(&self.bus, &json).await {
+                    if let Err(why) = emit_state_changed(&self.bus, &json).await {
                         warn!("cannot signal StateChanged: {why}");
                     }
                 }
@@ -134,13 +133,14 @@ impl Effects {
         self.notifications.tell(summary, body).await;
     }
 
-    pub fn set_tray(&mut self, tray: TrayHandle) {
-        self.tray = Some(tray);
+    /// Opens config.toml in the user's editor (the tray's Settings… item).
+    pub fn open_settings(&self, paths: &Paths) {
+        open::settings(paths);
     }
 
-    /// See [`crate::tray::register_again`].
-    pub fn register_tray_again(&self) {
-        crate::tray::register_again(self.bus.clone());
+    /// Opens a summary of the last two weeks (the tray's History… item).
+    pub fn open_history(&self, paths: &Paths) {
+        open::history(paths);
     }
 
     pub fn window_exited(&mut self, break_id: u64) {
@@ -155,8 +155,6 @@ impl Effects {
     pub async fn shut_down(&mut self) {
         self.notifications.withdraw().await;
         self.windows.close_all();
-        if let Some(tray) = self.tray.take() {
-            tray.shutdown().await;
-        }
+        self.tray.shut_down().await;
     }
 }

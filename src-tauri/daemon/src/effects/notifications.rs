@@ -13,7 +13,7 @@ use tracing::{debug, info, warn};
 use unhunch_core::duration::friendly;
 use unhunch_core::engine::Offer;
 
-use crate::daemon::{Inbox, Message, Origin, Request};
+use crate::inbox::{Inbox, Message, Origin, Request};
 
 /// A notification server that does not answer within this long is treated as absent.
 const SERVER_TIMEOUT: Duration = Duration::from_secs(5);

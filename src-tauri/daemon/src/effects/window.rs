@@ -14,7 +14,7 @@ use tokio::sync::oneshot;
 use tracing::{debug, info, warn};
 use unhunch_core::plan::{StretchPlan, WindowOutcome, WindowReport};
 
-use crate::daemon::{Inbox, Message};
+use crate::inbox::{Inbox, Message};
 
 /// Names another program to run as the stretch window (a developer's build, a test's stand-in).
 const WINDOW_PROGRAM_VARIABLE: &str = "UNHUNCH_WINDOW";

@@ -22,7 +22,7 @@ pub fn settings(paths: &Paths) {
 
 /// Writes a readable summary of the last weeks next to the log and opens it.
 pub fn history(paths: &Paths) {
-    let summary = crate::history_report::text_summary(&paths.history_file, 14);
+    let summary = crate::history_summary::text_summary(&paths.history_file, 14);
     let path = paths.state_dir.join("history.txt");
     // Written whole, then renamed into place, so the viewer never reads half a file.
     let partial = paths.state_dir.join("history.txt.partial");

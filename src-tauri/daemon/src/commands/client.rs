@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use futures_util::StreamExt;
 
-use crate::bus::{BUS_NAME, UnhunchProxy};
-use crate::cli::{Command, exit};
+use crate::bus::BUS_NAME;
+use crate::bus::proxy::UnhunchProxy;
+use crate::cli::Command;
+use crate::exit;
 use crate::status::StatusReport;
 
 const NOT_RUNNING: &str =

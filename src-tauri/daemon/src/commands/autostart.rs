@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::cli::exit;
+use crate::exit;
 
 pub fn run(enable: bool) -> u8 {
     let Some(entry) = entry_path() else {

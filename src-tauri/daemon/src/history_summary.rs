@@ -1,5 +1,5 @@
-//! `unhunch history`: the breaks day by day, read straight from the history file (no daemon
-//! needed).
+//! The history day by day, as numbers and as the text `unhunch history` prints and the tray's
+//! History… item opens.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -8,41 +8,8 @@ use std::time::Duration;
 use unhunch_core::duration::friendly;
 use unhunch_core::history::{DaySummary, daily_summaries};
 
-use crate::cli::exit;
 use crate::clock;
-use crate::files::{self, Paths};
-
-pub fn run(json: bool, days: u32) -> u8 {
-    let paths = match Paths::from_environment() {
-        Ok(paths) => paths,
-        Err(why) => {
-            eprintln!("unhunch: {why}");
-            return exit::FAILED;
-        }
-    };
-    let summaries = match summaries(&paths.history_file, days) {
-        Ok(summaries) => summaries,
-        Err(why) => {
-            eprintln!(
-                "unhunch: cannot read {}: {why}",
-                paths.history_file.display()
-            );
-            return exit::FAILED;
-        }
-    };
-    if json {
-        match serde_json::to_string_pretty(&summaries) {
-            Ok(text) => println!("{text}"),
-            Err(why) => {
-                eprintln!("unhunch: cannot write the history as JSON: {why}");
-                return exit::FAILED;
-            }
-        }
-    } else {
-        print!("{}", render(&summaries, days));
-    }
-    exit::OK
-}
+use crate::files;
 
 /// The summary the tray's History… item opens.
 pub fn text_summary(history_file: &Path, days: u32) -> String {
@@ -53,7 +20,7 @@ pub fn text_summary(history_file: &Path, days: u32) -> String {
 }
 
 /// Day summaries, newest first; damaged lines are reported on stderr and skipped.
-fn summaries(history_file: &Path, days: u32) -> std::io::Result<Vec<DaySummary>> {
+pub fn summaries(history_file: &Path, days: u32) -> std::io::Result<Vec<DaySummary>> {
     let (records, warnings) = files::read_history(history_file)?;
     for warning in warnings {
         eprintln!("unhunch: {warning}");
@@ -67,7 +34,7 @@ fn summaries(history_file: &Path, days: u32) -> std::io::Result<Vec<DaySummary>>
     ))
 }
 
-fn render(summaries: &[DaySummary], days: u32) -> String {
+pub fn render(summaries: &[DaySummary], days: u32) -> String {
     let mut text = String::new();
     let _ = writeln!(
         text,

@@ -2,14 +2,13 @@
 //! fine, every problem with file:line when not.
 
 use std::collections::BTreeSet;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use unhunch_core::routine::RoutineSet;
 use unhunch_core::{HumanDuration, Problem, Settings};
 
-use crate::cli::exit;
-use crate::files::{self, ConfigLoad, Paths};
+use crate::exit;
+use crate::files::{self, ConfigLoad, Paths, file_problem};
 
 pub fn routines(paths: &[PathBuf]) -> u8 {
     let (files_to_check, mut problems) = if paths.is_empty() {
@@ -126,44 +125,17 @@ fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Problem>) {
     let mut problems = Vec::new();
     for path in paths {
         if path.is_dir() {
-            match fs::read_dir(path) {
-                Ok(entries) => {
-                    let mut found: Vec<PathBuf> = entries
-                        .filter_map(Result::ok)
-                        .map(|entry| entry.path())
-                        .filter(|path| {
-                            path.extension()
-                                .is_some_and(|extension| extension == "toml")
-                        })
-                        .collect();
-                    found.sort();
-                    expanded.extend(found);
-                }
-                Err(why) => {
-                    problems.push(whole_file_problem(path, format!("cannot be read: {why}")))
-                }
+            match files::toml_files_in(path) {
+                Ok(found) => expanded.extend(found),
+                Err(why) => problems.push(file_problem(path, format!("cannot be read: {why}"))),
             }
         } else if path.exists() {
             expanded.push(path.clone());
         } else {
-            problems.push(whole_file_problem(
-                path,
-                "no such file or folder".to_owned(),
-            ));
+            problems.push(file_problem(path, "no such file or folder".to_owned()));
         }
     }
     (expanded, problems)
-}
-
-fn whole_file_problem(path: &Path, message: String) -> Problem {
-    Problem {
-        file: path.display().to_string(),
-        line: 0,
-        column: 0,
-        key: String::new(),
-        message,
-        help: None,
-    }
 }
 
 fn print_problems(problems: &[Problem]) {

@@ -1,5 +1,5 @@
-//! The D-Bus face of the daemon: the `dev.unhunch.Unhunch1` interface it serves (and the CLI
-//! calls), owning the well-known name that makes Unhunch single-instance.
+//! The daemon's side of D-Bus: the `dev.unhunch.Unhunch1` interface it serves, owning the
+//! well-known name that makes Unhunch single-instance, and its `StateChanged` signal.
 //!
 //! Methods only turn calls into [`Message`]s for the owner task and wait for its answer; they
 //! decide nothing themselves.
@@ -10,11 +10,8 @@ use tokio::sync::oneshot;
 use zbus::fdo::{RequestNameFlags, RequestNameReply};
 use zbus::object_server::SignalEmitter;
 
-use crate::clock::PauseRequest;
-use crate::daemon::{Inbox, Message, Origin, Request};
-
-pub const BUS_NAME: &str = "dev.unhunch.Unhunch";
-pub const OBJECT_PATH: &str = "/dev/unhunch/Unhunch";
+use super::{BUS_NAME, OBJECT_PATH};
+use crate::inbox::{Inbox, Message, Origin, PauseRequest, Request};
 
 /// Errors callers see, named `dev.unhunch.Unhunch1.Error.*`, each with a sentence for people.
 #[derive(Debug, zbus::DBusError)]
@@ -136,20 +133,4 @@ pub async fn emit_state_changed(
 ) -> zbus::Result<()> {
     let emitter = SignalEmitter::new(connection, OBJECT_PATH)?;
     UnhunchService::state_changed(&emitter, status_json).await
-}
-
-/// The client side, for the CLI.
-#[zbus::proxy(
-    interface = "dev.unhunch.Unhunch1",
-    default_service = "dev.unhunch.Unhunch",
-    default_path = "/dev/unhunch/Unhunch"
-)]
-pub trait Unhunch {
-    fn status(&self) -> zbus::Result<String>;
-    fn stretch_now(&self) -> zbus::Result<()>;
-    fn snooze(&self, seconds: u32) -> zbus::Result<()>;
-    fn skip(&self) -> zbus::Result<()>;
-    fn pause(&self, until: &str) -> zbus::Result<()>;
-    fn resume(&self) -> zbus::Result<()>;
-    fn quit(&self) -> zbus::Result<()>;
 }
