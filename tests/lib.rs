@@ -4,7 +4,7 @@
 
 #[path = "support/daemon.rs"]
 pub mod daemon;
-#[path = "support/desktop.rs"]
+#[path = "support/desktop/mod.rs"]
 pub mod desktop;
 #[path = "support/stretch_page.rs"]
 pub mod stretch_page;
