@@ -59,19 +59,6 @@ pub fn is_alive(pid: u32) -> bool {
     state_of(pid).is_some_and(|state| state != 'Z' && state != 'X')
 }
 
-/// The command line of `pid`, arguments joined by spaces.
-pub fn command_line(pid: u32) -> String {
-    fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|bytes| {
-            String::from_utf8_lossy(&bytes)
-                .split('\0')
-                .filter(|argument| !argument.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_default()
-}
-
 /// The summed memory of `pids`; processes that exited meanwhile are left out.
 pub fn memory_of(pids: &[u32]) -> Memory {
     let mut memory = Memory {

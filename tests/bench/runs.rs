@@ -8,7 +8,7 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use unhunch_core::time::Timestamp;
-use unhunch_tests::desktop::{Probe, Session, bin_path, wait_until};
+use unhunch_tests::desktop::{Probe, Session, bin_path, command_line, wait_until};
 
 use crate::measure::{self, CpuUse, Memory};
 
@@ -164,7 +164,7 @@ pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFi
             || {
                 measure::process_tree(daemon_pid)
                     .into_iter()
-                    .find(|pid| measure::command_line(*pid).contains("unhunch-window"))
+                    .find(|pid| command_line(*pid).contains("unhunch-window"))
             },
         );
         if break_number == 1 {
@@ -202,7 +202,7 @@ pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFi
         measure::process_tree(daemon_pid)
             .into_iter()
             .skip(1)
-            .map(|pid| format!("after the breaks: {pid} {}", measure::command_line(pid))),
+            .map(|pid| format!("after the breaks: {pid} {}", command_line(pid))),
     );
 
     quit(&session, &mut daemon, figures);

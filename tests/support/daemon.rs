@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::{Child, Output, Stdio};
 use std::time::Duration;
 
-use crate::desktop::{MenuItem, SeenNotification, Session, bin_path, wait_until};
+use crate::desktop::{MenuItem, SeenNotification, Session, bin_path, parent_of, wait_until};
 use serde_json::Value;
 
 pub const BUS_NAME: &str = "dev.unhunch.Unhunch";
@@ -163,12 +163,6 @@ pub fn window_processes(session: &Session, daemon: &Daemon) -> Vec<String> {
         .filter(|process| parent_of(process.pid) == Some(daemon.pid()))
         .map(|process| process.command_line)
         .collect()
-}
-
-fn parent_of(pid: i32) -> Option<u32> {
-    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name is in parentheses and may hold spaces; the parent pid is the 2nd field after.
-    stat[stat.rfind(')')? + 2..].split(' ').nth(1)?.parse().ok()
 }
 
 /// The seconds between now and an RFC 3339 time in a status field.
