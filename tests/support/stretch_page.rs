@@ -5,7 +5,7 @@
 use std::ops::Deref;
 use std::time::Duration;
 
-use crate::webdriver::Session;
+use crate::webdriver::{Element, Session};
 
 /// How long a page waits for something it does promptly (a screen change, a text).
 const WAIT: Duration = Duration::from_secs(20);
@@ -30,10 +30,7 @@ impl StretchPage {
 
     /// The element's text; panics when it is not on the page.
     pub fn text(&self, css: &str) -> String {
-        let element = self
-            .session
-            .find(css)
-            .unwrap_or_else(|error| panic!("{error}"));
+        let element = self.element(css);
         // Hidden elements have no rendered text; read the DOM's so hidden labels compare as empty.
         if !self.session.is_displayed(&element).unwrap_or(false) {
             return String::new();
@@ -44,30 +41,21 @@ impl StretchPage {
     }
 
     pub fn attribute(&self, css: &str, name: &str) -> Option<String> {
-        let element = self
-            .session
-            .find(css)
-            .unwrap_or_else(|error| panic!("{error}"));
+        let element = self.element(css);
         self.session
             .attribute(&element, name)
             .unwrap_or_else(|error| panic!("{error}"))
     }
 
     pub fn displayed(&self, css: &str) -> bool {
-        let element = self
-            .session
-            .find(css)
-            .unwrap_or_else(|error| panic!("{error}"));
+        let element = self.element(css);
         self.session
             .is_displayed(&element)
             .unwrap_or_else(|error| panic!("{error}"))
     }
 
     pub fn click(&self, css: &str) {
-        let element = self
-            .session
-            .find(css)
-            .unwrap_or_else(|error| panic!("{error}"));
+        let element = self.element(css);
         self.session
             .click(&element)
             .unwrap_or_else(|error| panic!("click {css}: {error}"));
@@ -82,11 +70,15 @@ impl StretchPage {
 
     /// Clicks a button that closes the window; like [`StretchWindow::press_closing`].
     pub fn click_closing(&self, css: &str) {
-        let element = self
-            .session
-            .find(css)
-            .unwrap_or_else(|error| panic!("{error}"));
+        let element = self.element(css);
         let _ = self.session.click(&element);
+    }
+
+    /// The first element matching `css`; panics when there is none.
+    fn element(&self, css: &str) -> Element {
+        self.session
+            .find(css)
+            .unwrap_or_else(|error| panic!("{error}"))
     }
 
     /// Presses a key that closes the window: the driver may answer with an error because the
