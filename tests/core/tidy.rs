@@ -178,7 +178,7 @@ fn every_routine_file_is_built_in() {
         .collect();
     assert_eq!(
         on_disk, built_in,
-        "routines/*.toml and BUILTIN_ROUTINES (src-tauri/core/src/routine.rs) differ"
+        "routines/*.toml and BUILTIN_ROUTINES (src-tauri/core/src/routine/builtin.rs) differ"
     );
     for (file_name, text) in BUILTIN_ROUTINES {
         let on_disk =

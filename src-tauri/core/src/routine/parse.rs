@@ -1,146 +1,17 @@
-//! Routines: stretches as data. A routine file's TOML is parsed into a raw form, then validated
-//! into a [`Routine`] that cannot hold nonsense (non-empty steps, known place, sane holds).
-//!
-//! File format (see `routines/*.toml` and the README's "Writing a routine"):
-//! ```toml
-//! id = "seated-twist"                 # lowercase letters, digits and '-'; unique
-//! name = "Seated Twist"
-//! area = "mid back"
-//! helps_with = "One line: what it eases."
-//! place = "floor"                     # floor | chair | standing
-//! sides = ["right", "left"]           # optional: run all steps once per side, in this order
-//! illustration = "seated-twist"       # default picture for steps: ui/illustrations/<name>.svg
-//! safety = "One line: when to stop."
-//!
-//! [[steps]]
-//! text = "Turn towards your {side} ..."  # {side} and {other} are filled in per side
-//! illustration = "seated-twist-turn"     # optional, overrides the routine's picture
-//! hold = "5 breaths"                     # optional: "<n> breaths" or a duration like "20s"
-//! repeat = 3                             # optional, 1..=20
-//! ```
-
-use std::time::Duration;
+//! How a routine file becomes a [`Routine`]: the TOML is walked key by key and every field is
+//! validated, so a broken file yields its problems with line, column and help instead.
 
 use std::ops::Range;
+use std::time::Duration;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::duration::HumanDuration;
 use crate::problem::Problem;
-use crate::settings::{Focus, PlaceChoice};
 use crate::toml_check::{Check, nearest, parse_document};
 
-/// The routines shipped with Unhunch, embedded at build time: `(file name, text)`.
-/// `tests/core/tidy.rs` checks that every `routines/*.toml` is listed here.
-pub const BUILTIN_ROUTINES: &[(&str, &str)] = &[
-    (
-        "cat-cow.toml",
-        include_str!("../../../routines/cat-cow.toml"),
-    ),
-    (
-        "chair-back-extension.toml",
-        include_str!("../../../routines/chair-back-extension.toml"),
-    ),
-    (
-        "chair-twist.toml",
-        include_str!("../../../routines/chair-twist.toml"),
-    ),
-    ("cobra.toml", include_str!("../../../routines/cobra.toml")),
-    (
-        "doorway-chest-opener.toml",
-        include_str!("../../../routines/doorway-chest-opener.toml"),
-    ),
-    (
-        "seated-cat-cow.toml",
-        include_str!("../../../routines/seated-cat-cow.toml"),
-    ),
-    (
-        "seated-side-bend.toml",
-        include_str!("../../../routines/seated-side-bend.toml"),
-    ),
-    (
-        "seated-twist.toml",
-        include_str!("../../../routines/seated-twist.toml"),
-    ),
-    (
-        "shoulder-blade-squeeze.toml",
-        include_str!("../../../routines/shoulder-blade-squeeze.toml"),
-    ),
-    (
-        "standing-backbend.toml",
-        include_str!("../../../routines/standing-backbend.toml"),
-    ),
-    (
-        "thread-the-needle.toml",
-        include_str!("../../../routines/thread-the-needle.toml"),
-    ),
-    (
-        "wall-angels.toml",
-        include_str!("../../../routines/wall-angels.toml"),
-    ),
-];
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Routine {
-    pub id: String,
-    pub name: String,
-    pub area: String,
-    pub helps_with: String,
-    pub place: Place,
-    /// Empty when the routine has no sides; otherwise the order the sides are done in.
-    pub sides: Vec<Side>,
-    pub illustration: String,
-    pub safety: String,
-    /// Never empty.
-    pub steps: Vec<Step>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Place {
-    Floor,
-    Chair,
-    Standing,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Side {
-    Right,
-    Left,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Step {
-    /// May contain `{side}` / `{other}` when the routine has sides.
-    pub text: String,
-    /// Overrides the routine's illustration for this step.
-    pub illustration: Option<String>,
-    pub hold: Option<Hold>,
-    /// How many times the step is done; 1 when the file says nothing.
-    pub repeat: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Hold {
-    Breaths { count: u32 },
-    Seconds { secs: u32 },
-}
-
-/// One screen of the guided walk-through: a step with its side filled in.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct PlannedStep {
-    /// The step text with `{side}`/`{other}` replaced.
-    pub text: String,
-    pub side: Option<Side>,
-    /// True for the left side: the UI mirrors the illustration.
-    pub mirrored: bool,
-    pub illustration: String,
-    pub hold: Option<Hold>,
-    pub repeat: u32,
-}
+use super::model::{Hold, Place, Routine, Side, Step};
 
 impl Routine {
     /// Parses and validates one routine file. `file` is only used in messages.
@@ -244,192 +115,6 @@ impl Routine {
             }]),
         }
     }
-
-    /// The screens in order: every step once, or every step once per side.
-    pub fn walkthrough(&self) -> Vec<PlannedStep> {
-        let plan_step = |step: &Step, side: Option<Side>| PlannedStep {
-            text: match side {
-                Some(side) => step
-                    .text
-                    .replace("{side}", side.word())
-                    .replace("{other}", side.opposite().word()),
-                None => step.text.clone(),
-            },
-            side,
-            mirrored: side == Some(Side::Left),
-            illustration: step
-                .illustration
-                .clone()
-                .unwrap_or_else(|| self.illustration.clone()),
-            hold: step.hold,
-            repeat: step.repeat,
-        };
-        if self.sides.is_empty() {
-            self.steps
-                .iter()
-                .map(|step| plan_step(step, None))
-                .collect()
-        } else {
-            self.sides
-                .iter()
-                .flat_map(|side| self.steps.iter().map(move |step| (step, *side)))
-                .map(|(step, side)| plan_step(step, Some(side)))
-                .collect()
-        }
-    }
-
-    /// Estimated time to do the whole routine at a calm pace (a breath counts as 5 s, reading a
-    /// step as 8 s). Shown as "about 2 min".
-    pub fn estimated_duration(&self) -> Duration {
-        let one_round: u64 = self
-            .steps
-            .iter()
-            .map(|step| {
-                let hold_secs = match step.hold {
-                    Some(Hold::Breaths { count }) => u64::from(count) * SECS_PER_BREATH,
-                    Some(Hold::Seconds { secs }) => u64::from(secs),
-                    None => 0,
-                };
-                SECS_TO_READ_A_STEP + hold_secs * u64::from(step.repeat)
-            })
-            .sum();
-        // The steps are done once per side (or once when the routine has no sides).
-        let rounds = self.sides.len().max(1) as u64;
-        Duration::from_secs(one_round * rounds)
-    }
-
-    /// Can this routine be done where the user said they can stretch?
-    pub fn fits(&self, place: PlaceChoice) -> bool {
-        match place {
-            PlaceChoice::Any => true,
-            PlaceChoice::Chair => matches!(self.place, Place::Chair | Place::Standing),
-            PlaceChoice::Floor => self.place == Place::Floor,
-        }
-    }
-
-    /// Does this routine work one side at a time (so it is favoured when `focus` names a side)?
-    pub fn works_one_side_at_a_time(&self) -> bool {
-        !self.sides.is_empty()
-    }
-}
-
-/// A set of routines with unique ids, built from the embedded ones plus the user's own.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RoutineSet {
-    routines: Vec<Routine>,
-}
-
-impl RoutineSet {
-    /// The built-in routines. Panics only if a shipped file is invalid, which the test suite
-    /// rules out.
-    pub fn builtin() -> RoutineSet {
-        let mut routines: Vec<Routine> = BUILTIN_ROUTINES
-            .iter()
-            .map(|(file_name, text)| {
-                Routine::parse(&format!("<built-in>/{file_name}"), text).unwrap_or_else(
-                    |problems| {
-                        let listed: Vec<String> =
-                            problems.iter().map(ToString::to_string).collect();
-                        panic!("a built-in routine is invalid:\n{}", listed.join("\n"))
-                    },
-                )
-            })
-            .collect();
-        routines.sort_by(|a, b| a.id.cmp(&b.id));
-        RoutineSet { routines }
-    }
-
-    /// Adds or replaces (same id) routines from the user's files. Each broken file becomes its
-    /// problems and is left out; the others still load. Files are `(display path, text)`.
-    pub fn with_user_files(self, files: &[(String, String)]) -> (RoutineSet, Vec<Problem>) {
-        let mut routines = self.routines;
-        let mut problems = Vec::new();
-        let mut in_path_order: Vec<&(String, String)> = files.iter().collect();
-        in_path_order.sort_by(|a, b| a.0.cmp(&b.0));
-        // Which user file last claimed each id, so a clash can name both files.
-        let mut claimed_by: Vec<(String, &str)> = Vec::new();
-        for (path, text) in in_path_order {
-            let routine = match Routine::parse(path, text) {
-                Ok(routine) => routine,
-                Err(file_problems) => {
-                    problems.extend(file_problems);
-                    continue;
-                }
-            };
-            if let Some((_, earlier_path)) = claimed_by.iter().find(|(id, _)| *id == routine.id) {
-                problems.push(Problem {
-                    file: path.clone(),
-                    line: line_of_key(text, "id"),
-                    column: 1,
-                    key: "id".to_string(),
-                    message: format!(
-                        "the id `{}` is also used by {earlier_path}; this file wins",
-                        routine.id
-                    ),
-                    help: Some(
-                        "give each routine file its own id, or delete the one you no longer want"
-                            .to_string(),
-                    ),
-                });
-            }
-            claimed_by.retain(|(id, _)| *id != routine.id);
-            claimed_by.push((routine.id.clone(), path));
-            routines.retain(|existing| existing.id != routine.id);
-            routines.push(routine);
-        }
-        routines.sort_by(|a, b| a.id.cmp(&b.id));
-        (RoutineSet { routines }, problems)
-    }
-
-    pub fn get(&self, id: &str) -> Option<&Routine> {
-        self.routines.iter().find(|routine| routine.id == id)
-    }
-
-    pub fn all(&self) -> &[Routine] {
-        &self.routines
-    }
-
-    /// Routines that fit `place`, in id order.
-    pub fn eligible(&self, place: PlaceChoice) -> Vec<&Routine> {
-        self.routines
-            .iter()
-            .filter(|routine| routine.fits(place))
-            .collect()
-    }
-
-    /// Is there a routine that favours `focus`? Used by the picker.
-    pub fn has_one_sided(&self, focus: Focus) -> bool {
-        focus != Focus::Both && self.routines.iter().any(Routine::works_one_side_at_a_time)
-    }
-
-    /// A set of exactly these routines (sorted by id; a later duplicate id replaces an earlier
-    /// one). For tests and for shells that build routines themselves.
-    pub fn from_routines(routines: Vec<Routine>) -> RoutineSet {
-        let mut unique: Vec<Routine> = Vec::new();
-        for routine in routines {
-            unique.retain(|existing| existing.id != routine.id);
-            unique.push(routine);
-        }
-        unique.sort_by(|a, b| a.id.cmp(&b.id));
-        RoutineSet { routines: unique }
-    }
-}
-
-impl Side {
-    /// The word used in step text: "right" or "left".
-    pub fn word(self) -> &'static str {
-        match self {
-            Side::Right => "right",
-            Side::Left => "left",
-        }
-    }
-
-    pub fn opposite(self) -> Side {
-        match self {
-            Side::Right => Side::Left,
-            Side::Left => Side::Right,
-        }
-    }
 }
 
 const ROUTINE_KEYS: &[&str] = &[
@@ -444,8 +129,6 @@ const ROUTINE_KEYS: &[&str] = &[
     "steps",
 ];
 const STEP_KEYS: &[&str] = &["text", "illustration", "hold", "repeat"];
-const SECS_PER_BREATH: u64 = 5;
-const SECS_TO_READ_A_STEP: u64 = 8;
 const MAX_BREATHS: u32 = 30;
 const MIN_HOLD: Duration = Duration::from_secs(1);
 const MAX_HOLD: Duration = Duration::from_secs(120);
@@ -770,7 +453,7 @@ fn hold_of(check: &mut Check<'_>, value: &Spanned<DeValue<'_>>, path: &str) -> O
 }
 
 /// The 1-based line where `key = ...` is written at the top of a file, or 1.
-fn line_of_key(text: &str, key: &str) -> usize {
+pub(super) fn line_of_key(text: &str, key: &str) -> usize {
     text.lines()
         .position(|line| {
             line.trim_start()

@@ -1,0 +1,110 @@
+//! The routines in use: the built-in ones plus the user's own files, with unique ids.
+
+use crate::problem::Problem;
+use crate::settings::{Focus, PlaceChoice};
+
+use super::builtin::BUILTIN_ROUTINES;
+use super::model::Routine;
+use super::parse::line_of_key;
+
+/// A set of routines with unique ids, built from the embedded ones plus the user's own.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RoutineSet {
+    routines: Vec<Routine>,
+}
+
+impl RoutineSet {
+    /// The built-in routines. Panics only if a shipped file is invalid, which the test suite
+    /// rules out.
+    pub fn builtin() -> RoutineSet {
+        let mut routines: Vec<Routine> = BUILTIN_ROUTINES
+            .iter()
+            .map(|(file_name, text)| {
+                Routine::parse(&format!("<built-in>/{file_name}"), text).unwrap_or_else(
+                    |problems| {
+                        let listed: Vec<String> =
+                            problems.iter().map(ToString::to_string).collect();
+                        panic!("a built-in routine is invalid:\n{}", listed.join("\n"))
+                    },
+                )
+            })
+            .collect();
+        routines.sort_by(|a, b| a.id.cmp(&b.id));
+        RoutineSet { routines }
+    }
+
+    /// Adds or replaces (same id) routines from the user's files. Each broken file becomes its
+    /// problems and is left out; the others still load. Files are `(display path, text)`.
+    pub fn with_user_files(self, files: &[(String, String)]) -> (RoutineSet, Vec<Problem>) {
+        let mut routines = self.routines;
+        let mut problems = Vec::new();
+        let mut in_path_order: Vec<&(String, String)> = files.iter().collect();
+        in_path_order.sort_by(|a, b| a.0.cmp(&b.0));
+        // Which user file last claimed each id, so a clash can name both files.
+        let mut claimed_by: Vec<(String, &str)> = Vec::new();
+        for (path, text) in in_path_order {
+            let routine = match Routine::parse(path, text) {
+                Ok(routine) => routine,
+                Err(file_problems) => {
+                    problems.extend(file_problems);
+                    continue;
+                }
+            };
+            if let Some((_, earlier_path)) = claimed_by.iter().find(|(id, _)| *id == routine.id) {
+                problems.push(Problem {
+                    file: path.clone(),
+                    line: line_of_key(text, "id"),
+                    column: 1,
+                    key: "id".to_string(),
+                    message: format!(
+                        "the id `{}` is also used by {earlier_path}; this file wins",
+                        routine.id
+                    ),
+                    help: Some(
+                        "give each routine file its own id, or delete the one you no longer want"
+                            .to_string(),
+                    ),
+                });
+            }
+            claimed_by.retain(|(id, _)| *id != routine.id);
+            claimed_by.push((routine.id.clone(), path));
+            routines.retain(|existing| existing.id != routine.id);
+            routines.push(routine);
+        }
+        routines.sort_by(|a, b| a.id.cmp(&b.id));
+        (RoutineSet { routines }, problems)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Routine> {
+        self.routines.iter().find(|routine| routine.id == id)
+    }
+
+    pub fn all(&self) -> &[Routine] {
+        &self.routines
+    }
+
+    /// Routines that fit `place`, in id order.
+    pub fn eligible(&self, place: PlaceChoice) -> Vec<&Routine> {
+        self.routines
+            .iter()
+            .filter(|routine| routine.fits(place))
+            .collect()
+    }
+
+    /// Is there a routine that favours `focus`? Used by the picker.
+    pub fn has_one_sided(&self, focus: Focus) -> bool {
+        focus != Focus::Both && self.routines.iter().any(Routine::works_one_side_at_a_time)
+    }
+
+    /// A set of exactly these routines (sorted by id; a later duplicate id replaces an earlier
+    /// one). For tests and for shells that build routines themselves.
+    pub fn from_routines(routines: Vec<Routine>) -> RoutineSet {
+        let mut unique: Vec<Routine> = Vec::new();
+        for routine in routines {
+            unique.retain(|existing| existing.id != routine.id);
+            unique.push(routine);
+        }
+        unique.sort_by(|a, b| a.id.cmp(&b.id));
+        RoutineSet { routines: unique }
+    }
+}
