@@ -9,7 +9,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use unhunch_core::HumanDuration;
+use unhunch_core::text::edit_distance;
 
+use crate::command::Command;
 use crate::exit;
 
 /// Runs the command the arguments name; with none, runs the daemon until it is told to quit.
@@ -22,42 +24,6 @@ pub fn run(arguments: Vec<OsString>) -> ExitCode {
             ExitCode::from(exit::USAGE)
         }
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    Daemon,
-    Help,
-    Version,
-    Status {
-        json: bool,
-    },
-    StretchNow,
-    /// `None` snoozes by the configured length.
-    Snooze {
-        length: Option<Duration>,
-    },
-    Skip,
-    /// The pause as the D-Bus `Pause` method takes it: "30m", "until-tomorrow", "indefinitely"
-    /// or an RFC 3339 time.
-    Pause {
-        until: String,
-    },
-    Resume,
-    Quit,
-    History {
-        json: bool,
-        days: u32,
-    },
-    RoutinesCheck {
-        paths: Vec<PathBuf>,
-    },
-    ConfigCheck {
-        path: Option<PathBuf>,
-    },
-    Autostart {
-        enable: bool,
-    },
 }
 
 const COMMAND_NAMES: &[&str] = &[
@@ -313,20 +279,6 @@ fn nearest_command(unknown: &str) -> Option<&'static str> {
         .filter(|(distance, name)| *distance <= 2.max(name.len() / 3))
         .min()
         .map(|(_, name)| name)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, a_char) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, b_char) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(a_char != *b_char);
-            current.push(substitution.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
 }
 
 #[cfg(test)]

@@ -3,17 +3,14 @@
 //! The core never asks what time it is; this module is where the shell does. It also knows the
 //! local time zone (the core does not), for "until tomorrow" and "at 14:30".
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime};
 
 use jiff::tz::TimeZone;
 use unhunch_core::Timestamp;
 
 /// The wall clock as a core [`Timestamp`].
 pub fn now() -> Timestamp {
-    let since_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    Timestamp::from_unix_millis(since_epoch.as_millis() as i64)
+    Timestamp::from_system_time(SystemTime::now())
 }
 
 /// A gap this large between wall-clock and monotonic time is a suspend or a clock change, not

@@ -1,17 +1,19 @@
 //! `unhunch`: with no arguments, the background daemon; with a subcommand, its command-line client.
 //!
 //! The modules form layers that only ever depend downwards (`tests/core/tidy.rs` checks it):
-//! - top: `main`, `cli`, `daemon` (start-up) and `commands/`;
+//! - top: `main` and `cli`, the argument parser;
+//! - commands: `daemon` (start-up of the daemon) and `commands/`, what each command does;
 //! - the owner: `owner`, the one task that holds the engine;
 //! - effects: `effects/mod.rs`, the one place where the engine's effects become IO;
 //! - adapters, each one outside party: `bus/`, `tray`, `idle`, `watch`, and the notifications,
 //!   windows, history file and desktop openers in `effects/`;
-//! - leaves, which know nothing above them: `exit`, `inbox`, `clock`, `files`, `status`,
-//!   `history_summary`, `icon`, `logging`.
+//! - leaves, which know nothing above them: `exit`, `command`, `inbox`, `clock`, `files`,
+//!   `status`, `history_summary`, `icon`, `logging`, and `bus`'s names.
 
 mod bus;
 mod cli;
 mod clock;
+mod command;
 mod commands;
 mod daemon;
 mod effects;

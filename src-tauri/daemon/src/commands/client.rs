@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 
 use crate::bus::BUS_NAME;
 use crate::bus::proxy::UnhunchProxy;
-use crate::cli::Command;
+use crate::command::Command;
 use crate::exit;
 use crate::status::StatusReport;
 

@@ -1,0 +1,41 @@
+//! What the user asked for on the command line, once `cli` has understood it: the one type the
+//! argument parser produces and the commands under `commands/` consume.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Daemon,
+    Help,
+    Version,
+    Status {
+        json: bool,
+    },
+    StretchNow,
+    /// `None` snoozes by the configured length.
+    Snooze {
+        length: Option<Duration>,
+    },
+    Skip,
+    /// The pause as the D-Bus `Pause` method takes it: "30m", "until-tomorrow", "indefinitely"
+    /// or an RFC 3339 time.
+    Pause {
+        until: String,
+    },
+    Resume,
+    Quit,
+    History {
+        json: bool,
+        days: u32,
+    },
+    RoutinesCheck {
+        paths: Vec<PathBuf>,
+    },
+    ConfigCheck {
+        path: Option<PathBuf>,
+    },
+    Autostart {
+        enable: bool,
+    },
+}
