@@ -1,7 +1,9 @@
 //! Tests of the functional core (`unhunch-core`): the break engine as timelines, settings and
-//! routine files, the shuffle bag, the history model, and the tidy checks that keep the core pure.
+//! routine files, the shuffle bag, the history model, and the tidy checks that keep the core pure
+//! and the daemon's layers in order.
 
 mod broken_files;
+mod daemon_layers;
 mod engine;
 mod engine_properties;
 mod history;

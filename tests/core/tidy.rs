@@ -9,7 +9,7 @@ use std::process::Command;
 
 use unhunch_core::routine::{BUILTIN_ROUTINES, RoutineSet};
 
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("tests/ is inside the workspace")
@@ -18,7 +18,7 @@ fn workspace_root() -> PathBuf {
 
 /// Every file under `folder` whose name ends with `extension`, skipping build output, VCS data
 /// and hidden folders.
-fn files_under(folder: &Path, extension: &str) -> Vec<PathBuf> {
+pub(crate) fn files_under(folder: &Path, extension: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut folders = vec![folder.to_path_buf()];
     while let Some(folder) = folders.pop() {
