@@ -107,3 +107,213 @@ fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
+
+/// The commands on Tauri's mock runtime, through the real invoke path: the app as
+/// [`crate::builder`] makes it, with the window's own configuration and capability, so a command
+/// the capability does not grant is refused here as it would be in the page.
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+    use tauri::ipc::{CallbackFn, InvokeBody};
+    use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+    use tauri::webview::InvokeRequest;
+    use tauri::{App, Manager};
+    use unhunch_core::plan::WindowReport;
+    use unhunch_core::routine::RoutineSet;
+
+    use super::*;
+    use crate::WINDOW_LABEL;
+    use crate::plan_source::builtin_plan;
+    use crate::report::Reporter;
+    use crate::report::test_support::{SharedBuffer, lines};
+
+    fn twist_plan() -> StretchPlan {
+        let mut plan = builtin_plan(&RoutineSet::builtin(), Some("seated-twist"))
+            .expect("the built-in routines make a plan");
+        plan.break_id = 42;
+        plan
+    }
+
+    /// The window app for `plan` on the mock runtime, and what its reporter printed.
+    fn app(plan: StretchPlan) -> (App<MockRuntime>, SharedBuffer) {
+        let printed = SharedBuffer::default();
+        let app = crate::builder(
+            mock_builder(),
+            plan,
+            Reporter::to_writer(Box::new(printed.clone())),
+        )
+        .build(tauri::generate_context!())
+        .expect("the window app builds on the mock runtime");
+        // The setup hook would also place the window under the pointer, which the mock runtime
+        // cannot answer; the window itself is the one the hook opens.
+        crate::stretch_window(&app, "Unhunch — test")
+            .build()
+            .expect("the stretch window opens on the mock runtime");
+        (app, printed)
+    }
+
+    /// Calls `command` from the stretch window's page, as `invoke(command, arguments)` does.
+    fn invoke(app: &App<MockRuntime>, command: &str, arguments: Value) -> Result<Value, Value> {
+        let window = app
+            .get_webview_window(WINDOW_LABEL)
+            .expect("the stretch window is open");
+        get_ipc_response(
+            &window,
+            InvokeRequest {
+                cmd: command.into(),
+                callback: CallbackFn(0),
+                error: CallbackFn(1),
+                url: "tauri://localhost".parse().expect("a URL"),
+                body: InvokeBody::Json(arguments),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.into(),
+            },
+        )
+        .map(|body| body.deserialize().expect("a JSON answer"))
+    }
+
+    fn outcome_line(outcome: WindowOutcome) -> WindowReport {
+        WindowReport::Outcome {
+            break_id: 42,
+            outcome,
+        }
+    }
+
+    #[test]
+    fn the_page_gets_the_plan_the_daemon_sent() {
+        let plan = twist_plan();
+        let (app, _) = app(plan.clone());
+        assert_eq!(
+            invoke(&app, "plan", json!({})),
+            Ok(serde_json::to_value(&plan).unwrap())
+        );
+    }
+
+    #[test]
+    fn painted_is_reported_once_with_the_break_id() {
+        let (app, printed) = app(twist_plan());
+        assert_eq!(invoke(&app, "painted", json!({})), Ok(Value::Null));
+        assert_eq!(invoke(&app, "painted", json!({})), Ok(Value::Null));
+        let lines = lines(&printed);
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(
+            matches!(lines[0], WindowReport::Painted { break_id: 42, .. }),
+            "{lines:?}"
+        );
+    }
+
+    #[test]
+    fn a_completed_break_must_name_the_routine_on_screen_and_is_capped_at_a_day() {
+        let plan = twist_plan();
+        let alternative = plan.alternatives[0].id.clone();
+        let (app, printed) = app(plan);
+
+        let wrong = invoke(
+            &app,
+            "finish",
+            json!({"outcome": {"kind": "completed", "routine": alternative, "duration_secs": 90}}),
+        );
+        assert!(
+            wrong
+                .as_ref()
+                .is_err_and(|why| why.to_string().contains("not the one on screen")),
+            "{wrong:?}"
+        );
+        assert_eq!(lines(&printed), vec![], "a refused outcome prints nothing");
+
+        assert_eq!(
+            invoke(&app, "switch_routine", json!({"routineId": alternative})),
+            Ok(Value::Null)
+        );
+        assert_eq!(
+            invoke(
+                &app,
+                "finish",
+                json!({"outcome": {"kind": "completed", "routine": alternative, "duration_secs": 900_000}}),
+            ),
+            Ok(Value::Null)
+        );
+        assert_eq!(
+            lines(&printed),
+            vec![outcome_line(WindowOutcome::Completed {
+                routine: alternative,
+                duration_secs: 24 * 60 * 60,
+            })]
+        );
+        assert!(
+            app.get_webview_window(WINDOW_LABEL).is_some(),
+            "a completed break stays on its finish screen until Done"
+        );
+
+        let again = invoke(&app, "finish", json!({"outcome": {"kind": "skipped"}}));
+        assert!(
+            again
+                .as_ref()
+                .is_err_and(|why| why.to_string().contains("already reported")),
+            "{again:?}"
+        );
+        assert_eq!(lines(&printed).len(), 1, "a break ends once");
+    }
+
+    #[test]
+    fn a_routine_the_plan_does_not_offer_cannot_be_switched_to() {
+        let (app, printed) = app(twist_plan());
+        let refused = invoke(&app, "switch_routine", json!({"routineId": "not-offered"}));
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|why| why.to_string().contains("not offered")),
+            "{refused:?}"
+        );
+        let finished = invoke(
+            &app,
+            "finish",
+            json!({"outcome": {"kind": "completed", "routine": "seated-twist", "duration_secs": 60}}),
+        );
+        assert_eq!(
+            finished,
+            Ok(Value::Null),
+            "the shown routine did not change"
+        );
+        assert_eq!(
+            lines(&printed),
+            vec![outcome_line(WindowOutcome::Completed {
+                routine: "seated-twist".into(),
+                duration_secs: 60,
+            })]
+        );
+    }
+
+    #[test]
+    fn snooze_is_refused_when_no_snoozes_are_left() {
+        let mut plan = twist_plan();
+        plan.snoozes_left = Some(0);
+        let (app, printed) = app(plan);
+        let refused = invoke(&app, "finish", json!({"outcome": {"kind": "snoozed"}}));
+        assert!(
+            refused
+                .as_ref()
+                .is_err_and(|why| why.to_string().contains("no snoozes")),
+            "{refused:?}"
+        );
+        assert_eq!(lines(&printed), vec![]);
+    }
+
+    #[test]
+    fn skip_reports_and_closes_the_window() {
+        let (app, printed) = app(twist_plan());
+        assert_eq!(
+            invoke(&app, "finish", json!({"outcome": {"kind": "skipped"}})),
+            Ok(Value::Null)
+        );
+        assert_eq!(lines(&printed), vec![outcome_line(WindowOutcome::Skipped)]);
+    }
+
+    #[test]
+    fn a_command_the_window_does_not_have_is_refused() {
+        let (app, printed) = app(twist_plan());
+        assert!(invoke(&app, "plugin:fs|read_file", json!({"path": "/etc/passwd"})).is_err());
+        assert!(invoke(&app, "no_such_command", json!({})).is_err());
+        assert_eq!(lines(&printed), vec![]);
+    }
+}

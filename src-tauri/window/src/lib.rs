@@ -97,20 +97,8 @@ pub fn window_title(routine_name: &str) -> String {
 }
 
 fn open_stretch_window<R: Runtime, M: Manager<R>>(manager: &M, title: &str) -> tauri::Result<()> {
-    // Small, above other windows, never full-screen and never taking the keyboard from whatever
-    // the user is typing in: a break is an invitation, not an interruption.
-    let mut window =
-        WebviewWindowBuilder::new(manager, WINDOW_LABEL, WebviewUrl::App("index.html".into()))
-            .title(title)
-            .inner_size(WINDOW_WIDTH, WINDOW_HEIGHT)
-            .min_inner_size(WINDOW_WIDTH, WINDOW_HEIGHT)
-            .resizable(true)
-            .maximizable(false)
-            .fullscreen(false)
-            .decorations(true)
-            .always_on_top(true)
-            .focused(false);
-    window = match placement::position_under_pointer(
+    let window = stretch_window(manager, title);
+    let window = match placement::position_under_pointer(
         manager.app_handle(),
         WINDOW_WIDTH,
         WINDOW_HEIGHT,
@@ -121,6 +109,26 @@ fn open_stretch_window<R: Runtime, M: Manager<R>>(manager: &M, title: &str) -> t
     let window = window.build()?;
     draw_without_gpu(&window)?;
     Ok(())
+}
+
+/// The stretch window as it opens, before it is placed: its label (which the capability grants
+/// the commands to), page, title and size.
+fn stretch_window<'a, R: Runtime, M: Manager<R>>(
+    manager: &'a M,
+    title: &str,
+) -> WebviewWindowBuilder<'a, R, M> {
+    // Small, above other windows, never full-screen and never taking the keyboard from whatever
+    // the user is typing in: a break is an invitation, not an interruption.
+    WebviewWindowBuilder::new(manager, WINDOW_LABEL, WebviewUrl::App("index.html".into()))
+        .title(title)
+        .inner_size(WINDOW_WIDTH, WINDOW_HEIGHT)
+        .min_inner_size(WINDOW_WIDTH, WINDOW_HEIGHT)
+        .resizable(true)
+        .maximizable(false)
+        .fullscreen(false)
+        .decorations(true)
+        .always_on_top(true)
+        .focused(false)
 }
 
 /// The page is a few boxes and one picture: software drawing is plenty, starts sooner and keeps

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 use std::sync::Mutex;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use unhunch_core::Timestamp;
 use unhunch_core::plan::{WindowOutcome, WindowReport};
@@ -105,21 +105,20 @@ fn write_line(out: &mut Box<dyn Write + Send>, report: &WindowReport) -> Result<
 
 /// The wall clock, read here because the core never reads one.
 fn wall_clock_now() -> Timestamp {
-    let millis = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|since_epoch| since_epoch.as_millis() as i64)
-        .unwrap_or(0);
-    Timestamp::from_unix_millis(millis)
+    Timestamp::from_system_time(SystemTime::now())
 }
 
+/// What the window's tests read the reports back with.
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::Arc;
+pub(crate) mod test_support {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use unhunch_core::plan::WindowReport;
 
     /// A writer the test can read back after the reporter wrote to it.
     #[derive(Clone, Default)]
-    struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
+    pub struct SharedBuffer(Arc<Mutex<Vec<u8>>>);
 
     impl Write for SharedBuffer {
         fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
@@ -131,13 +130,19 @@ mod tests {
         }
     }
 
-    fn lines(buffer: &SharedBuffer) -> Vec<WindowReport> {
+    pub fn lines(buffer: &SharedBuffer) -> Vec<WindowReport> {
         String::from_utf8(buffer.0.lock().unwrap().clone())
             .unwrap()
             .lines()
             .map(|line| serde_json::from_str(line).unwrap())
             .collect()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{SharedBuffer, lines};
+    use super::*;
 
     #[test]
     fn painted_is_printed_once_and_outcome_once() {
