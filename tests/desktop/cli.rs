@@ -234,12 +234,7 @@ fn history_reads_the_file_without_a_daemon_and_skips_a_damaged_line() {
         .start();
     let path = history_file(&session);
     fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let now = unhunch_core::Timestamp::from_unix_millis(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis() as i64,
-    );
+    let now = unhunch_core::Timestamp::from_system_time(std::time::SystemTime::now());
     let earlier = |minutes: u64| now.minus(Duration::from_secs(minutes * 60)).to_rfc3339();
     let text = format!(
         "{{\"at\":\"{}\",\"event\":\"completed\",\"break_id\":1,\"routine\":\"cobra\",\"duration_secs\":95}}\n\

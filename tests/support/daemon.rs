@@ -172,10 +172,8 @@ pub fn seconds_from_now(time: &Value) -> i64 {
         .unwrap_or_else(|| panic!("{time} is not a time"));
     let at = unhunch_core::Timestamp::parse_rfc3339(text)
         .unwrap_or_else(|| panic!("{text} is not RFC 3339"));
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("the clock is after 1970");
-    (at.unix_millis() - now.as_millis() as i64) / 1000
+    let now = unhunch_core::Timestamp::from_system_time(std::time::SystemTime::now());
+    (at.unix_millis() - now.unix_millis()) / 1000
 }
 
 /// The registered tray item whose bus name carries the daemon's pid.
