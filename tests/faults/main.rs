@@ -11,6 +11,9 @@ mod files;
 mod window;
 /// A notification server that stops answering, and text shown in notifications.
 mod notifications;
+/// Restarting the daemon: a pause and an unfinished break survive it, ids never wrap, times far
+/// ahead are refused rather than written.
+mod restart;
 /// The command line and the D-Bus interface: arguments out of range, closed pipes, messages.
 mod cli;
 /// The classes of bad input the first hostile trial found already handled, kept handled; and no
