@@ -11,9 +11,9 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev \
 	libayatana-appindicator3-dev librsvg2-dev libxdo-dev
 # Running the tests against real desktop parts: X server, session bus, notification daemon, tray,
-# WebKit's WebDriver, screenshots and input.
+# WebKit's WebDriver, screenshots and input, and strace for the test that no break opens a network socket.
 TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin haskell-gtk-sni-tray-utils \
-	webkit2gtk-driver imagemagick xdotool x11-utils python3-xlib systemd
+	webkit2gtk-driver imagemagick xdotool x11-utils python3-xlib systemd strace
 # The peers the footprint benchmark compares against.
 BENCH_PACKAGES := workrave safeeyes
 
