@@ -25,16 +25,27 @@ const SETTLE: Duration = Duration::from_millis(150);
 /// The longest a reload waits after the first event of a burst, even if events keep coming.
 const LONGEST_WAIT: Duration = Duration::from_millis(700);
 
-/// One mask for every watch: inotify merges watches of the same folder into one (the config
-/// folder can also be the routines folder's parent), so they must all ask for the same events.
-/// These are the events that mean a file's new content is complete (written and closed, moved
-/// in, created as a link), or that it or a folder is gone.
-fn mask() -> WatchMask {
+/// The events in a watched folder that mean a file's new content is complete (written and closed,
+/// moved in, created as a link), or that it is gone. Added to what the folder is already watched
+/// for (`MASK_ADD`): inotify keeps one watch per folder, and the config folder can also be the
+/// routines folder's parent.
+fn folder_mask() -> WatchMask {
     WatchMask::CLOSE_WRITE
         | WatchMask::MOVED_TO
         | WatchMask::MOVED_FROM
         | WatchMask::DELETE
         | WatchMask::CREATE
+        | WatchMask::MASK_ADD
+}
+
+/// The events in a parent folder that can mean the watched folder was replaced. Writes to other
+/// files there (`~/.config` is busy) are not asked for, so they never wake the daemon.
+fn parent_mask() -> WatchMask {
+    WatchMask::CREATE
+        | WatchMask::MOVED_TO
+        | WatchMask::MOVED_FROM
+        | WatchMask::DELETE
+        | WatchMask::MASK_ADD
 }
 
 /// A watched folder: its own watch, its parent's, and a reload waiting for the folder to settle.
@@ -73,7 +84,7 @@ impl Folder {
 
     fn start_watching(&mut self, watches: &mut Watches) {
         if let Some(parent) = self.dir.parent() {
-            match watches.add(parent, mask()) {
+            match watches.add(parent, parent_mask()) {
                 Ok(watch) => self.parent_watch = Some(watch),
                 Err(why) => warn!(
                     "cannot watch {} ({why}); if {} is replaced, restart Unhunch to apply changes",
@@ -88,7 +99,7 @@ impl Folder {
     /// Watches the folder now at `dir`, which after a replacement is another folder than before.
     fn watch_folder(&mut self, watches: &mut Watches) {
         let new_watch = if self.dir.is_dir() {
-            match watches.add(&self.dir, mask()) {
+            match watches.add(&self.dir, folder_mask()) {
                 Ok(watch) => Some(watch),
                 Err(why) => {
                     warn!(
