@@ -2,10 +2,13 @@
 //!
 //! Rules kept here: the config file is never rewritten (the example is only ever created where
 //! no file exists, atomically); a damaged history line is skipped with a warning and left in
-//! place. Appending to the history is an effect of a break, so it lives in `effects::history`.
+//! place; only regular files are ever read, and never in a way that can block (a named pipe or a
+//! device where a file should be is refused with a message instead). Appending to the history is
+//! an effect of a break, so it lives in `effects::history`.
 
-use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 use directories::ProjectDirs;
@@ -60,11 +63,20 @@ pub enum ConfigLoad {
 }
 
 pub fn load_config(path: &Path) -> ConfigLoad {
-    match fs::read(path) {
-        Err(error) if error.kind() == io::ErrorKind::NotFound => ConfigLoad::Missing,
-        Err(error) => {
+    match read_regular_file(path) {
+        Err(ReadFailure::Io(error)) if error.kind() == io::ErrorKind::NotFound => {
+            ConfigLoad::Missing
+        }
+        Err(ReadFailure::Io(error)) => {
             ConfigLoad::Invalid(vec![file_problem(path, format!("cannot be read: {error}"))])
         }
+        Err(ReadFailure::NotRegular(what)) => ConfigLoad::Invalid(vec![file_problem(
+            path,
+            format!(
+                "is {what}, not a regular file, so Unhunch does not read it. Replace it with a \
+                 regular file, or remove it to use the default settings."
+            ),
+        )]),
         Ok(bytes) => match String::from_utf8(bytes) {
             Err(_) => ConfigLoad::Invalid(vec![file_problem(path, "is not UTF-8 text".into())]),
             Ok(text) => match Settings::parse(&path.display().to_string(), &text) {
@@ -139,13 +151,95 @@ pub fn read_files(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<Problem>) {
     let mut files = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
-        match fs::read(path).map(String::from_utf8) {
+        match read_regular_file(path).map(String::from_utf8) {
             Ok(Ok(text)) => files.push((path.display().to_string(), text)),
             Ok(Err(_)) => problems.push(file_problem(path, "is not UTF-8 text".into())),
-            Err(error) => problems.push(file_problem(path, format!("cannot be read: {error}"))),
+            Err(ReadFailure::NotRegular(what)) => problems.push(file_problem(
+                path,
+                format!(
+                    "is {what}, not a regular file, so Unhunch does not read it. Remove it, or \
+                     rename it so its name does not end in .toml."
+                ),
+            )),
+            Err(ReadFailure::Io(error)) => {
+                problems.push(file_problem(path, format!("cannot be read: {error}")))
+            }
         }
     }
     (files, problems)
+}
+
+/// Why a file was not read.
+#[derive(Debug)]
+pub enum ReadFailure {
+    /// It is something other than a regular file; says what, as "a named pipe (FIFO)".
+    NotRegular(&'static str),
+    Io(io::Error),
+}
+
+impl std::fmt::Display for ReadFailure {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadFailure::NotRegular(what) => write!(formatter, "it is {what}, not a regular file"),
+            ReadFailure::Io(error) => error.fmt(formatter),
+        }
+    }
+}
+
+/// `O_NONBLOCK` (the same value on every Linux architecture Unhunch builds for): opening a named
+/// pipe with it returns at once instead of waiting for a writer.
+const O_NONBLOCK: i32 = 0o4000;
+/// `O_NOCTTY`: a terminal device opened by mistake never becomes the daemon's terminal.
+const O_NOCTTY: i32 = 0o400;
+
+/// Reads a whole regular file. Anything else (a named pipe, a device, a socket, a folder) is
+/// refused, because reading it could block the daemon for good or never end: it is looked at
+/// before opening, and opened without blocking and checked again, in case it was swapped between.
+pub fn read_regular_file(path: &Path) -> Result<Vec<u8>, ReadFailure> {
+    let mut file = open_regular(path, OpenOptions::new().read(true))?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(ReadFailure::Io)?;
+    Ok(bytes)
+}
+
+/// Opens `path` with `options` only if it is a regular file (or does not exist yet, when the
+/// options create it), without ever blocking on a named pipe.
+pub fn open_regular(path: &Path, options: &mut OpenOptions) -> Result<File, ReadFailure> {
+    match fs::metadata(path) {
+        Ok(metadata) => {
+            if let Some(what) = not_regular(&metadata.file_type()) {
+                return Err(ReadFailure::NotRegular(what));
+            }
+        }
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+        Err(error) => return Err(ReadFailure::Io(error)),
+    }
+    let file = options
+        .custom_flags(O_NONBLOCK | O_NOCTTY)
+        .open(path)
+        .map_err(ReadFailure::Io)?;
+    let metadata = file.metadata().map_err(ReadFailure::Io)?;
+    if let Some(what) = not_regular(&metadata.file_type()) {
+        return Err(ReadFailure::NotRegular(what));
+    }
+    Ok(file)
+}
+
+/// What a file is when it is not a regular file, in the user's words.
+fn not_regular(file_type: &fs::FileType) -> Option<&'static str> {
+    if file_type.is_file() {
+        None
+    } else if file_type.is_dir() {
+        Some("a folder")
+    } else if file_type.is_fifo() {
+        Some("a named pipe (FIFO)")
+    } else if file_type.is_socket() {
+        Some("a socket")
+    } else if file_type.is_char_device() || file_type.is_block_device() {
+        Some("a device")
+    } else {
+        Some("something other than a file")
+    }
 }
 
 /// The built-in routines plus the user's, with every problem in the user's files.
@@ -159,11 +253,17 @@ pub fn load_routines(dir: &Path) -> (RoutineSet, Vec<Problem>) {
 /// Every readable history record, and a warning (with the line number) for each line that is
 /// damaged. Damaged lines are never rewritten: the file stays as it is.
 pub fn read_history(path: &Path) -> io::Result<(Vec<HistoryRecord>, Vec<String>)> {
-    let bytes = match fs::read(path) {
-        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+    let bytes = match read_regular_file(path) {
+        Err(ReadFailure::Io(error)) if error.kind() == io::ErrorKind::NotFound => {
             return Ok((Vec::new(), Vec::new()));
         }
-        other => other?,
+        Err(ReadFailure::Io(error)) => return Err(error),
+        Err(ReadFailure::NotRegular(what)) => {
+            return Err(io::Error::other(format!(
+                "it is {what}, not a regular file; move it away and Unhunch starts a new history"
+            )));
+        }
+        Ok(bytes) => bytes,
     };
     let mut records = Vec::new();
     let mut warnings = Vec::new();

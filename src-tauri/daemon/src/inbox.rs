@@ -38,6 +38,8 @@ pub enum Message {
     },
     ConfigFileChanged,
     RoutineFilesChanged,
+    /// Time to try writing the history records that could not be written yet.
+    HistoryRetry,
     OpenSettings,
     OpenHistory,
 }

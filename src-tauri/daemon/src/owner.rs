@@ -231,6 +231,7 @@ impl Owner {
             Message::NotificationClosed { id } => self.effects.notification_closed(id),
             Message::ConfigFileChanged => self.reload_config().await,
             Message::RoutineFilesChanged => self.reload_routines().await,
+            Message::HistoryRetry => self.effects.retry_history().await,
             Message::OpenSettings => self.effects.open_settings(&self.paths),
             Message::OpenHistory => self.effects.open_history(&self.paths),
         }

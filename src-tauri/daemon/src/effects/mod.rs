@@ -22,6 +22,7 @@ use crate::inbox::Inbox;
 use crate::status::StatusReport;
 use crate::tray::Tray;
 
+use history::History;
 use notifications::Notifications;
 use window::Windows;
 
@@ -38,7 +39,7 @@ pub struct Carried {
 pub struct Effects {
     notifications: Notifications,
     windows: Windows,
-    history_file: PathBuf,
+    history: History,
     tray: Tray,
     bus: zbus::Connection,
 }
@@ -47,8 +48,8 @@ impl Effects {
     pub fn new(inbox: Inbox, bus: zbus::Connection, tray: Tray, history_file: PathBuf) -> Effects {
         Effects {
             notifications: Notifications::new(inbox.clone(), bus.clone()),
+            history: History::new(history_file, inbox.clone()),
             windows: Windows::new(inbox),
-            history_file,
             tray,
             bus,
         }
@@ -100,11 +101,8 @@ impl Effects {
                 }
                 Effect::CloseWindow { break_id } => self.windows.close(break_id),
                 Effect::Record(record) => {
-                    if let Err(why) = history::append(&self.history_file, &record) {
-                        error!(
-                            "cannot add to the history in {}: {why}",
-                            self.history_file.display()
-                        );
+                    if let Some(notice) = self.history.record(record) {
+                        self.notifications.tell(&notice.summary, &notice.body).await;
                     }
                 }
                 Effect::Refused(refusal) => carried.refusals.push(refusal),
@@ -125,6 +123,14 @@ impl Effects {
                 }
                 Err(why) => error!("cannot write the status as JSON: {why}"),
             }
+        }
+    }
+
+    /// Writes the history records that could not be written before (the retry timer went off),
+    /// and tells the user when that works again.
+    pub async fn retry_history(&mut self) {
+        if let Some(notice) = self.history.retry() {
+            self.notifications.tell(&notice.summary, &notice.body).await;
         }
     }
 
@@ -153,6 +159,7 @@ impl Effects {
 
     /// Takes the tray icon down and closes what is still open.
     pub async fn shut_down(&mut self) {
+        self.history.shut_down();
         self.notifications.withdraw().await;
         self.windows.close_all();
         self.tray.shut_down().await;
