@@ -36,6 +36,12 @@ pub enum Message {
     NotificationClosed {
         id: u32,
     },
+    /// No notification server showed this break's notification in time (none is running, or it
+    /// does not answer): the stretch window should open instead, if the break is still due.
+    BreakNotShown {
+        break_id: u64,
+        why: String,
+    },
     ConfigFileChanged,
     RoutineFilesChanged,
     OpenSettings,
