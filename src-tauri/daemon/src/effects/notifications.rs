@@ -280,7 +280,9 @@ impl Worker {
             return;
         }
         let lead = expires_at - now;
-        let deadline = now + ANSWER_LIMIT;
+        // Past the break's time a heads-up is pointless, and the break's own notification must
+        // not wait behind it.
+        let deadline = (now + ANSWER_LIMIT).min(expires_at);
         let capabilities = match self.server_capabilities(deadline).await {
             Ok(capabilities) => capabilities,
             Err(why) => {
@@ -369,6 +371,11 @@ impl Worker {
     }
 
     async fn tell(&mut self, summary: &str, body: &str) {
+        let deadline = Instant::now() + ANSWER_LIMIT;
+        if self.capabilities.is_none() {
+            // Only to know whether the body is read as markup; no answer leaves it escaped.
+            let _ = self.server_capabilities(deadline).await;
+        }
         let mut notification = base_notification();
         notification
             .summary(summary)
@@ -379,7 +386,7 @@ impl Worker {
             notification.id(id);
         }
         // A message that comes late is still worth reading, so a late answer is not watched for.
-        match timeout(ANSWER_LIMIT, notification.show_async()).await {
+        match timeout_at(deadline, notification.show_async()).await {
             Ok(Ok(handle)) => self.message_id = Some(handle.id()),
             Ok(Err(why)) => warn!("cannot show a notification ({why}): {summary}: {body}"),
             Err(_) => warn!(
