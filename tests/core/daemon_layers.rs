@@ -53,6 +53,7 @@ const LAYERS: [(&str, &[&str]); 6] = [
             "commands/checks",
             "commands/client",
             "commands/history",
+            "commands/output",
         ],
     ),
     ("cli", &["main", "cli"]),
