@@ -12,8 +12,8 @@ use unhunch_core::HumanDuration;
 use unhunch_core::text::edit_distance;
 
 use crate::command::Command;
-use crate::commands::output::{complain, say, say_as_is};
 use crate::exit;
+use crate::output::{complain, say, say_as_is};
 
 /// Runs the command the arguments name; with none, runs the daemon until it is told to quit.
 pub fn run(arguments: Vec<OsString>) -> ExitCode {

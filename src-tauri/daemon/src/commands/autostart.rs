@@ -4,8 +4,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::commands::output::{complain, say};
 use crate::exit;
+use crate::output::{complain, say};
 
 pub fn run(enable: bool) -> u8 {
     let Some(entry) = entry_path() else {

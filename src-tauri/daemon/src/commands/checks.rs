@@ -4,12 +4,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use unhunch_core::routine::RoutineSet;
+use unhunch_core::routine::{RoutineSet, is_same_id};
 use unhunch_core::{HumanDuration, Problem, Settings};
 
-use crate::commands::output::{complain, say};
 use crate::exit;
 use crate::files::{self, ConfigLoad, Paths, file_problem};
+use crate::output::{complain, say};
 
 pub fn routines(paths: &[PathBuf]) -> u8 {
     let (files_to_check, mut problems) = if paths.is_empty() {
@@ -49,17 +49,29 @@ pub fn routines(paths: &[PathBuf]) -> u8 {
         return exit::OK;
     }
     print_problems(&problems);
-    let broken: BTreeSet<&str> = problems
-        .iter()
-        .map(|problem| problem.file.as_str())
-        .collect();
-    complain(format_args!(
-        "{} problem{} in {} file{}; a broken routine is left out, the others still load.",
-        problems.len(),
-        plural(problems.len()),
-        broken.len(),
-        plural(broken.len())
-    ));
+    let (same_id, mistakes): (Vec<&Problem>, Vec<&Problem>) =
+        problems.iter().partition(|problem| is_same_id(problem));
+    if !mistakes.is_empty() {
+        let broken: BTreeSet<&str> = mistakes
+            .iter()
+            .map(|problem| problem.file.as_str())
+            .collect();
+        complain(format_args!(
+            "{} problem{} in {} file{}; a broken routine is left out, the others still load.",
+            mistakes.len(),
+            plural(mistakes.len()),
+            broken.len(),
+            plural(broken.len())
+        ));
+    }
+    if !same_id.is_empty() {
+        complain(format_args!(
+            "{} file{} share{} an id with another: of two files with one id, the later by name is used and the other is not.",
+            same_id.len(),
+            plural(same_id.len()),
+            if same_id.len() == 1 { "s" } else { "" }
+        ));
+    }
     exit::FAILED
 }
 

@@ -8,8 +8,8 @@ use futures_util::StreamExt;
 use crate::bus::BUS_NAME;
 use crate::bus::proxy::UnhunchProxy;
 use crate::command::Command;
-use crate::commands::output::{complain, say};
 use crate::exit;
+use crate::output::{complain, say};
 use crate::status::StatusReport;
 
 const NOT_RUNNING: &str =

@@ -1,10 +1,10 @@
 //! `unhunch history`: the breaks day by day, read straight from the history file (no daemon
 //! needed).
 
-use crate::commands::output::{complain, say, say_as_is};
 use crate::exit;
 use crate::files::Paths;
 use crate::history_summary::{render, summaries};
+use crate::output::{complain, say, say_as_is};
 
 pub fn run(json: bool, days: u32) -> u8 {
     let paths = match Paths::from_environment() {
