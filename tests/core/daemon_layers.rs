@@ -25,6 +25,7 @@ const LAYERS: [(&str, &[&str]); 6] = [
             "history_summary",
             "icon",
             "logging",
+            "output",
             "bus",
         ],
     ),

@@ -125,7 +125,7 @@ fn places_fit_as_the_user_said() {
 fn a_routine_without_sides_walks_through_its_steps_once() {
     let routine = routine_of(&with_header(
         "[[steps]]\ntext = \"Sit tall.\"\nhold = \"2 breaths\"\n\
-         [[steps]]\ntext = \"Squeeze.\"\nillustration = \"squeeze\"\nhold = \"5s\"\nrepeat = 3\n",
+         [[steps]]\ntext = \"Squeeze.\"\nillustration = \"shoulder-blade-squeeze\"\nhold = \"5s\"\nrepeat = 3\n",
     ));
     let steps = routine.walkthrough();
     assert_eq!(steps.len(), 2);
@@ -135,7 +135,7 @@ fn a_routine_without_sides_walks_through_its_steps_once() {
     );
     assert_eq!(steps[0].illustration, "chair-twist");
     assert_eq!(steps[0].hold, Some(Hold::Breaths { count: 2 }));
-    assert_eq!(steps[1].illustration, "squeeze");
+    assert_eq!(steps[1].illustration, "shoulder-blade-squeeze");
     assert_eq!(
         (steps[1].hold, steps[1].repeat),
         (Some(Hold::Seconds { secs: 5 }), 3)
@@ -314,7 +314,7 @@ fn unknown_keys_suggest_the_nearest_known_one() {
 fn user_routine(id: &str, name: &str) -> String {
     format!(
         "id = \"{id}\"\nname = \"{name}\"\narea = \"mid back\"\nhelps_with = \"Eases it.\"\nplace = \"floor\"\n\
-         illustration = \"x\"\nsafety = \"Gently.\"\n[[steps]]\ntext = \"Breathe.\"\n"
+         illustration = \"stand-tall\"\nsafety = \"Gently.\"\n[[steps]]\ntext = \"Breathe.\"\n"
     )
 }
 
@@ -347,7 +347,7 @@ fn two_user_files_with_one_id_the_later_wins_and_both_are_named() {
     assert_eq!(
         shown,
         [
-            "b.toml:1:1: id: the id `mine` is also used by a.toml; this file wins\n  \
+            "b.toml:1:1: id: the same id `mine` as a.toml: Unhunch uses this file and leaves a.toml unused\n  \
           help: give each routine file its own id, or delete the one you no longer want"
         ]
     );

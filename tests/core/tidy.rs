@@ -191,6 +191,24 @@ fn every_routine_file_is_built_in() {
 }
 
 #[test]
+fn the_embedded_illustration_names_are_the_pictures_in_ui_illustrations() {
+    let on_disk: Vec<String> = files_under(&workspace_root().join("ui/illustrations"), ".svg")
+        .iter()
+        .filter_map(|path| path.file_stem()?.to_str().map(str::to_owned))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let embedded: Vec<String> = unhunch_core::routine::ILLUSTRATIONS
+        .iter()
+        .map(|name| (*name).to_owned())
+        .collect();
+    assert_eq!(
+        embedded, on_disk,
+        "src-tauri/core/src/routine/illustrations.rs must list exactly ui/illustrations/*.svg, sorted"
+    );
+}
+
+#[test]
 fn every_illustration_a_routine_names_exists() {
     let folder = workspace_root().join("ui/illustrations");
     let mut missing = BTreeSet::new();

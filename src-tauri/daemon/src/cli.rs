@@ -13,14 +13,15 @@ use unhunch_core::text::edit_distance;
 
 use crate::command::Command;
 use crate::exit;
+use crate::output::{complain, say, say_as_is};
 
 /// Runs the command the arguments name; with none, runs the daemon until it is told to quit.
 pub fn run(arguments: Vec<OsString>) -> ExitCode {
     match parse(arguments) {
         Ok(command) => ExitCode::from(execute(command)),
         Err(message) => {
-            eprintln!("unhunch: {message}");
-            eprintln!("Run `unhunch --help` to see every command.");
+            complain(format_args!("unhunch: {message}"));
+            complain("Run `unhunch --help` to see every command.");
             ExitCode::from(exit::USAGE)
         }
     }
@@ -162,11 +163,11 @@ fn execute(command: Command) -> u8 {
     match command {
         Command::Daemon => crate::daemon::run(),
         Command::Help => {
-            print!("{HELP}");
+            say_as_is(HELP);
             exit::OK
         }
         Command::Version => {
-            println!("unhunch {}", env!("CARGO_PKG_VERSION"));
+            say(format_args!("unhunch {}", env!("CARGO_PKG_VERSION")));
             exit::OK
         }
         Command::History { json, days } => crate::commands::history::run(json, days),

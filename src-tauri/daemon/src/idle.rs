@@ -7,7 +7,13 @@
 
 use std::time::Duration;
 
+use tokio::time::{Instant, timeout_at};
 use tracing::{debug, info};
+
+/// How long the desktop has to say how long the user has been idle, over every source asked
+/// together. The owner waits for the answer, and asks two seconds before a break is due, so a
+/// silent desktop must never take longer than this: the break then comes on time.
+pub const ANSWER_LIMIT: Duration = Duration::from_millis(1000);
 
 pub struct IdleMonitor {
     bus: zbus::Connection,
@@ -45,8 +51,9 @@ impl IdleMonitor {
             Source::Mutter => &[Source::Mutter],
             Source::ScreenSaver => &[Source::ScreenSaver],
         };
+        let deadline = Instant::now() + ANSWER_LIMIT;
         for source in candidates {
-            match self.ask(*source).await {
+            match self.ask(*source, deadline).await {
                 Ok(idle) => {
                     self.source = *source;
                     debug!("idle for {idle:?} ({source:?})");
@@ -64,7 +71,7 @@ impl IdleMonitor {
         None
     }
 
-    async fn ask(&self, source: Source) -> zbus::Result<Duration> {
+    async fn ask(&self, source: Source, deadline: Instant) -> zbus::Result<Duration> {
         let call = async {
             match source {
                 Source::Mutter => {
@@ -97,9 +104,12 @@ impl IdleMonitor {
                 }
             }
         };
-        tokio::time::timeout(Duration::from_secs(2), call)
-            .await
-            .unwrap_or_else(|_| Err(zbus::Error::Failure("no answer within 2 s".into())))
+        timeout_at(deadline, call).await.unwrap_or_else(|_| {
+            Err(zbus::Error::Failure(format!(
+                "no answer within {} ms",
+                ANSWER_LIMIT.as_millis()
+            )))
+        })
     }
 }
 
@@ -184,6 +194,41 @@ mod tests {
             let mut monitor = IdleMonitor::new(bus.connect().await);
             assert_eq!(monitor.idle_for().await, Some(Duration::from_secs(240)));
             assert!(monitor.available());
+        });
+    }
+
+    /// Stands in for an idle monitor that has hung: it never answers.
+    struct NeverAnswers;
+
+    #[zbus::interface(name = "org.gnome.Mutter.IdleMonitor")]
+    impl NeverAnswers {
+        async fn get_idletime(&self) -> u64 {
+            std::future::pending().await
+        }
+    }
+
+    #[test]
+    fn an_idle_monitor_that_never_answers_costs_at_most_the_time_limit() {
+        let bus = PrivateBus::start();
+        run(async {
+            let desktop = bus.connect().await;
+            desktop
+                .object_server()
+                .at("/org/gnome/Mutter/IdleMonitor/Core", NeverAnswers)
+                .await
+                .unwrap();
+            desktop
+                .request_name("org.gnome.Mutter.IdleMonitor")
+                .await
+                .unwrap();
+            let mut monitor = IdleMonitor::new(bus.connect().await);
+            let asked_at = std::time::Instant::now();
+            assert_eq!(monitor.idle_for().await, None);
+            let took = asked_at.elapsed();
+            assert!(
+                took >= ANSWER_LIMIT && took < ANSWER_LIMIT + Duration::from_millis(500),
+                "asking took {took:?}"
+            );
         });
     }
 

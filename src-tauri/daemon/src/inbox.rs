@@ -36,6 +36,12 @@ pub enum Message {
     NotificationClosed {
         id: u32,
     },
+    /// No notification server showed this break's notification in time (none is running, or it
+    /// does not answer): the stretch window should open instead, if the break is still due.
+    BreakNotShown {
+        break_id: u64,
+        why: String,
+    },
     ConfigFileChanged,
     RoutineFilesChanged,
     /// Time to try writing the history records that could not be written yet.
@@ -87,6 +93,12 @@ impl PauseRequest {
         if let Some(until) = Timestamp::parse_rfc3339(text) {
             return Ok(PauseRequest::Until(until));
         }
+        if looks_like_a_time(text) {
+            return Err(format!(
+                "cannot pause until `{text}`: {}. Write a time like 2026-11-23T17:00:00+01:00 (a date that exists, a time from 00:00:00 to 23:59:59, and an offset or Z for UTC).",
+                what_is_wrong_with_the_time(text)
+            ));
+        }
         match HumanDuration::parse(text) {
             Ok(length) if length.0.is_zero() => {
                 Err("a pause of zero would not pause anything; say how long, like 30m.".into())
@@ -97,6 +109,50 @@ impl PauseRequest {
             )),
         }
     }
+}
+
+/// A pause argument that starts like a date (`2026-…`) is meant as a time, so a mistake in it is
+/// explained as a mistake in a time, never as a duration that could not be read.
+fn looks_like_a_time(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() >= 5 && bytes[..4].iter().all(u8::is_ascii_digit) && bytes[4] == b'-'
+}
+
+/// The first thing wrong with a text that looks like a time but is not a valid one.
+fn what_is_wrong_with_the_time(text: &str) -> String {
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = text.get(range)?;
+        part.bytes()
+            .all(|byte| byte.is_ascii_digit())
+            .then(|| part.parse().ok())?
+    };
+    let (Some(year), Some(month), Some(day)) = (number(0..4), number(5..7), number(8..10)) else {
+        return "the date is not written as YYYY-MM-DD".to_owned();
+    };
+    if !(1..=12).contains(&month) {
+        return format!("there is no month {month}");
+    }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if day == 0 || day > days {
+        return format!("{year}-{month:02} has no day {day} (it has {days} days)");
+    }
+    if !matches!(text.as_bytes().get(10), Some(b'T' | b't' | b' ')) {
+        return "the date needs a time after it, like T17:00:00".to_owned();
+    }
+    let (Some(hour), Some(minute), Some(second)) = (number(11..13), number(14..16), number(17..19))
+    else {
+        return "the time of day is not written as HH:MM:SS".to_owned();
+    };
+    if hour > 23 || minute > 59 || second > 59 {
+        return format!("{hour:02}:{minute:02}:{second:02} is not a time of day");
+    }
+    "it needs an offset after the time of day, like +01:00, or Z for UTC".to_owned()
 }
 
 #[cfg(test)]
@@ -124,6 +180,23 @@ mod tests {
             ))
         );
         assert!(PauseRequest::parse("0s").unwrap_err().contains("30m"));
+        let impossible = PauseRequest::parse("2026-02-30T10:00:00Z").unwrap_err();
+        assert!(
+            impossible.contains("2026-02 has no day 30") && !impossible.contains("duration"),
+            "{impossible}"
+        );
+        for (text, told) in [
+            ("2026-13-01T10:00:00Z", "no month 13"),
+            ("2026-11-23T25:00:00Z", "25:00:00 is not a time of day"),
+            ("2026-11-23T17:00:00", "offset"),
+            ("2026-11-23", "needs a time"),
+        ] {
+            let why = PauseRequest::parse(text).unwrap_err();
+            assert!(
+                why.contains(told) && why.contains("Write a time like"),
+                "{text}: {why}"
+            );
+        }
         assert!(
             PauseRequest::parse("lunch")
                 .unwrap_err()

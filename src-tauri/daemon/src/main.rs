@@ -8,7 +8,7 @@
 //! - adapters, each one outside party: `bus/`, `tray`, `idle`, `watch`, and the notifications,
 //!   windows, history file and desktop openers in `effects/`;
 //! - leaves, which know nothing above them: `exit`, `command`, `inbox`, `clock`, `files`,
-//!   `status`, `history_summary`, `icon`, `logging`, and `bus`'s names.
+//!   `status`, `history_summary`, `icon`, `logging`, `output`, and `bus`'s names.
 
 mod bus;
 mod cli;
@@ -24,6 +24,7 @@ mod icon;
 mod idle;
 mod inbox;
 mod logging;
+mod output;
 mod owner;
 mod status;
 mod tray;

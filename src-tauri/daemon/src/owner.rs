@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
 use unhunch_core::engine::{PauseLength, Phase, Refusal};
-use unhunch_core::routine::RoutineSet;
+use unhunch_core::routine::{RoutineSet, is_same_id};
 use unhunch_core::{Engine, Input, Problem, Settings, Timestamp};
 
 use crate::clock::{self, ClockWatch};
@@ -229,6 +229,15 @@ impl Owner {
                 self.feed(Input::WindowClosed { break_id, outcome }).await;
             }
             Message::NotificationClosed { id } => self.effects.notification_closed(id),
+            Message::BreakNotShown { break_id, why } => {
+                let status = self.engine.status(clock::now());
+                if status.phase == Phase::BreakDue && status.break_id == Some(break_id) {
+                    warn!(
+                        "no notification server could show break {break_id} ({why}): opening the stretch window directly"
+                    );
+                    self.feed(Input::Start).await;
+                }
+            }
             Message::ConfigFileChanged => self.reload_config().await,
             Message::RoutineFilesChanged => self.reload_routines().await,
             Message::HistoryRetry => self.effects.retry_history().await,
@@ -386,9 +395,19 @@ impl Owner {
             warn!("{problem}");
         }
         if self.told_routine_problems.as_deref() != Some(text.as_str()) {
-            self.effects
-                .tell_user("Unhunch left out a routine file with a mistake", &text)
-                .await;
+            // Two files with one id are no mistake that leaves a file out: one of them is used.
+            let same_id = problems
+                .iter()
+                .filter(|problem| is_same_id(problem))
+                .count();
+            let headline = if same_id == problems.len() {
+                "Two of your routine files have the same id"
+            } else if same_id > 0 {
+                "Unhunch left out a routine file with a mistake, and two files share an id"
+            } else {
+                "Unhunch left out a routine file with a mistake"
+            };
+            self.effects.tell_user(headline, &text).await;
             self.told_routine_problems = Some(text);
         }
     }

@@ -110,6 +110,37 @@ impl Session {
         );
     }
 
+    /// Makes dunst read body markup (`markup = full`, as Debian's own dunstrc has it), so it
+    /// advertises `body-markup`. Takes effect when dunst next starts.
+    pub fn use_dunst_markup(&self) {
+        let path = self.dunst_dir().join("dunstrc");
+        let config = fs::read_to_string(&path).expect("read the dunst config");
+        let config = config.replacen("[global]\n", "[global]\n    markup = full\n", 1);
+        fs::write(&path, config).expect("write the dunst config");
+    }
+
+    /// Stops dunst with SIGSTOP, as when a notification server hangs: it keeps its bus name, and
+    /// calls to it wait unanswered until [`Session::continue_notifications`].
+    pub fn freeze_notifications(&self) {
+        self.signal_notification_server(rustix::process::Signal::STOP);
+    }
+
+    /// Lets a frozen dunst run again (SIGCONT); it then answers the calls that waited, in order.
+    pub fn continue_notifications(&self) {
+        self.signal_notification_server(rustix::process::Signal::CONT);
+    }
+
+    fn signal_notification_server(&self, signal: rustix::process::Signal) {
+        let pid = self
+            .notification_server
+            .as_ref()
+            .and_then(|server| server.pid())
+            .and_then(rustix::process::Pid::from_raw)
+            .expect("dunst is running in this session");
+        rustix::process::kill_process(pid, signal)
+            .unwrap_or_else(|error| panic!("could not send {signal:?} to dunst: {error}"));
+    }
+
     /// Every notification sent to the server in this session, oldest first, with its actions,
     /// hints, invoked actions and closing.
     pub fn notifications(&self) -> Vec<SeenNotification> {

@@ -193,6 +193,8 @@ impl Background {
             return;
         }
         let _ = rustix::process::kill_process_group(group, rustix::process::Signal::TERM);
+        // A part a test stopped (SIGSTOP) acts on SIGTERM only once it runs again.
+        let _ = rustix::process::kill_process_group(group, rustix::process::Signal::CONT);
         let deadline = Instant::now() + TERMINATE_GRACE;
         while Instant::now() < deadline {
             if matches!(self.child.try_wait(), Ok(Some(_))) {

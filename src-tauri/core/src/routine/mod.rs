@@ -20,13 +20,16 @@
 //! ```
 //!
 //! The folder, by job: `model` what a routine is, `parse` how a file becomes one (or its
-//! problems), `set` the routines in use, and `builtin` the ones shipped with Unhunch.
+//! problems), `set` the routines in use, `builtin` the ones shipped with Unhunch, and
+//! `illustrations` the names of the pictures a routine may use.
 
 mod builtin;
+mod illustrations;
 mod model;
 mod parse;
 mod set;
 
 pub use builtin::BUILTIN_ROUTINES;
+pub use illustrations::ILLUSTRATIONS;
 pub use model::{Hold, Place, PlannedStep, Routine, Side, Step};
-pub use set::RoutineSet;
+pub use set::{RoutineSet, is_same_id};

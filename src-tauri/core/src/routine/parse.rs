@@ -11,6 +11,7 @@ use crate::duration::HumanDuration;
 use crate::problem::Problem;
 use crate::toml_check::{Check, nearest, parse_document};
 
+use super::illustrations::ILLUSTRATIONS;
 use super::model::{Hold, Place, Routine, Side, Step};
 
 impl Routine {
@@ -30,8 +31,7 @@ impl Routine {
                 "helps_with" => fields.helps_with = required_text(&mut check, value, "helps_with"),
                 "safety" => fields.safety = required_text(&mut check, value, "safety"),
                 "illustration" => {
-                    fields.illustration =
-                        name_like(&mut check, value, "illustration", "an illustration name")
+                    fields.illustration = illustration(&mut check, value, "illustration")
                 }
                 "place" => {
                     fields.place = check
@@ -208,6 +208,28 @@ fn name_like(
     Some(text.to_string())
 }
 
+/// An illustration name that is one of the pictures Unhunch has: a name with no picture would
+/// show an empty box in the stretch window.
+fn illustration(check: &mut Check<'_>, value: &Spanned<DeValue<'_>>, path: &str) -> Option<String> {
+    let name = name_like(check, value, path, "an illustration name")?;
+    if ILLUSTRATIONS.contains(&name.as_str()) {
+        return Some(name);
+    }
+    let suggestion = nearest(&name, ILLUSTRATIONS)
+        .map(|near| format!("did you mean \"{near}\"? "))
+        .unwrap_or_default();
+    check.problem(
+        value.span(),
+        path,
+        format!("there is no illustration \"{name}\""),
+        Some(format!(
+            "{suggestion}the illustrations are: {}",
+            ILLUSTRATIONS.join(", ")
+        )),
+    );
+    None
+}
+
 fn sides(check: &mut Check<'_>, value: &Spanned<DeValue<'_>>) -> Option<Vec<Side>> {
     let help = "write sides = [\"right\", \"left\"], [\"left\", \"right\"] or just one side, or leave it out";
     let DeValue::Array(items) = value.get_ref() else {
@@ -307,7 +329,7 @@ fn step(
                 valid &= text.is_some();
             }
             "illustration" => {
-                illustration = name_like(check, value, &key_path, "an illustration name");
+                illustration = self::illustration(check, value, &key_path);
                 valid &= illustration.is_some();
             }
             "hold" => {

@@ -7,6 +7,16 @@ use super::builtin::BUILTIN_ROUTINES;
 use super::model::Routine;
 use super::parse::line_of_key;
 
+/// How the notice about two files with one id begins: not a mistake in either file, so it is
+/// told apart from the mistakes that leave a file out (see [`is_same_id`]).
+const SAME_ID: &str = "the same id";
+
+/// Whether `problem` is the notice that two of the user's files share an id (one of them is
+/// used), rather than a mistake that leaves a file out.
+pub fn is_same_id(problem: &Problem) -> bool {
+    problem.key == "id" && problem.message.starts_with(SAME_ID)
+}
+
 /// A set of routines with unique ids, built from the embedded ones plus the user's own.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RoutineSet {
@@ -57,7 +67,7 @@ impl RoutineSet {
                     column: 1,
                     key: "id".to_string(),
                     message: format!(
-                        "the id `{}` is also used by {earlier_path}; this file wins",
+                        "{SAME_ID} `{}` as {earlier_path}: Unhunch uses this file and leaves {earlier_path} unused",
                         routine.id
                     ),
                     help: Some(

@@ -5,27 +5,35 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::exit;
+use crate::output::{complain, say};
 
 pub fn run(enable: bool) -> u8 {
     let Some(entry) = entry_path() else {
-        eprintln!("unhunch: cannot tell where your home folder is: set HOME (or XDG_CONFIG_HOME).");
+        complain(format_args!(
+            "unhunch: cannot tell where your home folder is: set HOME (or XDG_CONFIG_HOME)."
+        ));
         return exit::FAILED;
     };
     if !enable {
         return match fs::remove_file(&entry) {
             Ok(()) => {
-                println!(
+                say(format_args!(
                     "Unhunch no longer starts when you log in (removed {}).",
                     entry.display()
-                );
+                ));
                 exit::OK
             }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                println!("Unhunch was not set to start when you log in.");
+                say(format_args!(
+                    "Unhunch was not set to start when you log in."
+                ));
                 exit::OK
             }
             Err(error) => {
-                eprintln!("unhunch: cannot remove {}: {error}", entry.display());
+                complain(format_args!(
+                    "unhunch: cannot remove {}: {error}",
+                    entry.display()
+                ));
                 exit::FAILED
             }
         };
@@ -33,7 +41,9 @@ pub fn run(enable: bool) -> u8 {
     let program = match std::env::current_exe() {
         Ok(program) => program,
         Err(error) => {
-            eprintln!("unhunch: cannot tell where this program is installed: {error}");
+            complain(format_args!(
+                "unhunch: cannot tell where this program is installed: {error}"
+            ));
             return exit::FAILED;
         }
     };
@@ -43,11 +53,17 @@ pub fn run(enable: bool) -> u8 {
         .and_then(|()| fs::write(&entry, desktop_entry(&program)));
     match written {
         Ok(()) => {
-            println!("Unhunch now starts when you log in ({}).", entry.display());
+            say(format_args!(
+                "Unhunch now starts when you log in ({}).",
+                entry.display()
+            ));
             exit::OK
         }
         Err(error) => {
-            eprintln!("unhunch: cannot write {}: {error}", entry.display());
+            complain(format_args!(
+                "unhunch: cannot write {}: {error}",
+                entry.display()
+            ));
             exit::FAILED
         }
     }

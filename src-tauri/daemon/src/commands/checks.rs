@@ -4,18 +4,19 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use unhunch_core::routine::RoutineSet;
+use unhunch_core::routine::{RoutineSet, is_same_id};
 use unhunch_core::{HumanDuration, Problem, Settings};
 
 use crate::exit;
 use crate::files::{self, ConfigLoad, Paths, file_problem};
+use crate::output::{complain, say};
 
 pub fn routines(paths: &[PathBuf]) -> u8 {
     let (files_to_check, mut problems) = if paths.is_empty() {
         let user_paths = match Paths::from_environment() {
             Ok(user_paths) => user_paths,
             Err(why) => {
-                eprintln!("unhunch: {why}");
+                complain(format_args!("unhunch: {why}"));
                 return exit::FAILED;
             }
         };
@@ -23,10 +24,10 @@ pub fn routines(paths: &[PathBuf]) -> u8 {
         let (files, problems) = files::read_routine_files(&dir);
         if files.is_empty() && problems.is_empty() {
             let builtin = RoutineSet::builtin().all().len();
-            println!(
+            say(format_args!(
                 "No routines of your own in {} yet; the {builtin} built-in routines are fine.",
                 dir.display()
-            );
+            ));
             return exit::OK;
         }
         (files, problems)
@@ -40,25 +41,37 @@ pub fn routines(paths: &[PathBuf]) -> u8 {
     problems.extend(routine_problems);
     let checked = files_to_check.len();
     if problems.is_empty() {
-        println!(
+        say(format_args!(
             "{checked} routine file{} checked: all fine ({} routines in all, with the built-in ones).",
             plural(checked),
             routines.all().len()
-        );
+        ));
         return exit::OK;
     }
     print_problems(&problems);
-    let broken: BTreeSet<&str> = problems
-        .iter()
-        .map(|problem| problem.file.as_str())
-        .collect();
-    eprintln!(
-        "{} problem{} in {} file{}; a broken routine is left out, the others still load.",
-        problems.len(),
-        plural(problems.len()),
-        broken.len(),
-        plural(broken.len())
-    );
+    let (same_id, mistakes): (Vec<&Problem>, Vec<&Problem>) =
+        problems.iter().partition(|problem| is_same_id(problem));
+    if !mistakes.is_empty() {
+        let broken: BTreeSet<&str> = mistakes
+            .iter()
+            .map(|problem| problem.file.as_str())
+            .collect();
+        complain(format_args!(
+            "{} problem{} in {} file{}; a broken routine is left out, the others still load.",
+            mistakes.len(),
+            plural(mistakes.len()),
+            broken.len(),
+            plural(broken.len())
+        ));
+    }
+    if !same_id.is_empty() {
+        complain(format_args!(
+            "{} file{} share{} an id with another: of two files with one id, the later by name is used and the other is not.",
+            same_id.len(),
+            plural(same_id.len()),
+            if same_id.len() == 1 { "s" } else { "" }
+        ));
+    }
     exit::FAILED
 }
 
@@ -68,35 +81,39 @@ pub fn config(path: Option<&Path>) -> u8 {
         None => match Paths::from_environment() {
             Ok(paths) => (paths.config_file, false),
             Err(why) => {
-                eprintln!("unhunch: {why}");
+                complain(format_args!("unhunch: {why}"));
                 return exit::FAILED;
             }
         },
     };
     match files::load_config(&path) {
         ConfigLoad::Missing if !explicit => {
-            println!(
+            say(format_args!(
                 "No config file at {}: Unhunch uses its defaults.",
                 path.display()
-            );
+            ));
             exit::OK
         }
         ConfigLoad::Missing => {
-            eprintln!("{}: no such file.", path.display());
+            complain(format_args!("{}: no such file.", path.display()));
             exit::FAILED
         }
         ConfigLoad::Valid(settings) => {
-            println!("{} is fine: {}.", path.display(), describe(&settings));
+            say(format_args!(
+                "{} is fine: {}.",
+                path.display(),
+                describe(&settings)
+            ));
             exit::OK
         }
         ConfigLoad::Invalid(problems) => {
             print_problems(&problems);
-            eprintln!(
+            complain(format_args!(
                 "{} problem{} in {}; a running Unhunch keeps its previous settings until they are fixed.",
                 problems.len(),
                 plural(problems.len()),
                 path.display()
-            );
+            ));
             exit::FAILED
         }
     }
@@ -140,7 +157,7 @@ fn expand(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Problem>) {
 
 fn print_problems(problems: &[Problem]) {
     for problem in problems {
-        eprintln!("{problem}");
+        complain(problem);
     }
 }
 

@@ -9,6 +9,7 @@ use crate::bus::BUS_NAME;
 use crate::bus::proxy::UnhunchProxy;
 use crate::command::Command;
 use crate::exit;
+use crate::output::{complain, say};
 use crate::status::StatusReport;
 
 const NOT_RUNNING: &str =
@@ -22,7 +23,7 @@ pub fn run(command: Command) -> u8 {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("unhunch: cannot start: {error}");
+            complain(format_args!("unhunch: cannot start: {error}"));
             return exit::FAILED;
         }
     };
@@ -33,8 +34,10 @@ async fn call(command: Command) -> u8 {
     let connection = match zbus::Connection::session().await {
         Ok(connection) => connection,
         Err(error) => {
-            eprintln!("unhunch: cannot reach your desktop session's D-Bus ({error}).");
-            eprintln!("{NOT_RUNNING}");
+            complain(format_args!(
+                "unhunch: cannot reach your desktop session's D-Bus ({error})."
+            ));
+            complain(NOT_RUNNING);
             return exit::NOT_RUNNING;
         }
     };
@@ -76,7 +79,7 @@ async fn call(command: Command) -> u8 {
                 Command::Resume => "Resumed.",
                 _ => "Done.",
             };
-            println!("{done} {}", report.sentence(now));
+            say(format_args!("{done} {}", report.sentence(now)));
             exit::OK
         }
         _ => exit::OK,
@@ -89,19 +92,19 @@ async fn status(proxy: &UnhunchProxy<'_>, json: bool) -> u8 {
         Err(error) => return report_error(error),
     };
     if json {
-        println!("{text}");
+        say(text);
         return exit::OK;
     }
     match serde_json::from_str::<StatusReport>(&text) {
         Ok(report) => {
-            println!("{}", report.sentence(crate::clock::now()));
-            println!("{}", report.snooze_sentence());
+            say(format_args!("{}", report.sentence(crate::clock::now())));
+            say(report.snooze_sentence());
             exit::OK
         }
         Err(error) => {
-            eprintln!(
+            complain(format_args!(
                 "unhunch: the daemon sent a status this version cannot read ({error}); is an older Unhunch running?"
-            );
+            ));
             exit::FAILED
         }
     }
@@ -126,12 +129,14 @@ async fn quit(connection: &zbus::Connection, proxy: &UnhunchProxy<'_>) -> u8 {
     };
     match tokio::time::timeout(Duration::from_secs(5), gone).await {
         Ok(Ok(())) => {
-            println!("Unhunch has stopped.");
+            say("Unhunch has stopped.");
             exit::OK
         }
         Ok(Err(error)) => report_error(error),
         Err(_) => {
-            eprintln!("unhunch: Unhunch was asked to stop but is still running after 5 seconds.");
+            complain(format_args!(
+                "unhunch: Unhunch was asked to stop but is still running after 5 seconds."
+            ));
             exit::FAILED
         }
     }
@@ -143,11 +148,14 @@ fn report_error(error: zbus::Error) -> u8 {
         if name == "org.freedesktop.DBus.Error.ServiceUnknown"
             || name == "org.freedesktop.DBus.Error.NameHasNoOwner"
         {
-            eprintln!("{NOT_RUNNING}");
+            complain(NOT_RUNNING);
             return exit::NOT_RUNNING;
         }
         if name.starts_with("dev.unhunch.Unhunch1.Error.") {
-            eprintln!("{}", message.as_deref().unwrap_or("Unhunch refused."));
+            complain(format_args!(
+                "{}",
+                message.as_deref().unwrap_or("Unhunch refused.")
+            ));
             return exit::FAILED;
         }
     }
@@ -157,9 +165,9 @@ fn report_error(error: zbus::Error) -> u8 {
             zbus::fdo::Error::ServiceUnknown(_) | zbus::fdo::Error::NameHasNoOwner(_)
         )
     {
-        eprintln!("{NOT_RUNNING}");
+        complain(NOT_RUNNING);
         return exit::NOT_RUNNING;
     }
-    eprintln!("unhunch: the call to Unhunch failed: {error}");
+    complain(format_args!("unhunch: the call to Unhunch failed: {error}"));
     exit::FAILED
 }

@@ -64,35 +64,29 @@ impl Effects {
                     offer,
                 } => {
                     self.notifications
-                        .show_heads_up(break_due_at.since(now), offer.as_ref())
-                        .await;
+                        .show_heads_up(break_due_at.since(now), offer.as_ref());
                 }
+                // Sent off to the notifications task: a server that does not show it is reported
+                // back as `Message::BreakNotShown`, and the owner opens the stretch window then.
                 Effect::ShowBreakDue {
                     break_id,
                     offer,
                     snoozes_left,
                     snooze,
-                } => {
-                    if let Err(why) = self
-                        .notifications
-                        .show_break_due(break_id, offer.as_ref(), snoozes_left, snooze)
-                        .await
-                    {
-                        warn!(
-                            "no notification server could show break {break_id} ({why}): opening the stretch window directly"
-                        );
-                        carried.follow_ups.push(Input::Start);
-                    }
-                }
-                Effect::WithdrawNotification => self.notifications.withdraw().await,
+                } => self.notifications.show_break_due(
+                    break_id,
+                    offer.as_ref(),
+                    snoozes_left,
+                    snooze,
+                ),
+                Effect::WithdrawNotification => self.notifications.withdraw(),
                 Effect::OpenWindow(plan) => {
                     let break_id = plan.break_id;
                     if let Err(why) = self.windows.open(&plan) {
                         error!("cannot open the stretch window for break {break_id}: {why}");
                         let body = format!("{why}. Is unhunch-window installed next to unhunch?");
                         self.notifications
-                            .tell("Unhunch could not open the stretch window", &body)
-                            .await;
+                            .tell("Unhunch could not open the stretch window", &body);
                         carried.follow_ups.push(Input::WindowClosed {
                             break_id,
                             outcome: None,
@@ -102,7 +96,7 @@ impl Effects {
                 Effect::CloseWindow { break_id } => self.windows.close(break_id),
                 Effect::Record(record) => {
                     if let Some(notice) = self.history.record(record) {
-                        self.notifications.tell(&notice.summary, &notice.body).await;
+                        self.notifications.tell(&notice.summary, &notice.body);
                     }
                 }
                 Effect::Refused(refusal) => carried.refusals.push(refusal),
@@ -130,13 +124,13 @@ impl Effects {
     /// and tells the user when that works again.
     pub async fn retry_history(&mut self) {
         if let Some(notice) = self.history.retry() {
-            self.notifications.tell(&notice.summary, &notice.body).await;
+            self.notifications.tell(&notice.summary, &notice.body);
         }
     }
 
     /// Tells the user something that is not a break: a mistake in their files, a refusal.
     pub async fn tell_user(&mut self, summary: &str, body: &str) {
-        self.notifications.tell(summary, body).await;
+        self.notifications.tell(summary, body);
     }
 
     /// Opens config.toml in the user's editor (the tray's Settings… item).
@@ -160,7 +154,7 @@ impl Effects {
     /// Takes the tray icon down and closes what is still open.
     pub async fn shut_down(&mut self) {
         self.history.shut_down();
-        self.notifications.withdraw().await;
+        self.notifications.shut_down().await;
         self.windows.close_all();
         self.tray.shut_down().await;
     }

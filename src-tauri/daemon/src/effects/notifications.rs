@@ -3,28 +3,190 @@
 //!
 //! The heads-up and the break share one notification that is replaced, never stacked: its id is
 //! reused. The actions of the break notification come back as [`Message::Request`]s.
+//!
+//! A notification server is another process, and it can stop answering (stopped, swapping,
+//! hung). So nothing here is awaited by the owner: the owner hands each notification to a task of
+//! its own through a channel and goes on at once. That task gives the server [`ANSWER_LIMIT`] to
+//! answer; a break it could not show comes back to the owner as [`Message::BreakNotShown`], so the
+//! stretch window opens instead, as it does with no server at all. A server that answers late
+//! still shows what it was sent, so a late answer is watched for: a heads-up or break notification
+//! that is no longer wanted when it finally appears is closed at once, rather than left over a
+//! running stretch.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
 use notify_rust::{Hint, Notification, NotificationHandle, NotificationResponse, Timeout, Urgency};
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
+use tokio::time::{Instant, timeout, timeout_at};
 use tracing::{debug, info, warn};
 use unhunch_core::duration::friendly;
 use unhunch_core::engine::Offer;
 
 use crate::inbox::{Inbox, Message, Origin, Request};
 
-/// A notification server that does not answer within this long is treated as absent.
-const SERVER_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a notification server has to answer one notification (its capabilities and the
+/// notification itself, together). A break it does not show within this long opens the stretch
+/// window instead, so this is also the longest a break can come late with a hung server.
+pub const ANSWER_LIMIT: Duration = Duration::from_secs(3);
+
+/// How long a late answer is still watched for. Past this the call is given up; a heads-up has
+/// expired on its own by then (its server-side timeout is at most two minutes).
+const LATE_ANSWER_WATCH: Duration = Duration::from_secs(3600);
 
 const APP_NAME: &str = "Unhunch";
 
+/// The owner's side: every method returns at once.
 pub struct Notifications {
+    jobs: mpsc::UnboundedSender<Job>,
+}
+
+impl Notifications {
+    /// Starts the task that talks to the notification server.
+    pub fn new(inbox: Inbox, bus: zbus::Connection) -> Notifications {
+        let (jobs, receiver) = mpsc::unbounded_channel();
+        let (late_answers, late_receiver) = mpsc::unbounded_channel();
+        let worker = Worker {
+            inbox,
+            bus,
+            jobs: receiver,
+            waiting: VecDeque::new(),
+            late_answers,
+            late_receiver,
+            shown: None,
+            generation: 0,
+            wanted: Wanted::Nothing,
+            capabilities: None,
+            message_id: None,
+        };
+        tokio::spawn(worker.run());
+        Notifications { jobs }
+    }
+
+    /// "Stretch break in 30 s": no actions, and gone by itself when the break is due. It is
+    /// never shown after `lead` has passed.
+    pub fn show_heads_up(&self, lead: Duration, offer: Option<&Offer>) {
+        self.send(Job::HeadsUp {
+            expires_at: Instant::now() + lead,
+            offer: offer.cloned(),
+        });
+    }
+
+    /// "Time to unhunch — Cobra, 2 min" with Start, Snooze (while snoozes are left) and Skip.
+    /// When no server shows it, the owner hears [`Message::BreakNotShown`].
+    pub fn show_break_due(
+        &self,
+        break_id: u64,
+        offer: Option<&Offer>,
+        snoozes_left: Option<u32>,
+        snooze: Duration,
+    ) {
+        self.send(Job::BreakDue {
+            break_id,
+            offer: offer.cloned(),
+            snoozes_left,
+            snooze,
+        });
+    }
+
+    /// Takes the heads-up or break notification down.
+    pub fn withdraw(&self) {
+        self.send(Job::Withdraw);
+    }
+
+    /// The server closed a notification (dismissed, expired): its id cannot be replaced any more.
+    pub fn closed(&self, id: u32) {
+        self.send(Job::Closed(id));
+    }
+
+    /// A message that is not a break, such as a mistake in the config file.
+    pub fn tell(&self, summary: &str, body: &str) {
+        self.send(Job::Tell {
+            summary: summary.to_owned(),
+            body: body.to_owned(),
+        });
+    }
+
+    /// Takes the shared notification down and ends the task; waits a bounded time for it.
+    pub async fn shut_down(&self) {
+        let (done, finished) = oneshot::channel();
+        self.send(Job::ShutDown(done));
+        if timeout(ANSWER_LIMIT * 2, finished).await.is_err() {
+            debug!("the notification server did not answer while shutting down");
+        }
+    }
+
+    fn send(&self, job: Job) {
+        if self.jobs.send(job).is_err() {
+            warn!("the notifications task has ended; a notification is lost");
+        }
+    }
+}
+
+enum Job {
+    HeadsUp {
+        expires_at: Instant,
+        offer: Option<Offer>,
+    },
+    BreakDue {
+        break_id: u64,
+        offer: Option<Offer>,
+        snoozes_left: Option<u32>,
+        snooze: Duration,
+    },
+    Withdraw,
+    Closed(u32),
+    Tell {
+        summary: String,
+        body: String,
+    },
+    ShutDown(oneshot::Sender<()>),
+}
+
+impl Job {
+    /// Jobs about the one notification the heads-up and the break share: a later one makes an
+    /// earlier one that has not been sent yet pointless.
+    fn is_about_the_shared_notification(&self) -> bool {
+        matches!(
+            self,
+            Job::HeadsUp { .. } | Job::BreakDue { .. } | Job::Withdraw
+        )
+    }
+}
+
+/// What the owner last asked the shared notification to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wanted {
+    Nothing,
+    HeadsUp { expires_at: Instant },
+    BreakDue,
+}
+
+/// A `Notify` that the server answered after its time limit.
+struct LateAnswer {
+    generation: u64,
+    handle: NotificationHandle,
+    break_id: Option<u64>,
+}
+
+struct Worker {
     inbox: Inbox,
     bus: zbus::Connection,
+    jobs: mpsc::UnboundedReceiver<Job>,
+    /// Jobs taken off the channel early to see whether a later one makes them pointless.
+    waiting: VecDeque<Job>,
+    late_answers: mpsc::UnboundedSender<LateAnswer>,
+    late_receiver: mpsc::UnboundedReceiver<LateAnswer>,
     /// The heads-up or break notification on screen, if any.
     shown: Option<Shown>,
+    /// Counts the owner's wishes for the shared notification, so a late answer can tell whether
+    /// it is still what is wanted.
+    generation: u64,
+    wanted: Wanted,
+    /// The server's capabilities as last heard, for when it does not answer.
+    capabilities: Option<Vec<String>>,
     /// The id of the last message to the user, so the next one replaces it.
     message_id: Option<u32>,
 }
@@ -37,19 +199,97 @@ struct Shown {
     listener: JoinHandle<()>,
 }
 
-impl Notifications {
-    pub fn new(inbox: Inbox, bus: zbus::Connection) -> Notifications {
-        Notifications {
-            inbox,
-            bus,
-            shown: None,
-            message_id: None,
+impl Worker {
+    async fn run(mut self) {
+        loop {
+            let job = match self.waiting.pop_front() {
+                Some(job) => job,
+                None => tokio::select! {
+                    job = self.jobs.recv() => match job {
+                        Some(job) => job,
+                        None => break,
+                    },
+                    Some(late) = self.late_receiver.recv() => {
+                        self.late_answer(late).await;
+                        continue;
+                    }
+                },
+            };
+            while let Ok(later) = self.jobs.try_recv() {
+                self.waiting.push_back(later);
+            }
+            if job.is_about_the_shared_notification()
+                && self
+                    .waiting
+                    .iter()
+                    .any(Job::is_about_the_shared_notification)
+            {
+                debug!("a notification was overtaken by a newer one before it was sent");
+                continue;
+            }
+            match job {
+                Job::HeadsUp { expires_at, offer } => {
+                    self.wish(Wanted::HeadsUp { expires_at });
+                    self.show_heads_up(expires_at, offer.as_ref()).await;
+                }
+                Job::BreakDue {
+                    break_id,
+                    offer,
+                    snoozes_left,
+                    snooze,
+                } => {
+                    self.wish(Wanted::BreakDue);
+                    let shown = self
+                        .show_break_due(break_id, offer.as_ref(), snoozes_left, snooze)
+                        .await;
+                    if let Err(why) = shown {
+                        // The stretch window takes its place; a late answer must not add it.
+                        self.wish(Wanted::Nothing);
+                        let _ = self.inbox.send(Message::BreakNotShown { break_id, why });
+                    }
+                }
+                Job::Withdraw => {
+                    self.wish(Wanted::Nothing);
+                    self.withdraw().await;
+                }
+                Job::Closed(id) => {
+                    if self.shown.as_ref().is_some_and(|shown| shown.id == id) {
+                        self.shown = None;
+                    }
+                }
+                Job::Tell { summary, body } => self.tell(&summary, &body).await,
+                Job::ShutDown(done) => {
+                    self.wish(Wanted::Nothing);
+                    self.withdraw().await;
+                    let _ = done.send(());
+                    break;
+                }
+            }
         }
     }
 
-    /// "Stretch break in 30 s": no actions, and gone by itself when the break is due.
-    pub async fn show_heads_up(&mut self, lead: Duration, offer: Option<&Offer>) {
-        let capabilities = self.server_capabilities().await.unwrap_or_default();
+    fn wish(&mut self, wanted: Wanted) {
+        self.generation += 1;
+        self.wanted = wanted;
+    }
+
+    async fn show_heads_up(&mut self, expires_at: Instant, offer: Option<&Offer>) {
+        let now = Instant::now();
+        if expires_at <= now {
+            debug!("the heads-up came too late to be worth showing");
+            return;
+        }
+        let lead = expires_at - now;
+        // Past the break's time a heads-up is pointless, and the break's own notification must
+        // not wait behind it.
+        let deadline = (now + ANSWER_LIMIT).min(expires_at);
+        let capabilities = match self.server_capabilities(deadline).await {
+            Ok(capabilities) => capabilities,
+            Err(why) => {
+                info!("the heads-up could not be shown ({why})");
+                return;
+            }
+        };
         let mut notification = base_notification();
         notification
             .summary(&format!("Stretch break in {}", friendly(lead)))
@@ -62,27 +302,26 @@ impl Notifications {
                     ),
                     None => "Find a good place to pause.".to_owned(),
                 },
-                &capabilities,
+                Some(&capabilities),
             ))
             .urgency(Urgency::Low)
             .timeout(Timeout::Milliseconds(
                 lead.as_millis().clamp(1_000, 120_000) as u32,
             ));
-        if let Err(why) = self.show(notification, None).await {
+        if let Err(why) = self.show(notification, None, deadline).await {
             info!("the heads-up could not be shown ({why})");
         }
     }
 
-    /// "Time to unhunch — Cobra, 2 min" with Start, Snooze (while snoozes are left) and Skip.
-    /// Fails when no notification server answers.
-    pub async fn show_break_due(
+    async fn show_break_due(
         &mut self,
         break_id: u64,
         offer: Option<&Offer>,
         snoozes_left: Option<u32>,
         snooze: Duration,
     ) -> Result<(), String> {
-        let capabilities = self.server_capabilities().await?;
+        let deadline = Instant::now() + ANSWER_LIMIT;
+        let capabilities = self.server_capabilities(deadline).await?;
         let has_actions = capabilities
             .iter()
             .any(|capability| capability == "actions");
@@ -108,7 +347,7 @@ impl Notifications {
         let mut notification = base_notification();
         notification
             .summary(&summary)
-            .body(&body)
+            .body(&body_text(&body, Some(&capabilities)))
             .urgency(Urgency::Normal)
             .timeout(Timeout::Never);
         notification.hint(Hint::Resident(false));
@@ -121,58 +360,113 @@ impl Notifications {
             }
             notification.action("skip", "Skip");
         }
-        self.show(notification, Some(break_id)).await
+        self.show(notification, Some(break_id), deadline).await
     }
 
-    /// Takes the heads-up or break notification down.
-    pub async fn withdraw(&mut self) {
+    async fn withdraw(&mut self) {
         if let Some(shown) = self.shown.take() {
+            close(shown.id, &shown.handle).await;
             shown.listener.abort();
-            if let Err(why) = tokio::time::timeout(SERVER_TIMEOUT, shown.handle.close_async()).await
-            {
-                debug!("closing notification {} timed out: {why}", shown.id);
-            }
         }
     }
 
-    /// The server closed a notification (dismissed, expired): its id cannot be replaced any more.
-    pub fn closed(&mut self, id: u32) {
-        if self.shown.as_ref().is_some_and(|shown| shown.id == id) {
-            self.shown = None;
+    async fn tell(&mut self, summary: &str, body: &str) {
+        let deadline = Instant::now() + ANSWER_LIMIT;
+        if self.capabilities.is_none() {
+            // Only to know whether the body is read as markup; no answer leaves it escaped.
+            let _ = self.server_capabilities(deadline).await;
         }
-    }
-
-    /// A message that is not a break, such as a mistake in the config file.
-    pub async fn tell(&mut self, summary: &str, body: &str) {
         let mut notification = base_notification();
         notification
             .summary(summary)
-            .body(body)
+            .body(&body_text(body, self.capabilities.as_deref()))
             .urgency(Urgency::Normal)
             .timeout(Timeout::Milliseconds(20_000));
         if let Some(id) = self.message_id {
             notification.id(id);
         }
-        match tokio::time::timeout(SERVER_TIMEOUT, notification.show_async()).await {
+        // A message that comes late is still worth reading, so a late answer is not watched for.
+        match timeout_at(deadline, notification.show_async()).await {
             Ok(Ok(handle)) => self.message_id = Some(handle.id()),
             Ok(Err(why)) => warn!("cannot show a notification ({why}): {summary}: {body}"),
-            Err(_) => warn!("the notification server did not answer: {summary}: {body}"),
+            Err(_) => warn!(
+                "the notification server did not answer within {} s: {summary}: {body}",
+                ANSWER_LIMIT.as_secs()
+            ),
         }
     }
 
+    /// Sends the shared notification, replacing the one on screen. A call the server has not
+    /// answered by `deadline` is left running, and its late answer handled by [`Self::late_answer`].
     async fn show(
         &mut self,
         mut notification: Notification,
         break_id: Option<u64>,
+        deadline: Instant,
     ) -> Result<(), String> {
         if let Some(shown) = &self.shown {
             notification.id(shown.id);
         }
-        let handle = match tokio::time::timeout(SERVER_TIMEOUT, notification.show_async()).await {
-            Ok(Ok(handle)) => Arc::new(handle),
+        let mut call = tokio::spawn(async move { notification.show_async().await });
+        let handle = match timeout_at(deadline, &mut call).await {
+            Ok(Ok(Ok(handle))) => handle,
+            Ok(Ok(Err(why))) => return Err(why.to_string()),
             Ok(Err(why)) => return Err(why.to_string()),
-            Err(_) => return Err(format!("no answer within {} s", SERVER_TIMEOUT.as_secs())),
+            Err(_) => {
+                self.watch_for_late_answer(call, break_id);
+                return Err(format!("no answer within {} s", ANSWER_LIMIT.as_secs_f32()));
+            }
         };
+        self.adopt(handle, break_id);
+        Ok(())
+    }
+
+    fn watch_for_late_answer(
+        &self,
+        call: JoinHandle<notify_rust::error::Result<NotificationHandle>>,
+        break_id: Option<u64>,
+    ) {
+        let generation = self.generation;
+        let late_answers = self.late_answers.clone();
+        let abort = call.abort_handle();
+        tokio::spawn(async move {
+            match timeout(LATE_ANSWER_WATCH, call).await {
+                Ok(Ok(Ok(handle))) => {
+                    let _ = late_answers.send(LateAnswer {
+                        generation,
+                        handle,
+                        break_id,
+                    });
+                }
+                Ok(_) => {}
+                Err(_) => abort.abort(),
+            }
+        });
+    }
+
+    /// The server showed a notification after its time limit: it stays only if it is still the
+    /// heads-up that is wanted; anything else would be stale (a heads-up over a running stretch, a
+    /// break the stretch window already took over) and is closed at once.
+    async fn late_answer(&mut self, late: LateAnswer) {
+        let id = late.handle.id();
+        let still_wanted = late.generation == self.generation
+            && matches!(self.wanted, Wanted::HeadsUp { expires_at } if Instant::now() < expires_at);
+        if still_wanted {
+            info!("the notification server answered late; the heads-up ({id}) stays");
+            self.adopt(late.handle, late.break_id);
+            return;
+        }
+        info!("the notification server answered late; closing notification {id}, no longer wanted");
+        if self.shown.as_ref().is_some_and(|shown| shown.id == id)
+            && let Some(shown) = self.shown.take()
+        {
+            shown.listener.abort();
+        }
+        close(id, &late.handle).await;
+    }
+
+    fn adopt(&mut self, handle: NotificationHandle, break_id: Option<u64>) {
+        let handle = Arc::new(handle);
         if let Some(previous) = self.shown.take() {
             previous.listener.abort();
         }
@@ -188,11 +482,11 @@ impl Notifications {
             handle,
             listener,
         });
-        Ok(())
     }
 
-    /// What the server can do ("actions", "body-markup"…). An error means no server answered.
-    async fn server_capabilities(&self) -> Result<Vec<String>, String> {
+    /// What the server can do ("actions", "body-markup"…). An error means no server answered
+    /// by `deadline`; the answer is remembered for messages sent while the server is silent.
+    async fn server_capabilities(&mut self, deadline: Instant) -> Result<Vec<String>, String> {
         let call = self.bus.call_method(
             Some("org.freedesktop.Notifications"),
             "/org/freedesktop/Notifications",
@@ -200,22 +494,38 @@ impl Notifications {
             "GetCapabilities",
             &(),
         );
-        let reply = match tokio::time::timeout(SERVER_TIMEOUT, call).await {
+        let reply = match timeout_at(deadline, call).await {
             Ok(Ok(reply)) => reply,
             Ok(Err(why)) => return Err(why.to_string()),
-            Err(_) => return Err(format!("no answer within {} s", SERVER_TIMEOUT.as_secs())),
+            Err(_) => {
+                return Err(format!("no answer within {} s", ANSWER_LIMIT.as_secs_f32()));
+            }
         };
-        reply.body().deserialize().map_err(|why| why.to_string())
+        let capabilities: Vec<String> =
+            reply.body().deserialize().map_err(|why| why.to_string())?;
+        self.capabilities = Some(capabilities.clone());
+        Ok(capabilities)
+    }
+}
+
+/// Asks the server to close notification `id`, within the time limit. A silent server still
+/// gets the request and carries it out when it wakes.
+async fn close(id: u32, handle: &NotificationHandle) {
+    if timeout(ANSWER_LIMIT, handle.close_async()).await.is_err() {
+        debug!("closing notification {id}: no answer within the time limit");
     }
 }
 
 /// The body as the server will read it: servers with "body-markup" parse it as markup, so a
-/// routine name or a file path with `<` or `&` in it must be escaped to show as written.
-fn body_text(text: &str, capabilities: &[String]) -> String {
-    if capabilities
-        .iter()
-        .any(|capability| capability == "body-markup")
-    {
+/// routine name or a file path with `<` or `&` in it must be escaped to show as written. When
+/// the server's capabilities are not known, it is escaped too: most servers read markup.
+pub fn body_text(text: &str, capabilities: Option<&[String]>) -> String {
+    let reads_markup = capabilities.is_none_or(|capabilities| {
+        capabilities
+            .iter()
+            .any(|capability| capability == "body-markup")
+    });
+    if reads_markup {
         text.replace('&', "&amp;")
             .replace('<', "&lt;")
             .replace('>', "&gt;")
@@ -267,4 +577,21 @@ async fn listen_for_action(
             }
         })
         .await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::body_text;
+
+    #[test]
+    fn bodies_are_escaped_for_servers_that_read_markup_or_might() {
+        let markup = vec!["body-markup".to_owned()];
+        let plain = vec!["actions".to_owned()];
+        assert_eq!(
+            body_text("a&b<c>.toml", Some(&markup)),
+            "a&amp;b&lt;c&gt;.toml"
+        );
+        assert_eq!(body_text("a&b<c>.toml", None), "a&amp;b&lt;c&gt;.toml");
+        assert_eq!(body_text("a&b<c>.toml", Some(&plain)), "a&b<c>.toml");
+    }
 }
