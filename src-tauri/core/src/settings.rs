@@ -242,7 +242,9 @@ const STRETCH_KEYS: &[&str] = &["focus", "place", "auto_advance"];
 const MIN_INTERVAL: Duration = Duration::from_secs(1);
 const MAX_INTERVAL: Duration = Duration::from_secs(24 * 3600);
 const MIN_SNOOZE: Duration = Duration::from_secs(1);
-const MAX_SNOOZE: Duration = Duration::from_secs(2 * 3600);
+/// The longest snooze, in the config file and in a snooze asked for by length (the engine refuses
+/// a longer one).
+pub const MAX_SNOOZE: Duration = Duration::from_secs(2 * 3600);
 const MAX_SNOOZES_LIMIT: u32 = 100;
 const MIN_NATURAL_BREAK: Duration = Duration::from_secs(10);
 const MAX_NATURAL_BREAK: Duration = Duration::from_secs(2 * 3600);
