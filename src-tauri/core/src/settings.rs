@@ -368,3 +368,33 @@ fn table_of(key: &str) -> Option<&'static str> {
         None
     }
 }
+
+impl Settings {
+    /// The settings as a config file that [`Settings::parse`] reads back to the same settings:
+    /// every key written out, durations in their shortest exact form.
+    pub fn to_toml(&self) -> String {
+        let breaks = &self.breaks;
+        let stretch = &self.stretch;
+        let focus = match stretch.focus {
+            Focus::Both => "both",
+            Focus::Left => "left",
+            Focus::Right => "right",
+        };
+        let place = match stretch.place {
+            PlaceChoice::Any => "any",
+            PlaceChoice::Chair => "chair",
+            PlaceChoice::Floor => "floor",
+        };
+        format!(
+            "[breaks]\ninterval = \"{}\"\nsnooze = \"{}\"\nmax_snoozes = {}\nheads_up = \"{}\"\n\
+             natural_break = \"{}\"\n\n[stretch]\nfocus = \"{focus}\"\nplace = \"{place}\"\n\
+             auto_advance = {}\n",
+            HumanDuration(breaks.interval),
+            HumanDuration(breaks.snooze),
+            breaks.max_snoozes.unwrap_or(0),
+            HumanDuration(breaks.heads_up.unwrap_or(Duration::ZERO)),
+            HumanDuration(breaks.natural_break),
+            stretch.auto_advance,
+        )
+    }
+}
