@@ -1,12 +1,14 @@
 //! The break engine, one timeline per behaviour (the numbered rules of the engine's contract).
 //! Times are offsets from the start; effects are written as short words (see `timeline.rs`).
 
-use unhunch_core::engine::{Effect, Input, Phase, STRETCH_TIMEOUT};
+use unhunch_core::Timestamp;
+use unhunch_core::engine::{Effect, Input, PauseLength, Phase, STRETCH_TIMEOUT};
+use unhunch_core::history::MAX_BREAK_ID;
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::routine::RoutineSet;
-use unhunch_core::settings::PlaceChoice;
+use unhunch_core::settings::{MAX_SNOOZE, PlaceChoice};
 
-use crate::timeline::{h, m, ms, s, timeline, timeline_with};
+use crate::timeline::{START, h, m, ms, s, timeline, timeline_with};
 
 // 1. A new engine is working, with the break one interval away.
 #[test]
@@ -381,7 +383,7 @@ fn skip_while_paused_is_refused() {
     let mut t = timeline();
     t.at(m(1)).pause_indefinitely();
     t.skip()
-        .expect("refused: no break due")
+        .expect("refused: nothing to skip while paused")
         .expect_phase(Phase::Paused);
 }
 
@@ -735,4 +737,134 @@ fn a_new_run_numbers_its_breaks_after_the_history_it_finds() {
     // Never back: a smaller last id (an older history) leaves the numbering alone.
     t.engine.number_breaks_after(3);
     t.skip().at(m(50)).expect("show due #43, record due #43");
+}
+
+// Issue 11: the horizon of times, the snooze cap, ids that never wrap, a pause restored after a
+// restart, and a stale heads-up taken down.
+
+#[test]
+fn a_pause_ending_beyond_the_year_9999_is_refused_and_nothing_is_recorded() {
+    let mut t = timeline();
+    t.at(m(1))
+        .pause_for(h(100_000_000))
+        .expect("refused: pause ends beyond the horizon")
+        .expect_phase(Phase::Working)
+        .expect_next_break_at(m(25));
+    t.send(Input::Pause(PauseLength::Until(
+        Timestamp::from_unix_millis(Timestamp::LATEST.unix_millis() + 1),
+    )))
+    .expect("refused: pause ends beyond the horizon");
+    // The last time the history can write is still accepted, and written as it is.
+    t.send(Input::Pause(PauseLength::Until(Timestamp::LATEST)));
+    let [Effect::Record(record)] = t.effects.as_slice() else {
+        panic!("expected one record: {:?}", t.effects);
+    };
+    let line = serde_json::to_string(record).expect("the record serializes");
+    assert!(line.contains("9999-12-31T23:59:59.999Z"), "{line}");
+    assert_eq!(
+        serde_json::from_str::<unhunch_core::history::HistoryRecord>(&line).ok(),
+        Some(record.clone())
+    );
+}
+
+#[test]
+fn a_snooze_longer_than_the_settings_allow_is_refused_whatever_the_phase() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(1))
+        .snooze_for(s(u64::from(u32::MAX)))
+        .expect("refused: snooze too long");
+    t.at(m(25)).expect("show due #1, record due #1");
+    t.snooze_for(MAX_SNOOZE + s(1))
+        .expect("refused: snooze too long")
+        .expect_phase(Phase::BreakDue);
+    // The cap itself is a snooze like any other.
+    t.snooze_for(MAX_SNOOZE)
+        .expect("record snoozed #1 (1 used), withdraw")
+        .expect_next_break_at(m(25) + MAX_SNOOZE);
+}
+
+#[test]
+fn break_ids_stop_at_the_largest_json_safe_integer_instead_of_wrapping() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.engine.number_breaks_after(u64::MAX);
+    t.at(m(25))
+        .expect(&format!(
+            "show due #{MAX_BREAK_ID}, record due #{MAX_BREAK_ID}"
+        ))
+        .skip();
+    t.at(m(50)).expect(&format!(
+        "show due #{MAX_BREAK_ID}, record due #{MAX_BREAK_ID}"
+    ));
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.engine.number_breaks_after(MAX_BREAK_ID - 1);
+    t.at(m(25)).expect(&format!(
+        "show due #{MAX_BREAK_ID}, record due #{MAX_BREAK_ID}"
+    ));
+}
+
+#[test]
+fn a_restored_pause_holds_without_effects_and_ends_on_time() {
+    let mut t = timeline();
+    t.engine
+        .restore_pause(PauseLength::Until(START.plus(h(2))), t.now);
+    t.expect_phase(Phase::Paused).expect_next_deadline_at(h(2));
+    // No heads-up, no break during the pause; it ends like any pause, with a `resumed` record.
+    t.at(h(2))
+        .expect("record resumed")
+        .expect_next_break_at(h(2) + m(25));
+
+    let mut t = timeline();
+    t.engine.restore_pause(PauseLength::Indefinitely, t.now);
+    assert_eq!(t.engine.next_deadline(), None);
+    t.resume()
+        .expect("record resumed")
+        .expect_next_break_at(m(25));
+}
+
+#[test]
+fn a_restored_pause_that_has_ended_or_is_beyond_the_horizon_is_not_restored() {
+    let mut t = timeline();
+    t.at(m(5));
+    t.engine
+        .restore_pause(PauseLength::Until(START.plus(m(1))), t.now);
+    t.expect_phase(Phase::Working).expect_next_break_at(m(25));
+    t.engine.restore_pause(
+        PauseLength::Until(Timestamp::from_unix_millis(i64::MAX)),
+        t.now,
+    );
+    t.expect_phase(Phase::Working);
+}
+
+#[test]
+fn a_longer_interval_takes_down_the_heads_up_on_screen_and_it_comes_again_in_time() {
+    let mut t = timeline();
+    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(20)).expect_nothing();
+    t.settings_change(|settings| settings.breaks.interval = m(50))
+        .expect("withdraw")
+        .expect_next_break_at(m(50));
+    t.at(m(50) - s(30)).expect("heads-up for 50m");
+    t.at(m(50)).expect("show due #1, record due #1");
+}
+
+#[test]
+fn a_shorter_interval_also_takes_down_the_heads_up_on_screen() {
+    let mut t = timeline();
+    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(20)).expect_nothing();
+    t.settings_change(|settings| settings.breaks.interval = m(10))
+        .expect("withdraw")
+        .expect_next_break_at(m(25) + s(40));
+    t.at(m(25) + s(10)).expect("heads-up for 25m40s");
+}
+
+#[test]
+fn a_heads_up_change_alone_keeps_the_heads_up_on_screen_and_shows_it_once() {
+    let mut t = timeline();
+    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(20)).expect_nothing();
+    t.settings_change(|settings| settings.breaks.heads_up = Some(s(10)))
+        .expect_nothing();
+    // The heads-up is not shown a second time at the new lead.
+    t.at(m(25)).expect("show due #1, record due #1");
 }

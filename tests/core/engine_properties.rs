@@ -1,14 +1,16 @@
 //! The break engine under random use: thousands of inputs with random gaps, more than a simulated
 //! year per case, random valid settings. Checks the invariants the shells rely on: one future
 //! deadline (unless paused indefinitely), at most one notification effect per input, snoozes
-//! within the limit, and exactly one outcome for every break.
+//! within the limit, exactly one outcome for every break, every history record written and read
+//! back unchanged (times within the horizon, ids JSON-safe), and no stale heads-up left on screen
+//! by a settings change.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use proptest::prelude::*;
 use unhunch_core::engine::{Effect, Input, PauseLength};
-use unhunch_core::history::HistoryEvent;
+use unhunch_core::history::{HistoryEvent, HistoryRecord, MAX_BREAK_ID};
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::routine::RoutineSet;
 use unhunch_core::settings::{Focus, PlaceChoice};
@@ -107,10 +109,10 @@ fn action() -> impl Strategy<Value = Action> {
         6 => Just(Action::Tick),
         2 => Just(Action::StretchNow),
         4 => Just(Action::Start),
-        3 => prop_oneof![Just(None), secs(0..=3600).prop_map(Some)].prop_map(Action::Snooze),
+        3 => prop_oneof![Just(None), secs(0..=3600).prop_map(Some), secs(0..=u64::from(u32::MAX)).prop_map(Some)].prop_map(Action::Snooze),
         2 => Just(Action::Skip),
-        1 => secs(0..=6 * 3600).prop_map(Action::PauseFor),
-        1 => (-3600i64..=86_400).prop_map(Action::PauseUntil),
+        1 => prop_oneof![secs(0..=6 * 3600), secs(0..=100_000_000 * 3600)].prop_map(Action::PauseFor),
+        1 => prop_oneof![-3600i64..=86_400, 0i64..=400_000_000_000].prop_map(Action::PauseUntil),
         1 => Just(Action::PauseIndefinitely),
         2 => Just(Action::Resume),
         5 => outcome().prop_map(Action::WindowClosed),
@@ -144,11 +146,14 @@ struct Run {
     /// Parsed once per case: parsing TOML for every change would dominate the run time.
     all_routines: RoutineSet,
     half_of_the_routines: RoutineSet,
+    /// The break time the heads-up on screen names, while one is showing.
+    heads_up_on_screen: Option<Timestamp>,
 }
 
 impl Run {
     fn handle(&mut self, input: Input) -> Result<(), TestCaseError> {
         let shown_input = input_name(&input);
+        let settings_changed = matches!(input, Input::SettingsChanged(_));
         let effects = self.engine.handle(input, self.now);
         let context = || {
             format!(
@@ -187,7 +192,52 @@ impl Run {
             context()
         );
 
+        if let Some(deadline) = self.engine.next_deadline() {
+            prop_assert!(
+                deadline <= Timestamp::LATEST,
+                "deadline {deadline} beyond the horizon {}",
+                context()
+            );
+        }
         for effect in &effects {
+            match effect {
+                Effect::ShowHeadsUp { break_due_at, .. } => {
+                    self.heads_up_on_screen = Some(*break_due_at)
+                }
+                Effect::ShowBreakDue { .. } | Effect::WithdrawNotification => {
+                    self.heads_up_on_screen = None
+                }
+                _ => {}
+            }
+        }
+        if settings_changed && let Some(named) = self.heads_up_on_screen {
+            prop_assert_eq!(
+                Some(named),
+                self.engine.status(self.now).next_break_at,
+                "stale heads-up {}",
+                context()
+            );
+        }
+        for effect in &effects {
+            if let Effect::Record(record) = effect {
+                let line = serde_json::to_string(record)
+                    .map_err(|error| TestCaseError::fail(error.to_string()))?;
+                let read_back = serde_json::from_str::<HistoryRecord>(&line).ok();
+                prop_assert_eq!(
+                    read_back.as_ref(),
+                    Some(record),
+                    "{} does not read back {}",
+                    line,
+                    context()
+                );
+                if let Some(break_id) = record.event.break_id() {
+                    prop_assert!(
+                        break_id <= MAX_BREAK_ID,
+                        "break id {break_id} {}",
+                        context()
+                    );
+                }
+            }
             let break_id = match effect {
                 Effect::ShowBreakDue { break_id, .. } | Effect::CloseWindow { break_id } => {
                     Some(*break_id)
@@ -347,6 +397,7 @@ proptest! {
             outcomes: BTreeMap::new(),
             became_due: BTreeSet::new(),
             simulated: Duration::ZERO,
+            heads_up_on_screen: None,
         };
         for (gap, action) in steps {
             run.wait(gap)?;

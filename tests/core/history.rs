@@ -1,8 +1,10 @@
 //! The history model: records as JSON lines, and daily summaries by local day, around midnight.
 
 use unhunch_core::Timestamp;
+use unhunch_core::engine::PauseLength;
 use unhunch_core::history::{
-    DaySummary, HistoryEvent, HistoryRecord, daily_summaries, last_break_id,
+    DaySummary, HistoryEvent, HistoryRecord, MAX_BREAK_ID, daily_summaries, last_break_id,
+    pause_in_force,
 };
 
 fn at(text: &str) -> Timestamp {
@@ -202,4 +204,108 @@ fn the_last_break_id_is_the_highest_any_break_event_names() {
         ),
     ];
     assert_eq!(last_break_id(&records), 9);
+}
+
+#[test]
+fn a_break_id_beyond_the_json_safe_integers_makes_the_line_damaged() {
+    let beyond = format!(
+        r#"{{"at":"2026-11-23T10:00:00Z","event":"skipped","break_id":{}}}"#,
+        u64::MAX
+    );
+    let error = serde_json::from_str::<HistoryRecord>(&beyond)
+        .expect_err("an id above 2^53 - 1 is refused");
+    assert!(
+        error.to_string().contains("above the highest break id"),
+        "{error}"
+    );
+    for event in ["due", "started", "snoozed", "abandoned"] {
+        let line = format!(
+            r#"{{"at":"2026-11-23T10:00:00Z","event":"{event}","break_id":{},"snoozes_used":1}}"#,
+            MAX_BREAK_ID + 1
+        );
+        assert!(
+            serde_json::from_str::<HistoryRecord>(&line).is_err(),
+            "{line}"
+        );
+    }
+    let completed = format!(
+        r#"{{"at":"2026-11-23T10:00:00Z","event":"completed","break_id":{},"routine":"cobra","duration_secs":9}}"#,
+        MAX_BREAK_ID + 1
+    );
+    assert!(serde_json::from_str::<HistoryRecord>(&completed).is_err());
+    // The highest id itself is a good line.
+    let highest =
+        format!(r#"{{"at":"2026-11-23T10:00:00Z","event":"skipped","break_id":{MAX_BREAK_ID}}}"#);
+    let record: HistoryRecord = serde_json::from_str(&highest).expect("the highest id reads");
+    assert_eq!(last_break_id(&[record]), MAX_BREAK_ID);
+}
+
+fn paused(time: &str, until: Option<&str>) -> HistoryRecord {
+    record(
+        time,
+        HistoryEvent::Paused {
+            until: until.map(at),
+        },
+    )
+}
+
+#[test]
+fn the_pause_in_force_is_the_last_record_when_it_is_a_pause_still_running() {
+    let now = at("2026-11-23T12:00:00Z");
+    let skipped = record(
+        "2026-11-23T09:00:00Z",
+        HistoryEvent::Skipped { break_id: 1 },
+    );
+    assert_eq!(pause_in_force(&[], now), None);
+    assert_eq!(pause_in_force(std::slice::from_ref(&skipped), now), None);
+    assert_eq!(
+        pause_in_force(
+            &[skipped.clone(), paused("2026-11-23T10:00:00Z", None)],
+            now
+        ),
+        Some(PauseLength::Indefinitely)
+    );
+    assert_eq!(
+        pause_in_force(
+            &[paused("2026-11-23T10:00:00Z", Some("2026-11-24T08:00:00Z"))],
+            now
+        ),
+        Some(PauseLength::Until(at("2026-11-24T08:00:00Z")))
+    );
+    // Ended while the daemon was away.
+    assert_eq!(
+        pause_in_force(
+            &[paused("2026-11-23T10:00:00Z", Some("2026-11-23T12:00:00Z"))],
+            now
+        ),
+        None
+    );
+    // Resumed, or followed by a break's event: over.
+    let resumed = record("2026-11-23T11:00:00Z", HistoryEvent::Resumed);
+    assert_eq!(
+        pause_in_force(&[paused("2026-11-23T10:00:00Z", None), resumed], now),
+        None
+    );
+    let due = record(
+        "2026-11-23T11:00:00Z",
+        HistoryEvent::Due {
+            break_id: 2,
+            routine: None,
+        },
+    );
+    assert_eq!(
+        pause_in_force(&[paused("2026-11-23T10:00:00Z", None), due], now),
+        None
+    );
+    // A later pause replaces an earlier one.
+    assert_eq!(
+        pause_in_force(
+            &[
+                paused("2026-11-23T10:00:00Z", None),
+                paused("2026-11-23T11:00:00Z", Some("2026-11-23T13:00:00Z")),
+            ],
+            now
+        ),
+        Some(PauseLength::Until(at("2026-11-23T13:00:00Z")))
+    );
 }

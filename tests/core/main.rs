@@ -6,6 +6,7 @@ mod broken_files;
 mod daemon_layers;
 mod engine;
 mod engine_properties;
+mod fuzz;
 mod history;
 mod picker;
 mod plan;

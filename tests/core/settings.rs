@@ -200,3 +200,18 @@ fn all_problems_are_reported_in_line_order() {
     let lines: Vec<usize> = problems.iter().map(|problem| problem.line).collect();
     assert_eq!(lines, [2, 4, 5, 6]);
 }
+
+#[test]
+fn a_table_written_twice_is_one_problem() {
+    assert_eq!(
+        problems_of(
+            "[breaks]\ninterval = \"10m\"\n\n[breaks]\ninterval = \"5m\"\nsnooze = \"1m\"\n"
+        ),
+        "config.toml:4:2: breaks: the table `[breaks]` is written twice\n  help: write each table once: move the lines below the second [breaks] into the first one, and delete the second [breaks] line"
+    );
+    // A key written twice inside one table is still its own problem.
+    assert!(
+        problems_of("[breaks]\ninterval = \"10m\"\ninterval = \"5m\"\n")
+            .starts_with("config.toml:3:1: this is not valid TOML: duplicate key"),
+    );
+}

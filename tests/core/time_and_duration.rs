@@ -172,3 +172,41 @@ fn friendly_durations_are_rounded_for_people() {
     assert_eq!(friendly(Duration::from_secs(3600 + 5 * 60)), "1 h 5 min");
     assert_eq!(friendly(Duration::from_secs(59 * 60 + 45)), "1 h");
 }
+
+#[test]
+fn the_horizon_is_the_years_rfc3339_can_write_and_both_ends_read_back() {
+    assert_eq!(Timestamp::EARLIEST.to_rfc3339(), "0000-01-01T00:00:00Z");
+    assert_eq!(Timestamp::LATEST.to_rfc3339(), "9999-12-31T23:59:59.999Z");
+    for end in [Timestamp::EARLIEST, Timestamp::LATEST] {
+        assert_eq!(Timestamp::parse_rfc3339(&end.to_rfc3339()), Some(end));
+    }
+}
+
+#[test]
+fn times_beyond_the_horizon_are_written_as_its_nearest_end_so_they_always_read_back() {
+    let far = Timestamp::from_unix_millis(i64::MAX);
+    assert_eq!(far.to_rfc3339(), "9999-12-31T23:59:59.999Z");
+    assert_eq!(
+        Timestamp::from_unix_millis(i64::MIN).to_rfc3339(),
+        "0000-01-01T00:00:00Z"
+    );
+    // A pause of 100000000h from now, which once wrote a five-digit year.
+    let after_a_long_pause =
+        Timestamp::from_unix_secs(1_795_420_800).plus(Duration::from_secs(100_000_000 * 3600));
+    assert!(!after_a_long_pause.is_within_horizon());
+    assert!(Timestamp::parse_rfc3339(&after_a_long_pause.to_rfc3339()).is_some());
+    assert_eq!(
+        Timestamp::from_system_time(
+            std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1 << 60)
+        ),
+        Timestamp::LATEST
+    );
+}
+
+#[test]
+fn an_offset_that_takes_a_time_beyond_the_horizon_is_not_a_time() {
+    assert_eq!(Timestamp::parse_rfc3339("0000-01-01T00:00:00+01:00"), None);
+    assert_eq!(Timestamp::parse_rfc3339("9999-12-31T23:30:00-01:00"), None);
+    assert!(Timestamp::parse_rfc3339("0000-01-01T00:30:00+00:30").is_some());
+    assert!(Timestamp::parse_rfc3339("9999-12-31T22:59:59-01:00").is_some());
+}

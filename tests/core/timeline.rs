@@ -323,5 +323,8 @@ fn describe_refusal(refusal: Refusal) -> &'static str {
         Refusal::AlreadyStretching => "already stretching",
         Refusal::NoRoutineFits => "no routine fits",
         Refusal::PauseEndsInThePast => "pause ends in the past",
+        Refusal::PauseEndsBeyondTheHorizon => "pause ends beyond the horizon",
+        Refusal::SnoozeTooLong => "snooze too long",
+        Refusal::NothingToSkipWhilePaused => "nothing to skip while paused",
     }
 }

@@ -1,7 +1,13 @@
 //! The history model: what happened to each break, as serde types, and pure daily summaries.
 //! Storage (append-only JSON Lines) lives in the daemon.
 
+use crate::engine::PauseLength;
 use crate::time::{MILLIS_PER_DAY, Timestamp, civil_from_days};
+
+/// The highest break id: 2^53 - 1, the largest integer every JSON reader (JavaScript's numbers
+/// included) holds exactly. A history line with a higher id is damaged, and the engine's numbering
+/// stops here rather than wrapping round to ids already used.
+pub const MAX_BREAK_ID: u64 = (1 << 53) - 1;
 
 /// One line of the history file: `{"at":"2026-11-23T10:25:00Z","event":"completed",...}`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -16,28 +22,34 @@ pub struct HistoryRecord {
 pub enum HistoryEvent {
     /// A break became due and the user was told; `routine` is the one offered.
     Due {
+        #[serde(deserialize_with = "break_id_within_limit")]
         break_id: u64,
         routine: Option<String>,
     },
     /// The stretch window opened.
     Started {
+        #[serde(deserialize_with = "break_id_within_limit")]
         break_id: u64,
         routine: Option<String>,
     },
     Completed {
+        #[serde(deserialize_with = "break_id_within_limit")]
         break_id: u64,
         routine: String,
         duration_secs: u64,
     },
     Snoozed {
+        #[serde(deserialize_with = "break_id_within_limit")]
         break_id: u64,
         snoozes_used: u32,
     },
     Skipped {
+        #[serde(deserialize_with = "break_id_within_limit")]
         break_id: u64,
     },
     /// The window was closed early, or the break was cut short (pause, quit, time-out).
     Abandoned {
+        #[serde(deserialize_with = "break_id_within_limit")]
         break_id: u64,
     },
     /// Idle or a suspend at least `natural_break` long counted as a break.
@@ -161,4 +173,31 @@ pub fn daily_summaries(
     }
     summaries.sort_by_key(|(day, _)| std::cmp::Reverse(*day));
     summaries.into_iter().map(|(_, summary)| summary).collect()
+}
+
+/// Reads a `break_id`, refusing one above [`MAX_BREAK_ID`] so the line counts as damaged (skipped
+/// with a warning, kept in the file) instead of numbering the next breaks after it.
+fn break_id_within_limit<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<u64, D::Error> {
+    let break_id = <u64 as serde::Deserialize>::deserialize(deserializer)?;
+    if break_id > MAX_BREAK_ID {
+        return Err(serde::de::Error::custom(format!(
+            "break_id {break_id} is above the highest break id, {MAX_BREAK_ID}"
+        )));
+    }
+    Ok(break_id)
+}
+
+/// The pause the history leaves in force at `now`, so a pause survives a restart of the daemon:
+/// the history's last record is `paused` (anything after a pause, `resumed` or a break's event,
+/// means it ended), and its end, if it has one, is still to come.
+pub fn pause_in_force(records: &[HistoryRecord], now: Timestamp) -> Option<PauseLength> {
+    match records.last()?.event {
+        HistoryEvent::Paused { until: None } => Some(PauseLength::Indefinitely),
+        HistoryEvent::Paused { until: Some(until) } if until > now => {
+            Some(PauseLength::Until(until))
+        }
+        _ => None,
+    }
 }

@@ -242,7 +242,9 @@ const STRETCH_KEYS: &[&str] = &["focus", "place", "auto_advance"];
 const MIN_INTERVAL: Duration = Duration::from_secs(1);
 const MAX_INTERVAL: Duration = Duration::from_secs(24 * 3600);
 const MIN_SNOOZE: Duration = Duration::from_secs(1);
-const MAX_SNOOZE: Duration = Duration::from_secs(2 * 3600);
+/// The longest snooze, in the config file and in a snooze asked for by length (the engine refuses
+/// a longer one).
+pub const MAX_SNOOZE: Duration = Duration::from_secs(2 * 3600);
 const MAX_SNOOZES_LIMIT: u32 = 100;
 const MIN_NATURAL_BREAK: Duration = Duration::from_secs(10);
 const MAX_NATURAL_BREAK: Duration = Duration::from_secs(2 * 3600);
@@ -364,5 +366,35 @@ fn table_of(key: &str) -> Option<&'static str> {
         Some("stretch")
     } else {
         None
+    }
+}
+
+impl Settings {
+    /// The settings as a config file that [`Settings::parse`] reads back to the same settings:
+    /// every key written out, durations in their shortest exact form.
+    pub fn to_toml(&self) -> String {
+        let breaks = &self.breaks;
+        let stretch = &self.stretch;
+        let focus = match stretch.focus {
+            Focus::Both => "both",
+            Focus::Left => "left",
+            Focus::Right => "right",
+        };
+        let place = match stretch.place {
+            PlaceChoice::Any => "any",
+            PlaceChoice::Chair => "chair",
+            PlaceChoice::Floor => "floor",
+        };
+        format!(
+            "[breaks]\ninterval = \"{}\"\nsnooze = \"{}\"\nmax_snoozes = {}\nheads_up = \"{}\"\n\
+             natural_break = \"{}\"\n\n[stretch]\nfocus = \"{focus}\"\nplace = \"{place}\"\n\
+             auto_advance = {}\n",
+            HumanDuration(breaks.interval),
+            HumanDuration(breaks.snooze),
+            breaks.max_snoozes.unwrap_or(0),
+            HumanDuration(breaks.heads_up.unwrap_or(Duration::ZERO)),
+            HumanDuration(breaks.natural_break),
+            stretch.auto_advance,
+        )
     }
 }

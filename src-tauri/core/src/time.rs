@@ -9,10 +9,20 @@ pub const MILLIS_PER_DAY: i64 = 86_400_000;
 
 /// Milliseconds since the Unix epoch, UTC. Serialized as an RFC 3339 string
 /// (`2026-11-23T08:00:00Z`, or with `.123` milliseconds when they are not zero).
+///
+/// RFC 3339 has four-digit years, so the times that can be written and read back are those from
+/// [`Timestamp::EARLIEST`] to [`Timestamp::LATEST`] (years 0000 to 9999): the horizon. The reader
+/// rejects anything outside it, the writer clamps to it, and the engine refuses to set a deadline
+/// beyond it, so every time Unhunch writes is one it can read again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Timestamp(pub i64);
 
 impl Timestamp {
+    /// 0000-01-01T00:00:00Z, the earliest time RFC 3339 can write.
+    pub const EARLIEST: Timestamp = Timestamp(-719_528 * MILLIS_PER_DAY);
+    /// 9999-12-31T23:59:59.999Z, the latest time RFC 3339 can write.
+    pub const LATEST: Timestamp = Timestamp(2_932_897 * MILLIS_PER_DAY - 1);
+
     pub const fn from_unix_millis(millis: i64) -> Self {
         Timestamp(millis)
     }
@@ -21,13 +31,21 @@ impl Timestamp {
     }
     /// The instant a wall-clock reading stands for. The shell reads its clock and passes the
     /// reading in; the core never reads one. A reading before 1970 counts as the epoch itself
-    /// (a clock that wrong has nothing better to offer), and one too far ahead for milliseconds
-    /// in an `i64` saturates.
+    /// (a clock that wrong has nothing better to offer), and one beyond the year 9999 counts as
+    /// [`Timestamp::LATEST`], so every reading can be written down.
     pub fn from_system_time(wall_clock: SystemTime) -> Self {
         let since_epoch = wall_clock
             .duration_since(SystemTime::UNIX_EPOCH)
             .unwrap_or_default();
-        Timestamp(i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX))
+        Timestamp(i64::try_from(since_epoch.as_millis()).unwrap_or(i64::MAX)).within_horizon()
+    }
+    /// The nearest time that RFC 3339 can write: itself when it is within the horizon.
+    pub fn within_horizon(self) -> Self {
+        self.clamp(Timestamp::EARLIEST, Timestamp::LATEST)
+    }
+    /// Whether RFC 3339 can write this time (years 0000 to 9999).
+    pub fn is_within_horizon(self) -> bool {
+        (Timestamp::EARLIEST..=Timestamp::LATEST).contains(&self)
     }
     pub const fn unix_millis(self) -> i64 {
         self.0
@@ -50,10 +68,13 @@ impl Timestamp {
     pub fn since(self, earlier: Timestamp) -> Duration {
         Duration::from_millis(self.0.saturating_sub(earlier.0).max(0) as u64)
     }
-    /// RFC 3339 in UTC, e.g. `2026-11-23T08:00:00Z`.
+    /// RFC 3339 in UTC, e.g. `2026-11-23T08:00:00Z`. A time beyond the horizon is written as the
+    /// nearest end of it, so the text is always one [`Timestamp::parse_rfc3339`] accepts (the
+    /// engine never stores such a time; a wildly wrong clock is the only source of one).
     pub fn to_rfc3339(self) -> String {
-        let days = self.0.div_euclid(MILLIS_PER_DAY);
-        let millis_of_day = self.0.rem_euclid(MILLIS_PER_DAY);
+        let within = self.within_horizon();
+        let days = within.0.div_euclid(MILLIS_PER_DAY);
+        let millis_of_day = within.0.rem_euclid(MILLIS_PER_DAY);
         let (year, month, day) = civil_from_days(days);
         let secs_of_day = millis_of_day / 1000;
         let millis = millis_of_day % 1000;
@@ -65,7 +86,8 @@ impl Timestamp {
         text.push('Z');
         text
     }
-    /// Parses RFC 3339 with `Z` or a numeric offset; `None` when it is not a valid instant.
+    /// Parses RFC 3339 with `Z` or a numeric offset; `None` when it is not a valid instant, or
+    /// when its offset takes it beyond the horizon (`0000-01-01T00:00:00+01:00` is in year -1).
     pub fn parse_rfc3339(text: &str) -> Option<Self> {
         let bytes = text.as_bytes();
         // The fixed part is `YYYY-MM-DDTHH:MM:SS`: 19 ASCII bytes, checked before any slicing.
@@ -142,6 +164,7 @@ impl Timestamp {
         let days = days_from_civil(year, month, day);
         let local_secs = days * 86_400 + hour * 3600 + minute * 60 + second;
         Some(Timestamp((local_secs - offset_secs) * 1000 + millis))
+            .filter(|instant| instant.is_within_horizon())
     }
 }
 

@@ -21,6 +21,7 @@ pub(crate) fn parse_document<'text>(
         return Ok(document.into_inner());
     }
     let mut check = Check::new(file, text);
+    let mut duplicate_tables = DuplicateTables::default();
     for error in errors {
         let message = error
             .message()
@@ -29,6 +30,27 @@ pub(crate) fn parse_document<'text>(
             .unwrap_or("invalid TOML")
             .trim()
             .to_string();
+        let span = error.span().unwrap_or(0..0);
+        if message == "duplicate key" {
+            match duplicate_tables.classify(text, span.start) {
+                Duplicate::Table(name) => {
+                    check.problem(
+                        span,
+                        &name,
+                        format!("the table `[{name}]` is written twice"),
+                        Some(format!(
+                            "write each table once: move the lines below the second [{name}] \
+                             into the first one, and delete the second [{name}] line"
+                        )),
+                    );
+                    continue;
+                }
+                // The keys of a repeated table clash with the first one's; the table's own
+                // problem already says so, once.
+                Duplicate::KeyOfARepeatedTable | Duplicate::TableAgain => continue,
+                Duplicate::Key => {}
+            }
+        }
         check.problem(
             error.span().unwrap_or(0..0),
             "",
@@ -40,6 +62,64 @@ pub(crate) fn parse_document<'text>(
         );
     }
     Err(check.finish())
+}
+
+/// Tells what a "duplicate key" error is about, so a table written twice is one problem rather
+/// than one for its header and one more for every key below it.
+#[derive(Default)]
+struct DuplicateTables {
+    /// The names of the tables already reported as written twice.
+    names: Vec<String>,
+    /// The byte offsets of the header lines of repeated tables.
+    header_lines: Vec<usize>,
+}
+
+enum Duplicate {
+    /// The first repeat of the table with this name.
+    Table(String),
+    /// A further repeat of a table already reported.
+    TableAgain,
+    /// A key below a repeated table's header.
+    KeyOfARepeatedTable,
+    /// A key written twice in one table.
+    Key,
+}
+
+impl DuplicateTables {
+    fn classify(&mut self, text: &str, offset: usize) -> Duplicate {
+        let offset = offset.min(text.len());
+        let line_start = text[..offset].rfind('\n').map_or(0, |newline| newline + 1);
+        let line = text[line_start..].lines().next().unwrap_or("").trim();
+        if let Some(header) = line.strip_prefix('[') {
+            let name = header
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim_matches(|character: char| character == '[' || character.is_whitespace())
+                .to_string();
+            self.header_lines.push(line_start);
+            if self.names.contains(&name) {
+                return Duplicate::TableAgain;
+            }
+            self.names.push(name.clone());
+            return Duplicate::Table(name);
+        }
+        // The header this key is written under: the last line before it that starts with `[`.
+        let header_start = text[..line_start]
+            .split_inclusive('\n')
+            .scan(0, |start, line| {
+                let this_start = *start;
+                *start += line.len();
+                Some((this_start, line))
+            })
+            .filter(|(_, line)| line.trim_start().starts_with('['))
+            .map(|(start, _)| start)
+            .last();
+        match header_start {
+            Some(start) if self.header_lines.contains(&start) => Duplicate::KeyOfARepeatedTable,
+            _ => Duplicate::Key,
+        }
+    }
 }
 
 /// Collects problems for one file, turning byte spans into line and column.

@@ -59,6 +59,11 @@ pub async fn run(
                 warn!("{warning}");
             }
             engine.number_breaks_after(unhunch_core::history::last_break_id(&records));
+            // A pause the user asked for outlives the daemon: the history says it is still on.
+            if let Some(pause) = unhunch_core::history::pause_in_force(&records, now) {
+                info!("the history ends in a pause ({pause:?}): still paused");
+                engine.restore_pause(pause, now);
+            }
         }
         Err(error) => warn!(
             "cannot read the history in {} ({error}); break numbers start again at 1",

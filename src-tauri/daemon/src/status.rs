@@ -3,8 +3,10 @@
 
 use std::time::Duration;
 
+use unhunch_core::HumanDuration;
 use unhunch_core::duration::friendly;
 use unhunch_core::engine::{Phase, Refusal};
+use unhunch_core::settings::MAX_SNOOZE;
 use unhunch_core::{Engine, Timestamp};
 
 use crate::clock::local_time_text;
@@ -129,6 +131,17 @@ pub fn refusal_message(refusal: Refusal) -> String {
             "No routine fits your `place` setting: change `[stretch] place` in config.toml, or add a routine.".into()
         }
         Refusal::PauseEndsInThePast => "That time has already passed: pause until a time still to come.".into(),
+        Refusal::PauseEndsBeyondTheHorizon => format!(
+            "A pause can last until {} at the latest: pause for less, or pause indefinitely and resume when you are back.",
+            &Timestamp::LATEST.to_rfc3339()[..10]
+        ),
+        Refusal::SnoozeTooLong => format!(
+            "A snooze can be at most {}: snooze for less, skip the break, or pause.",
+            HumanDuration(MAX_SNOOZE)
+        ),
+        Refusal::NothingToSkipWhilePaused => {
+            "Unhunch is paused, so no break is coming to skip: resume first.".into()
+        }
     }
 }
 

@@ -55,6 +55,13 @@ pub enum Refusal {
     NoRoutineFits,
     /// Pause until a time that has already come.
     PauseEndsInThePast,
+    /// Pause until a time beyond [`Timestamp::LATEST`] (the year 9999), which the history could
+    /// not write down and read back.
+    PauseEndsBeyondTheHorizon,
+    /// Snooze for longer than [`crate::settings::MAX_SNOOZE`], the most a snooze can be.
+    SnoozeTooLong,
+    /// Skip while paused: no break is coming to skip.
+    NothingToSkipWhilePaused,
 }
 
 /// Effects collected while handling one input, stamped with its `now`.

@@ -24,6 +24,7 @@ mod transitions;
 
 use std::time::Duration;
 
+use crate::history::MAX_BREAK_ID;
 use crate::picker::ShuffleBag;
 use crate::routine::RoutineSet;
 use crate::settings::Settings;
@@ -68,9 +69,25 @@ impl Engine {
     }
 
     /// Numbers the breaks to come after `last_break_id` (from [`crate::history::last_break_id`]),
-    /// so ids stay unique across runs. Never moves the numbering back.
+    /// so ids stay unique across runs. Never moves the numbering back, and never past
+    /// [`MAX_BREAK_ID`] (see [`Engine::new_break_id`]).
     pub fn number_breaks_after(&mut self, last_break_id: u64) {
-        self.next_break_id = self.next_break_id.max(last_break_id.saturating_add(1));
+        self.next_break_id = self
+            .next_break_id
+            .max(last_break_id.saturating_add(1))
+            .min(MAX_BREAK_ID);
+    }
+
+    /// Enters the pause the history left in force (from [`crate::history::pause_in_force`]), so a
+    /// pause survives a restart. Nothing is shown or recorded: the pause is already in the
+    /// history. A pause that has ended by `now`, or that ends beyond the horizon, is not restored.
+    pub fn restore_pause(&mut self, pause: PauseLength, now: Timestamp) {
+        let Ok(until) = pause_end(pause, now) else {
+            return;
+        };
+        self.snoozes_used = 0;
+        self.offer = None;
+        self.phase = PhaseState::Paused { until };
     }
 
     pub fn handle(&mut self, input: Input, now: Timestamp) -> Vec<Effect> {
@@ -156,10 +173,28 @@ impl Engine {
             .map(|max| max.saturating_sub(self.snoozes_used))
     }
 
+    /// The next id. The numbering stops at [`MAX_BREAK_ID`] instead of wrapping round to ids the
+    /// history already holds; 2^53 breaks is far more than a lifetime, so only a damaged history
+    /// brings it that far.
     fn new_break_id(&mut self) -> u64 {
         let break_id = self.next_break_id;
-        self.next_break_id += 1;
+        self.next_break_id = break_id.saturating_add(1).min(MAX_BREAK_ID);
         break_id
+    }
+}
+
+/// When a pause that starts at `now` ends (`None`: when the user resumes), or why it cannot be
+/// taken: its end has come already, or lies beyond the horizon of times the history can write.
+fn pause_end(pause: PauseLength, now: Timestamp) -> Result<Option<Timestamp>, Refusal> {
+    let until = match pause {
+        PauseLength::For(duration) => Some(now.plus(duration)),
+        PauseLength::Until(end) => Some(end),
+        PauseLength::Indefinitely => None,
+    };
+    match until {
+        Some(end) if end <= now => Err(Refusal::PauseEndsInThePast),
+        Some(end) if end > Timestamp::LATEST => Err(Refusal::PauseEndsBeyondTheHorizon),
+        _ => Ok(until),
     }
 }
 

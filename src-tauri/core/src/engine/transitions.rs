@@ -6,13 +6,13 @@ use std::time::Duration;
 use crate::history::HistoryEvent;
 use crate::plan::{StretchPlan, WindowOutcome};
 use crate::routine::RoutineSet;
-use crate::settings::Settings;
+use crate::settings::{MAX_SNOOZE, Settings};
 use crate::time::Timestamp;
 
 use super::deadlines::{at_least_a_second, heads_up_before};
 use super::effects::{Effect, Effects, Refusal};
 use super::inputs::{Input, PauseLength};
-use super::{CountdownKind, Engine, PhaseState, STRETCH_TIMEOUT};
+use super::{CountdownKind, Engine, PhaseState, STRETCH_TIMEOUT, pause_end};
 
 /// After a settings change, a break is never due sooner than this (unless the new interval is
 /// shorter), so shortening the interval does not throw a break at the user mid-sentence.
@@ -53,7 +53,7 @@ impl Engine {
             Input::UserIdle { idle_for } => self.user_idle(idle_for, effects),
             // Handled before catching up, in `handle`.
             Input::ClockJumped { .. } => {}
-            Input::SettingsChanged(settings) => self.settings_changed(settings, effects.now),
+            Input::SettingsChanged(settings) => self.settings_changed(settings, effects),
             Input::RoutinesChanged(routines) => self.routines_changed(routines),
             Input::Quit => self.quit(effects),
         }
@@ -159,6 +159,12 @@ impl Engine {
     }
 
     fn snooze(&mut self, length: Option<Duration>, effects: &mut Effects) {
+        // The settings cap a snooze; a length asked for directly (the CLI, D-Bus) is held to the
+        // same cap, whatever the phase, so the answer names the real mistake.
+        if length.is_some_and(|length| length > MAX_SNOOZE) {
+            effects.refuse(Refusal::SnoozeTooLong);
+            return;
+        }
         let break_id = match &self.phase {
             PhaseState::BreakDue { break_id, .. } | PhaseState::Stretching { break_id, .. } => {
                 *break_id
@@ -186,7 +192,7 @@ impl Engine {
 
     fn skip(&mut self, effects: &mut Effects) {
         if let PhaseState::Paused { .. } = self.phase {
-            effects.refuse(Refusal::NoBreakDue);
+            effects.refuse(Refusal::NothingToSkipWhilePaused);
             return;
         }
         let skips_the_next_break = matches!(self.phase, PhaseState::Working(_));
@@ -200,16 +206,13 @@ impl Engine {
     }
 
     fn pause(&mut self, length: PauseLength, effects: &mut Effects) {
-        let now = effects.now;
-        let until = match length {
-            PauseLength::For(duration) => Some(now.plus(duration)),
-            PauseLength::Until(end) => Some(end),
-            PauseLength::Indefinitely => None,
+        let until = match pause_end(length, effects.now) {
+            Ok(until) => until,
+            Err(refusal) => {
+                effects.refuse(refusal);
+                return;
+            }
         };
-        if until.is_some_and(|end| end <= now) {
-            effects.refuse(Refusal::PauseEndsInThePast);
-            return;
-        }
         // A due break the user pauses over is skipped; a stretch they walk away from is abandoned.
         self.end_break_in_progress(HowItEnds::Skipped, HowItEnds::Abandoned, effects);
         effects.record(HistoryEvent::Paused { until });
@@ -317,7 +320,8 @@ impl Engine {
         self.start_fresh_interval(effects.now);
     }
 
-    fn settings_changed(&mut self, settings: Settings, now: Timestamp) {
+    fn settings_changed(&mut self, settings: Settings, effects: &mut Effects) {
+        let now = effects.now;
         let interval_changed = settings.breaks.interval != self.settings.breaks.interval;
         let heads_up_changed = settings.breaks.heads_up != self.settings.breaks.heads_up;
         self.settings = settings;
@@ -333,13 +337,23 @@ impl Engine {
             // A snoozed break keeps its promised return time ("Snooze 5 min" means 5 minutes)
             // and never gets a heads-up; only a full interval follows the new settings.
             if countdown.kind == CountdownKind::Interval && (interval_changed || heads_up_changed) {
+                let due_before = countdown.due_at;
                 if interval_changed {
                     let interval = at_least_a_second(self.settings.breaks.interval);
                     let settled = now.plus(interval.min(SETTLE_AFTER_SETTINGS_CHANGE));
                     countdown.due_at = countdown.started_at.plus(interval).max(settled);
                 }
-                countdown.heads_up_at =
-                    heads_up_before(countdown.due_at, self.settings.breaks.heads_up, now);
+                if countdown.heads_up_shown && countdown.due_at != due_before {
+                    // The heads-up on screen names the old time ("Stretch break in 20 s"): it
+                    // goes, and a new one comes before the new time.
+                    effects.push(Effect::WithdrawNotification);
+                    countdown.heads_up_shown = false;
+                }
+                if !countdown.heads_up_shown {
+                    // A heads-up still true (the break has not moved) is not shown twice.
+                    countdown.heads_up_at =
+                        heads_up_before(countdown.due_at, self.settings.breaks.heads_up, now);
+                }
             }
         }
     }

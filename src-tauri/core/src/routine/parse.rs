@@ -484,3 +484,58 @@ pub(super) fn line_of_key(text: &str, key: &str) -> usize {
         })
         .map_or(1, |index| index + 1)
 }
+
+impl Routine {
+    /// The routine as a routine file that [`Routine::parse`] reads back to the same routine.
+    pub fn to_toml(&self) -> String {
+        let mut text = String::new();
+        let mut line = |key: &str, value: String| text.push_str(&format!("{key} = {value}\n"));
+        line("id", toml_text(&self.id));
+        line("name", toml_text(&self.name));
+        line("area", toml_text(&self.area));
+        line("helps_with", toml_text(&self.helps_with));
+        line("place", toml_text(place_word(self.place)));
+        if !self.sides.is_empty() {
+            let sides: Vec<String> = self
+                .sides
+                .iter()
+                .map(|side| toml_text(side.word()))
+                .collect();
+            line("sides", format!("[{}]", sides.join(", ")));
+        }
+        line("illustration", toml_text(&self.illustration));
+        line("safety", toml_text(&self.safety));
+        for step in &self.steps {
+            text.push_str("\n[[steps]]\n");
+            text.push_str(&format!("text = {}\n", toml_text(&step.text)));
+            if let Some(illustration) = &step.illustration {
+                text.push_str(&format!("illustration = {}\n", toml_text(illustration)));
+            }
+            match step.hold {
+                Some(Hold::Breaths { count }) => {
+                    text.push_str(&format!("hold = \"{count} breaths\"\n"))
+                }
+                Some(Hold::Seconds { secs }) => text.push_str(&format!(
+                    "hold = \"{}\"\n",
+                    HumanDuration(Duration::from_secs(secs.into()))
+                )),
+                None => {}
+            }
+            text.push_str(&format!("repeat = {}\n", step.repeat));
+        }
+        text
+    }
+}
+
+/// Text as a TOML string, escaped by the TOML library itself so any text survives.
+fn toml_text(text: &str) -> String {
+    toml::Value::String(text.to_string()).to_string()
+}
+
+fn place_word(place: Place) -> &'static str {
+    match place {
+        Place::Floor => "floor",
+        Place::Chair => "chair",
+        Place::Standing => "standing",
+    }
+}
