@@ -9,7 +9,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm};
 use unhunch_core::history::HistoryRecord;
-use unhunch_core::routine::{Hold, Place, Routine, Side, Step};
+use unhunch_core::routine::{Hold, ILLUSTRATIONS, Place, Routine, Side, Step};
 use unhunch_core::settings::{Focus, PlaceChoice};
 use unhunch_core::{HumanDuration, Settings, Timestamp};
 
@@ -253,14 +253,20 @@ fn routine() -> impl Strategy<Value = Routine> {
         (1u32..=30).prop_map(|count| Some(Hold::Breaths { count })),
         (1u32..=120).prop_map(|secs| Some(Hold::Seconds { secs })),
     ];
-    let step = (words.clone(), prop::option::of(name_like), hold, 1u32..=20).prop_map(
-        |(text, illustration, hold, repeat)| Step {
+    // Only the pictures Unhunch has: a routine naming another one is refused.
+    let picture = prop::sample::select(ILLUSTRATIONS).prop_map(str::to_owned);
+    let step = (
+        words.clone(),
+        prop::option::of(picture.clone()),
+        hold,
+        1u32..=20,
+    )
+        .prop_map(|(text, illustration, hold, repeat)| Step {
             text,
             illustration,
             hold,
             repeat,
-        },
-    );
+        });
     (
         (
             name_like,
@@ -277,7 +283,7 @@ fn routine() -> impl Strategy<Value = Routine> {
             vec![Side::Right, Side::Left],
             vec![Side::Left, Side::Right],
         ]),
-        (name_like, prop::collection::vec(step, 1..4)),
+        (picture, prop::collection::vec(step, 1..4)),
     )
         .prop_map(
             |((id, name, area, helps_with, safety), place, sides, (illustration, steps))| Routine {
