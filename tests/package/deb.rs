@@ -151,7 +151,7 @@ fn the_control_fields_name_the_version_and_the_libraries_the_binaries_link() {
 #[test]
 fn lintian_finds_no_errors() {
     let output = run(Command::new("lintian")
-        .args(["--no-tag-display-limit", "--display-info"])
+        .args(["--tag-display-limit", "0", "--display-info"])
         .arg(deb_path()));
     let report = String::from_utf8_lossy(&output.stdout).into_owned();
     let problems = String::from_utf8_lossy(&output.stderr).into_owned();
@@ -267,7 +267,7 @@ fn install_files_under_a_home_prefix_puts_everything_in_place_and_takes_it_away(
         "under a home prefix the menu names the program in full: {entry}"
     );
     assert_eq!(
-        stdout_of(&mut Command::new(prefix.join("bin/unhunch")).arg("--version")),
+        stdout_of(Command::new(prefix.join("bin/unhunch")).arg("--version")),
         format!("unhunch {}\n", env!("CARGO_PKG_VERSION"))
     );
 

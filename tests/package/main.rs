@@ -33,7 +33,7 @@ fn target() -> PathBuf {
 
 /// The tree the .deb was built from: its files as installed under `/`.
 fn staged_root() -> PathBuf {
-    target().join("debian/root")
+    target().join("debian/build/debian/unhunch")
 }
 
 /// The .deb of this version for this machine; panics, saying to run `make package`, when missing.
