@@ -1,7 +1,9 @@
 # Unhunch: two commands do all the set-up on a fresh Debian/Ubuntu machine.
 #   make run    installs what the app needs, builds it and starts the daemon
 #   make test   installs what the tests need and runs every check CI runs
-# Other targets: make bench (the footprint benchmark, full), make deps / make test-deps.
+# Other targets: make bench (the footprint benchmark, full), make deps / make test-deps,
+#   make package              the .deb in target/debian/ (sudo apt install ./target/debian/unhunch_*.deb)
+#   make install [PREFIX=~/.local]   the same files under PREFIX (default /usr/local); make uninstall takes them away
 
 SHELL := /bin/bash
 CARGO ?= cargo
@@ -9,7 +11,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Building the daemon and the Tauri window.
 BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev libgtk-3-dev \
-	libayatana-appindicator3-dev librsvg2-dev libxdo-dev
+	libayatana-appindicator3-dev librsvg2-dev libxdo-dev librsvg2-bin
+# Building and checking the .deb: dpkg-deb and dpkg-shlibdeps, lintian, the desktop entry's and the
+# AppStream file's validators (librsvg2-bin, above, draws the icon's PNG sizes).
+PACKAGE_PACKAGES := dpkg-dev lintian desktop-file-utils appstream
 # Running the tests against real desktop parts: X server, session bus, notification daemon, tray,
 # WebKit's WebDriver, screenshots and input, and strace for the test that no break opens a network socket.
 TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin haskell-gtk-sni-tray-utils \
@@ -17,12 +22,15 @@ TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin haskell-gtk-sni-tr
 # The peers the footprint benchmark compares against.
 BENCH_PACKAGES := workrave safeeyes
 
-.PHONY: run test bench deps test-deps bench-deps build release check-rust lint
+.PHONY: run test bench deps test-deps bench-deps package-deps build release check-rust lint \
+	package install uninstall
+
+PREFIX ?= /usr/local
 
 run: deps release
 	./target/release/unhunch
 
-test: test-deps lint
+test: test-deps lint package
 	$(CARGO) build --workspace --all-targets
 	$(CARGO) test --workspace --no-fail-fast
 	$(CARGO) run -q -p unhunch-tests --bin footprint -- --smoke
@@ -38,10 +46,24 @@ lint: check-rust
 release: check-rust
 	$(CARGO) build --workspace --release --bins --exclude unhunch-tests
 
+# The .deb, from the release binaries; prints its path.
+package: package-deps release
+	@./src-tauri/packaging/build-deb
+
+# PREFIX is left unquoted so that the shell expands a ~ in it.
+install: deps release
+	./src-tauri/packaging/install-files install $(PREFIX) $(DESTDIR)
+
+uninstall:
+	./src-tauri/packaging/install-files uninstall $(PREFIX) $(DESTDIR)
+
 deps: check-rust
 	@./.ci/apt-install $(BUILD_PACKAGES)
 
-test-deps: deps
+package-deps: deps
+	@./.ci/apt-install $(PACKAGE_PACKAGES)
+
+test-deps: deps package-deps
 	@./.ci/apt-install $(TEST_PACKAGES)
 	@command -v tauri-driver >/dev/null || $(CARGO) install tauri-driver --version '^2' --locked
 

@@ -2,10 +2,23 @@
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// A folder [`bin_path`] looks in before any other, set by [`use_binaries_in`].
+static FIRST_FOLDER: Mutex<Option<PathBuf>> = Mutex::new(None);
+
+/// Makes [`bin_path`] (and so every helper that starts `unhunch`) find binaries in `folder` first,
+/// for the rest of this test process: the package test points it at `/usr/bin` to run the
+/// installed package instead of the build tree's binaries.
+pub fn use_binaries_in(folder: impl Into<PathBuf>) {
+    *FIRST_FOLDER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(folder.into());
+}
 
 /// The path of a binary built from this workspace, such as `bin_path("unhunch")`.
 ///
-/// Looks next to the running test or benchmark executable (`target/<profile>/`), then in
+/// Looks in the folder given to [`use_binaries_in`], if any, then next to the running test or benchmark executable (`target/<profile>/`), then in
 /// `UNHUNCH_BIN_DIR`, then in `$CARGO_TARGET_DIR/debug` and the workspace's `target/debug`.
 /// Panics, saying to run `cargo build --workspace`, when it is in none of them.
 pub fn bin_path(name: &str) -> PathBuf {
@@ -33,6 +46,12 @@ pub fn find_bin(name: &str) -> Option<PathBuf> {
 
 fn binary_folders() -> Vec<PathBuf> {
     let mut folders = Vec::new();
+    folders.extend(
+        FIRST_FOLDER
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone(),
+    );
     if let Ok(executable) = std::env::current_exe()
         && let Some(folder) = executable.parent()
     {

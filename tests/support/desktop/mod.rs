@@ -33,7 +33,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-pub use binaries::{bin_path, find_bin};
+pub use binaries::{bin_path, find_bin, use_binaries_in};
 pub use bus::{BusError, BusMessage, BusMonitor};
 pub use notifications::{CloseReason, ContextMenuEntry, HistoryNotification, SeenNotification};
 pub use processes::{SessionProcess, command_line, parent_of, wait_for_exit};
