@@ -33,6 +33,10 @@ pub struct Carried {
     /// Inputs the IO itself produced, e.g. `Start` when no notification server could show the
     /// break, or an abandoned window that could not be started.
     pub follow_ups: Vec<Input>,
+    /// What could not be done, as sentences, for the owner to answer whoever asked (a
+    /// `stretch-now` whose window could not start must not be told it worked). The user has
+    /// already been told with a notification.
+    pub failures: Vec<String>,
 }
 
 pub struct Effects {
@@ -88,14 +92,16 @@ impl Effects {
                     let break_id = plan.break_id;
                     if let Err(why) = self.windows.open(&plan) {
                         error!("cannot open the stretch window for break {break_id}: {why}");
-                        let body = format!("{why}. Is unhunch-window installed next to unhunch?");
                         self.notifications
-                            .tell("Unhunch could not open the stretch window", &body)
+                            .tell("Unhunch could not open the stretch window", &why)
                             .await;
                         carried.follow_ups.push(Input::WindowClosed {
                             break_id,
                             outcome: None,
                         });
+                        carried
+                            .failures
+                            .push(format!("The stretch window could not be opened: {why}"));
                     }
                 }
                 Effect::CloseWindow { break_id } => self.windows.close(break_id),
