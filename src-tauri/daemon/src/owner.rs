@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
 use unhunch_core::engine::{PauseLength, Phase, Refusal};
 use unhunch_core::routine::RoutineSet;
-use unhunch_core::{Effect, Engine, Input, Problem, Settings, Timestamp};
+use unhunch_core::{Engine, Input, Problem, Settings, Timestamp};
 
 use crate::clock::{self, ClockWatch};
 use crate::effects::Effects;
@@ -83,9 +83,7 @@ pub async fn run(
     // A break the last run began and never ended (it was killed mid-break) gets its outcome now.
     if let Some(break_id) = unfinished_break {
         info!("break {break_id} was never ended (Unhunch stopped during it): abandoned");
-        let event = unhunch_core::history::HistoryEvent::Abandoned { break_id };
-        let record = unhunch_core::history::HistoryRecord { at: now, event };
-        effects.carry_out(vec![Effect::Record(record)], now).await;
+        effects.record_abandoned(break_id, now).await;
     }
 
     let mut owner = Owner {

@@ -162,13 +162,14 @@ pub fn read_plan(input: &mut impl BufRead) -> Result<StretchPlan, PlanProblem> {
         .take(MAX_PLAN_BYTES + 1)
         .read_until(b'\n', &mut line)
         .map_err(|error| PlanProblem::PlanUnreadable(error.to_string()))?;
-    if line.pop() != Some(b'\n') {
-        return Err(if line.len() as u64 >= MAX_PLAN_BYTES {
+    if line.last() != Some(&b'\n') {
+        return Err(if line.len() as u64 > MAX_PLAN_BYTES {
             PlanProblem::PlanTooLarge
         } else {
             PlanProblem::PlanCutShort { bytes: line.len() }
         });
     }
+    line.pop();
     let json = String::from_utf8(line).map_err(|error| {
         PlanProblem::PlanNotJson(format!(
             "it is not UTF-8 (byte {})",

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use tracing::{error, warn};
 use unhunch_core::engine::Refusal;
+use unhunch_core::history::{HistoryEvent, HistoryRecord};
 use unhunch_core::{Effect, Input, Timestamp};
 
 use crate::bus::service::emit_state_changed;
@@ -117,6 +118,14 @@ impl Effects {
             }
         }
         carried
+    }
+
+    /// Records break `break_id` as abandoned, as the engine would have: for a break the last run
+    /// began and never ended (it was killed during it).
+    pub async fn record_abandoned(&mut self, break_id: u64, now: Timestamp) {
+        let event = HistoryEvent::Abandoned { break_id };
+        let record = HistoryRecord { at: now, event };
+        self.carry_out(vec![Effect::Record(record)], now).await;
     }
 
     /// Shows the new status in the tray and, when it `changed`, signals it on D-Bus.
