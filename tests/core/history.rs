@@ -4,7 +4,7 @@ use unhunch_core::Timestamp;
 use unhunch_core::engine::PauseLength;
 use unhunch_core::history::{
     DaySummary, HistoryEvent, HistoryRecord, MAX_BREAK_ID, daily_summaries, last_break_id,
-    pause_in_force,
+    pause_in_force, unfinished_break,
 };
 
 fn at(text: &str) -> Timestamp {
@@ -308,4 +308,58 @@ fn the_pause_in_force_is_the_last_record_when_it_is_a_pause_still_running() {
         ),
         Some(PauseLength::Until(at("2026-11-23T13:00:00Z")))
     );
+}
+
+#[test]
+fn a_break_begun_with_no_outcome_is_unfinished() {
+    let started = |time: &str, break_id| {
+        record(
+            time,
+            HistoryEvent::Started {
+                break_id,
+                routine: Some("cobra".into()),
+            },
+        )
+    };
+    let due = |time: &str, break_id| {
+        record(
+            time,
+            HistoryEvent::Due {
+                break_id,
+                routine: None,
+            },
+        )
+    };
+    assert_eq!(unfinished_break(&[]), None);
+    let mut records = vec![
+        due("2026-11-23T10:00:00Z", 1),
+        started("2026-11-23T10:00:05Z", 1),
+        completed("2026-11-23T10:02:00Z", 1, "cobra", 95),
+        due("2026-11-23T10:30:00Z", 2),
+    ];
+    assert_eq!(unfinished_break(&records), Some(2), "due, then nothing");
+    records.push(started("2026-11-23T10:30:05Z", 2));
+    records.push(record("2026-11-23T10:31:00Z", HistoryEvent::Resumed));
+    assert_eq!(unfinished_break(&records), Some(2), "started, then nothing");
+    records.push(record(
+        "2026-11-23T10:40:00Z",
+        HistoryEvent::Abandoned { break_id: 2 },
+    ));
+    assert_eq!(unfinished_break(&records), None, "abandoned is an outcome");
+    records.push(due("2026-11-23T11:00:00Z", 3));
+    records.push(record(
+        "2026-11-23T11:00:10Z",
+        HistoryEvent::Snoozed {
+            break_id: 3,
+            snoozes_used: 1,
+        },
+    ));
+    assert_eq!(unfinished_break(&records), None, "snoozed is an outcome");
+    // An outcome of another break does not finish the open one.
+    records.push(started("2026-11-23T11:05:00Z", 4));
+    records.push(record(
+        "2026-11-23T11:05:01Z",
+        HistoryEvent::Skipped { break_id: 3 },
+    ));
+    assert_eq!(unfinished_break(&records), Some(4));
 }

@@ -1,6 +1,6 @@
 //! The daemon's side of the daemon↔window contract, with a stand-in window script so that each
-//! case (an outcome, no outcome, a window closed from elsewhere) is exact: the plan arrives in
-//! `UNHUNCH_PLAN`, `painted` lines reach the debug log, the outcome reaches the history. The real
+//! case (an outcome, no outcome, a window closed from elsewhere) is exact: the plan arrives as the
+//! first line of stdin (`--plan-on-stdin`), `painted` lines reach the debug log, the outcome reaches the history. The real
 //! window is used by every other test that opens one.
 
 use std::fs;
@@ -17,7 +17,10 @@ use crate::daemon::{
 const STAND_IN: &str = r#"#!/bin/sh
 # A stand-in stretch window: saves the plan, reports a paint, then does what `mode` says.
 dir=$(dirname "$0")
-printf '%s' "$UNHUNCH_PLAN" > "$dir/plan.json"
+[ "$1" = --plan-on-stdin ] || { echo "expected --plan-on-stdin, got: $*" >&2; exit 64; }
+IFS= read -r plan
+printf '%s' "$plan" > "$dir/plan.json.new"
+mv "$dir/plan.json.new" "$dir/plan.json"
 break_id=$(sed -n 's/^{"break_id":\([0-9]*\),.*/\1/p' "$dir/plan.json")
 routine=$(sed -n 's/^{"break_id":[0-9]*,"routine":{"id":"\([^"]*\)".*/\1/p' "$dir/plan.json")
 echo "a line that is not a report"
@@ -54,8 +57,9 @@ impl StandIn {
     fn plan(&self) -> StretchPlan {
         let text =
             fs::read_to_string(self.dir.join("plan.json")).expect("the stand-in saved the plan");
-        serde_json::from_str(&text)
-            .unwrap_or_else(|error| panic!("UNHUNCH_PLAN is not a StretchPlan ({error}): {text}"))
+        serde_json::from_str(&text).unwrap_or_else(|error| {
+            panic!("the plan on stdin is not a StretchPlan ({error}): {text}")
+        })
     }
 }
 

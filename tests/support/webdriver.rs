@@ -1,8 +1,8 @@
 //! A small synchronous WebDriver client for driving the stretch window through tauri-driver.
 //!
 //! [`TauriDriver`] starts `tauri-driver` (which starts WebKitWebDriver) on free local ports with the
-//! environment the test gives it; the app it launches inherits that environment, which is how a
-//! test hands the window its `UNHUNCH_PLAN`. [`Session`] speaks the W3C WebDriver protocol over
+//! environment the test gives it; the app it launches inherits that environment (the window's
+//! plan goes in on stdin, through a wrapper script: see `tests/window/harness.rs`). [`Session`] speaks the W3C WebDriver protocol over
 //! plain HTTP/1.1 on a `TcpStream`, one request per connection. Every wait is a poll for a
 //! condition with a deadline ([`Session::wait_for`]), never a bare sleep.
 

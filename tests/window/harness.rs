@@ -2,7 +2,8 @@
 //! tauri-driver, a WebDriver session on the real `unhunch-window`, and its stdout read back.
 //!
 //! WebKitWebDriver starts the app with its stdout thrown away, so the app is started through a
-//! tiny wrapper script that records its pid and sends its stdout to a file the test reads.
+//! tiny wrapper script that records its pid, sends its stdout to a file the test reads and, given
+//! a plan, writes it on the window's stdin the way the daemon does.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -50,8 +51,8 @@ pub struct StretchWindow {
 }
 
 impl StretchWindow {
-    /// Opens the window with `plan` in `UNHUNCH_PLAN` (or none) and `args`, and waits for its
-    /// intro to be on screen.
+    /// Opens the window with `plan` on its stdin (or none) and `args`, and waits for its intro to
+    /// be on screen.
     pub fn open(plan: Option<&StretchPlan>, args: &[&str]) -> StretchWindow {
         StretchWindow::open_with_env(plan, args, &[])
     }
@@ -69,16 +70,35 @@ impl StretchWindow {
         let stdout = desktop.home().join("window-stdout.jsonl");
         let pid_file = desktop.home().join("window.pid");
         let wrapper = desktop.home().join("unhunch-window-recorded");
-        std::fs::write(
-            &wrapper,
-            format!(
+        let window = desktop::bin_path("unhunch-window");
+        let script = match plan {
+            // The plan goes in on stdin as the daemon sends it, through a pipe this script holds
+            // open while the window runs: when the script ends, the window's stdin ends and it
+            // closes, as it does when its daemon dies.
+            Some(plan) => {
+                let plan_file = desktop.home().join("plan.jsonl");
+                let pipe = desktop.home().join("plan-pipe");
+                std::fs::write(&plan_file, serde_json::to_string(plan).unwrap() + "\n")
+                    .expect("the plan file should be writable");
+                format!(
+                    "#!/bin/sh\nrm -f '{pipe}'\nmkfifo '{pipe}'\n\
+                     '{window}' --plan-on-stdin \"$@\" < '{pipe}' > '{stdout}' &\n\
+                     echo $! > '{pid}'\nexec 3> '{pipe}'\ncat '{plan}' >&3\nwait $!\n",
+                    pipe = pipe.display(),
+                    window = window.display(),
+                    stdout = stdout.display(),
+                    pid = pid_file.display(),
+                    plan = plan_file.display(),
+                )
+            }
+            None => format!(
                 "#!/bin/sh\necho $$ > '{}'\nexec '{}' \"$@\" > '{}'\n",
                 pid_file.display(),
-                desktop::bin_path("unhunch-window").display(),
+                window.display(),
                 stdout.display()
             ),
-        )
-        .expect("the wrapper script should be writable");
+        };
+        std::fs::write(&wrapper, script).expect("the wrapper script should be writable");
         make_executable(&wrapper);
 
         let mut env = desktop.env();
@@ -87,12 +107,6 @@ impl StretchWindow {
                 .iter()
                 .map(|(name, value)| ((*name).into(), (*value).into())),
         );
-        if let Some(plan) = plan {
-            env.push((
-                "UNHUNCH_PLAN".into(),
-                serde_json::to_string(plan).unwrap().into(),
-            ));
-        }
         let driver = TauriDriver::start(env).unwrap_or_else(|error| panic!("{error}"));
         let page = driver
             .session(&wrapper, args)

@@ -1,7 +1,7 @@
 //! The stretch window driven over WebDriver (tauri-driver + WebKitWebDriver) under Xvfb.
 //!
 //! Each test opens the real `unhunch-window` binary on its own desktop session, like the daemon
-//! does: the plan goes in through `UNHUNCH_PLAN` (or `--routine`), and the `WindowReport` lines
+//! does: the plan goes in on stdin (or `--routine` picks one), and the `WindowReport` lines
 //! the window prints are read back from its stdout. `harness` holds the one place that does this;
 //! `security` checks the CSP, the capability and the page's files without starting anything.
 
@@ -376,10 +376,18 @@ fn closing_from_the_window_manager_prints_no_outcome_and_exits_cleanly() {
     let plan = plan_for("cat-cow", |_| {});
     let mut window = desktop
         .command(unhunch_tests::desktop::bin_path("unhunch-window"))
-        .env("UNHUNCH_PLAN", serde_json::to_string(&plan).unwrap())
+        .arg("--plan-on-stdin")
+        .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("the window starts");
+    // Held open, as the daemon does: the end of stdin would close the window.
+    let mut plan_pipe = window.stdin.take().unwrap();
+    std::io::Write::write_all(
+        &mut plan_pipe,
+        format!("{}\n", serde_json::to_string(&plan).unwrap()).as_bytes(),
+    )
+    .unwrap();
     let mut stdout = std::io::BufReader::new(window.stdout.take().unwrap());
     let mut first_line = String::new();
     std::io::BufRead::read_line(&mut stdout, &mut first_line).unwrap();

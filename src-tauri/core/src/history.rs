@@ -90,6 +90,33 @@ pub fn last_break_id(records: &[HistoryRecord]) -> u64 {
         .unwrap_or(0)
 }
 
+/// The break that `records` show as begun (`due` or `started`) with no outcome after it: the daemon
+/// stopped without ending it (killed, crashed, the machine lost power). A new run records it as
+/// abandoned, so every break in the history has an outcome. Only the latest break can be open, as
+/// the engine ends one break before it begins the next.
+pub fn unfinished_break(records: &[HistoryRecord]) -> Option<u64> {
+    let mut open = None;
+    for record in records {
+        match &record.event {
+            HistoryEvent::Due { break_id, .. } | HistoryEvent::Started { break_id, .. } => {
+                open = Some(*break_id);
+            }
+            HistoryEvent::Completed { break_id, .. }
+            | HistoryEvent::Snoozed { break_id, .. }
+            | HistoryEvent::Skipped { break_id }
+            | HistoryEvent::Abandoned { break_id } => {
+                if open == Some(*break_id) {
+                    open = None;
+                }
+            }
+            HistoryEvent::NaturalBreak { .. }
+            | HistoryEvent::Paused { .. }
+            | HistoryEvent::Resumed => {}
+        }
+    }
+    open
+}
+
 /// One day's tally, for `unhunch history` and the history window.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct DaySummary {

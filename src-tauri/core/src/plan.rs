@@ -1,8 +1,9 @@
 //! The contract between the daemon and the stretch window process.
 //!
-//! The daemon starts `unhunch-window` with a [`StretchPlan`] as JSON (see the window crate for how
-//! it is passed); the window prints [`WindowReport`]s to its stdout, one JSON object a line. A window
-//! that exits without an `outcome` line was closed early: the daemon records the break as abandoned.
+//! The daemon starts `unhunch-window --plan-on-stdin` and writes a [`StretchPlan`] as one JSON line
+//! on its stdin, which it then keeps open until the window exits (its end means the daemon is
+//! gone); the window prints [`WindowReport`]s to its stdout, one JSON object a line. A window that
+//! exits without an `outcome` line was closed early: the daemon records the break as abandoned.
 
 use crate::routine::{PlannedStep, Routine};
 use crate::settings::Settings;
@@ -89,7 +90,9 @@ pub enum WindowReport {
         break_id: u64,
         at: crate::time::Timestamp,
     },
-    /// The user ended the break from the window. Sent once, just before the window closes.
+    /// The user ended the break from the window. Sent once: for Snooze and Skip just before the
+    /// window closes, for a completed break as its finish screen appears. It counts when it is
+    /// received, whatever happens to the window afterwards.
     Outcome {
         break_id: u64,
         outcome: WindowOutcome,

@@ -27,10 +27,18 @@ pub enum Message {
     Status {
         reply: oneshot::Sender<StatusReport>,
     },
-    /// The stretch window process of this break ended.
-    WindowClosed {
+    /// The stretch window of this break reported how the break ended. It arrives when the window
+    /// prints it, which for a completed break is while the finish screen is still up.
+    WindowReported {
         break_id: u64,
-        outcome: Option<WindowOutcome>,
+        outcome: WindowOutcome,
+    },
+    /// The stretch window process of this break ended. Unless it `reported` an outcome first, the
+    /// break was abandoned; `failure` says why a window that never showed anything failed.
+    WindowExited {
+        break_id: u64,
+        reported: bool,
+        failure: Option<String>,
     },
     /// The notification server closed the notification with this id (dismissed or expired).
     NotificationClosed {

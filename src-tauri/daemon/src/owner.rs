@@ -53,6 +53,7 @@ pub async fn run(
     let now = clock::now();
     let mut engine = Engine::new(settings, routines, seed(now), now);
     // Break ids go on from the history file's, so each id there names one break across runs.
+    let mut unfinished_break = None;
     match files::read_history(&paths.history_file) {
         Ok((records, warnings)) => {
             for warning in warnings {
@@ -64,6 +65,7 @@ pub async fn run(
                 info!("the history ends in a pause ({pause:?}): still paused");
                 engine.restore_pause(pause, now);
             }
+            unfinished_break = unhunch_core::history::unfinished_break(&records);
         }
         Err(error) => warn!(
             "cannot read the history in {} ({error}); break numbers start again at 1",
@@ -76,13 +78,18 @@ pub async fn run(
         connection.clone(),
         StatusReport::of(&engine, now),
     );
-    let effects = Effects::new(
+    let mut effects = Effects::new(
         inbox.clone(),
         connection.clone(),
         tray,
         paths.history_file.clone(),
     );
     crate::watch::spawn(&paths, inbox);
+    // A break the last run began and never ended (it was killed mid-break) gets its outcome now.
+    if let Some(break_id) = unfinished_break {
+        info!("break {break_id} was never ended (Unhunch stopped during it): abandoned");
+        effects.record_abandoned(break_id, now).await;
+    }
 
     let mut owner = Owner {
         engine,
@@ -115,6 +122,15 @@ struct Owner {
     /// What the user was last told about their files, so a problem is told once, not per save.
     told_config_problems: Option<String>,
     told_routine_problems: Option<String>,
+}
+
+/// What feeding an input led to that whoever asked for it must hear.
+#[derive(Debug, Default)]
+struct Fed {
+    /// What the engine refused.
+    refusals: Vec<Refusal>,
+    /// What the IO could not do (a window that could not start), as sentences.
+    failures: Vec<String>,
 }
 
 /// Why the loop woke up.
@@ -205,14 +221,16 @@ impl Owner {
             } => {
                 let quitting = request == Request::Quit;
                 let input = self.input_for(request);
-                let refusals = self.feed(input).await;
-                let answer = match refusals.first() {
-                    None => Ok(()),
-                    Some(refusal) => Err(refusal_message(*refusal)),
+                let fed = self.feed(input).await;
+                let answer = match (fed.refusals.first(), fed.failures.first()) {
+                    (Some(refusal), _) => Err(refusal_message(*refusal)),
+                    (None, Some(failure)) => Err(failure.clone()),
+                    (None, None) => Ok(()),
                 };
                 if let Err(why) = &answer {
                     info!("refused {request:?} from {origin:?}: {why}");
-                    if origin != Origin::Bus {
+                    // A failure was told already, where it happened.
+                    if origin != Origin::Bus && !fed.refusals.is_empty() {
                         self.effects.tell_user("Unhunch", why).await;
                     }
                 }
@@ -228,10 +246,29 @@ impl Owner {
                 }
                 let _ = reply.send(StatusReport::of(&self.engine, now));
             }
-            Message::WindowClosed { break_id, outcome } => {
-                self.effects.window_exited(break_id);
-                info!("stretch window of break {break_id} closed: {outcome:?}");
+            // The outcome counts when it is reported, not when the window goes: a completed break
+            // stays on its finish screen, and whatever ends the break meanwhile (a pause, a skip,
+            // quit, the stretch time-out) must not turn it into another outcome.
+            Message::WindowReported { break_id, outcome } => {
+                info!("stretch window of break {break_id} reported: {outcome:?}");
+                let outcome = Some(outcome);
                 self.feed(Input::WindowClosed { break_id, outcome }).await;
+            }
+            Message::WindowExited {
+                break_id,
+                reported,
+                failure,
+            } => {
+                self.effects.window_exited(break_id);
+                info!("stretch window of break {break_id} closed (outcome reported: {reported})");
+                if let Some(why) = failure {
+                    let summary = "Unhunch could not open the stretch window";
+                    self.effects.tell_user(summary, &why).await;
+                }
+                if !reported {
+                    let outcome = None;
+                    self.feed(Input::WindowClosed { break_id, outcome }).await;
+                }
             }
             Message::NotificationClosed { id } => self.effects.notification_closed(id),
             Message::BreakNotShown { break_id, why } => {
@@ -272,8 +309,9 @@ impl Owner {
     }
 
     /// Hands one input to the engine at the current time (after telling it about any clock jump
-    /// first), carries out the effects, and publishes the new state. Returns the refusals.
-    async fn feed(&mut self, input: Input) -> Vec<Refusal> {
+    /// first), carries out the effects, and publishes the new state. Returns the refusals and
+    /// failures.
+    async fn feed(&mut self, input: Input) -> Fed {
         let (now, jump) = self.clock.look();
         if let Some(by_millis) = jump {
             self.feed_at(Input::ClockJumped { by_millis }, now).await;
@@ -281,21 +319,22 @@ impl Owner {
         self.feed_at(input, now).await
     }
 
-    async fn feed_at(&mut self, input: Input, now: Timestamp) -> Vec<Refusal> {
+    async fn feed_at(&mut self, input: Input, now: Timestamp) -> Fed {
         if let Input::ClockJumped { by_millis } = input {
             info!("the clock jumped by {by_millis} ms (suspend or clock change)");
         }
-        let mut refusals = Vec::new();
+        let mut fed = Fed::default();
         let mut pending = VecDeque::from([input]);
         while let Some(input) = pending.pop_front() {
             debug!("input {input:?}");
             let effects = self.engine.handle(input, now);
             let carried = self.effects.carry_out(effects, now).await;
-            refusals.extend(carried.refusals);
+            fed.refusals.extend(carried.refusals);
+            fed.failures.extend(carried.failures);
             pending.extend(carried.follow_ups);
         }
         self.publish(now, false).await;
-        refusals
+        fed
     }
 
     /// The minute tick: notices clock jumps and refreshes the tray's countdown.

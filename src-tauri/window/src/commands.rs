@@ -4,6 +4,7 @@
 use tauri::{Runtime, State, WebviewWindow};
 use unhunch_core::plan::{StretchPlan, WindowOutcome};
 
+use crate::report::ReportError;
 use crate::{WindowState, window_title};
 
 /// The plan to show. The page asks once, right after it loads.
@@ -39,7 +40,9 @@ pub fn painted(state: State<'_, WindowState>) -> Result<(), String> {
 
 /// The user ended the break: print the outcome. Snooze and Skip then close the window, which ends
 /// the process; a completed break stays open on its finish screen until Done (`close`), so closing
-/// it from the window manager there still counts as completed.
+/// it from the window manager there still counts as completed. When the outcome cannot be written
+/// because stdout is gone (the daemon died), the window closes whatever the outcome: a finish
+/// screen that only says "something went wrong" with no way out helps nobody.
 #[tauri::command]
 pub fn finish<R: Runtime>(
     window: WebviewWindow<R>,
@@ -49,13 +52,19 @@ pub fn finish<R: Runtime>(
     let outcome = checked_outcome(&state, outcome)?;
     let keep_open = matches!(outcome, WindowOutcome::Completed { .. });
     let reported = state.reporter.outcome(state.plan.break_id, outcome);
-    if keep_open {
+    let nobody_listens = matches!(reported, Err(ReportError::Write(_)));
+    if keep_open && !nobody_listens {
         return reported.map_err(|error| error.to_string());
+    }
+    if let Err(error) = &reported {
+        crate::say(&format!("{error}; closing the window."));
     }
     // Close even when stdout is gone: the user asked to end the break, and a window that will not
     // close is worse than a lost report (the daemon then records the break as abandoned).
     let closed = window.close();
-    reported.map_err(|error| error.to_string())?;
+    if !nobody_listens {
+        reported.map_err(|error| error.to_string())?;
+    }
     closed.map_err(|error| format!("could not close the window: {error}"))
 }
 

@@ -2,16 +2,16 @@
 //! tells the daemon how it ended.
 //!
 //! Codemap:
-//! - [`plan_source`] turns `UNHUNCH_PLAN` (or `--routine ID` and the built-in routines) into a
-//!   validated [`StretchPlan`].
+//! - [`plan_source`] turns the daemon's plan on stdin (or `--routine ID` and the built-in
+//!   routines) into a validated [`StretchPlan`], and tells when the daemon is gone.
 //! - [`commands`] are the only things the page can ask of Rust: `plan`, `switch_routine`,
 //!   `painted`, `finish` and `close`. `capabilities/stretch.json` grants exactly these to this window.
 //! - [`report`] is the only module that writes the window's results (`WindowReport` lines) to stdout.
 //! - [`placement`] centres the window on the monitor under the pointer.
 //!
 //! The process exits when its window closes: after Snooze or Skip, after Done on the finish screen,
-//! or when the window manager closes it. Closed before an outcome was printed, the break counts as
-//! abandoned.
+//! when the window manager closes it, or when the daemon that started it is gone (its stdin ends).
+//! Closed before an outcome was printed, the break counts as abandoned.
 
 pub mod commands;
 pub mod placement;
@@ -36,24 +36,69 @@ pub const WINDOW_HEIGHT: f64 = 560.0;
 /// A plan that cannot be read ends the process with a message on stderr and exit code 2.
 pub fn run() {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
-    let plan = match plan_source::plan_from(std::env::var("UNHUNCH_PLAN").ok(), &arguments) {
-        Ok(plan_source::Request::Show(plan)) => *plan,
-        Ok(plan_source::Request::Help) => {
+    let (plan, from_daemon) = match plan_source::request_from(&arguments).and_then(read_request) {
+        Ok(Some(plan_and_source)) => plan_and_source,
+        Ok(None) => {
             println!("{}", plan_source::USAGE);
             return;
         }
         Err(problem) => {
-            eprintln!("unhunch-window: {problem}");
+            say(&problem.to_string());
             std::process::exit(2);
         }
     };
     let app = builder(tauri::Builder::default(), plan, Reporter::stdout())
         .build(tauri::generate_context!())
         .unwrap_or_else(|error| {
-            eprintln!("unhunch-window: could not start the window: {error}");
+            say(&format!("could not start the window: {error}"));
             std::process::exit(1);
         });
+    if from_daemon {
+        close_when_the_daemon_is_gone(app.handle().clone());
+    }
     app.run(|_, _| {});
+}
+
+/// The plan to show and whether it came from a daemon (on stdin); `None` for `--help`.
+fn read_request(
+    request: plan_source::Request,
+) -> Result<Option<(StretchPlan, bool)>, plan_source::PlanProblem> {
+    match request {
+        plan_source::Request::Help => Ok(None),
+        plan_source::Request::Builtin { routine_id } => {
+            let routines = unhunch_core::routine::RoutineSet::builtin();
+            let plan = plan_source::builtin_plan(&routines, routine_id.as_deref())?;
+            Ok(Some((plan, false)))
+        }
+        plan_source::Request::PlanOnStdin => {
+            let plan = plan_source::read_plan(&mut std::io::stdin().lock())?;
+            Ok(Some((plan, true)))
+        }
+    }
+}
+
+/// Closes the app when the rest of stdin ends: the daemon that started this window died (or
+/// closed its end), so nobody would hear how the break ends, and a restarted daemon must not find
+/// an orphaned window beside its own. The break counts as abandoned, which the next daemon records.
+fn close_when_the_daemon_is_gone<R: Runtime>(app: tauri::AppHandle<R>) {
+    let spawned = std::thread::Builder::new()
+        .name("daemon-watch".into())
+        .spawn(move || {
+            plan_source::wait_for_the_daemon_to_go(std::io::stdin().lock());
+            say("the daemon that started this window is gone; closing.");
+            app.exit(0);
+        });
+    if let Err(error) = spawned {
+        say(&format!("cannot watch for the daemon going away: {error}"));
+    }
+}
+
+/// Writes a line for whoever reads the window's stderr (the daemon's log). Unlike `eprintln!`, a
+/// stderr that is gone (the daemon died) is not a panic: it is exactly when the window must go on
+/// to close.
+pub(crate) fn say(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "unhunch-window: {message}");
 }
 
 /// What the commands share: the plan, which routine the page shows, and the stdout reporter.

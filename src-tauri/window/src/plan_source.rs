@@ -1,9 +1,16 @@
-//! Where the window's plan comes from: the daemon's `UNHUNCH_PLAN` JSON, or, when the window is
+//! Where the window's plan comes from: the daemon writes it as one JSON line on the window's stdin
+//! (`--plan-on-stdin`) and then keeps stdin open for as long as it lives, or, when the window is
 //! started by hand or by a test, a plan built from the built-in routines (`--routine ID` picks one).
 //! Either way the plan is checked before anything is shown, and every problem is a sentence saying
 //! what was wrong and what to do.
+//!
+//! The plan travels on stdin rather than in the environment because an environment variable is
+//! capped (128 KiB on Linux): a long user routine, or many of them, made every launch fail. Its
+//! newline is what ends the plan, so the end of stdin can only ever mean one thing after it: the
+//! daemon is gone ([`wait_for_the_daemon_to_go`]).
 
 use std::fmt;
+use std::io::{BufRead, Read};
 
 use unhunch_core::plan::{RoutineView, StretchPlan};
 use unhunch_core::routine::RoutineSet;
@@ -11,18 +18,28 @@ use unhunch_core::settings::Settings;
 
 /// The command line help, printed for `--help`.
 pub const USAGE: &str = "\
-Usage: unhunch-window [--routine ID]
+Usage: unhunch-window [--routine ID | --plan-on-stdin]
 
-Shows Unhunch's guided stretch window. The unhunch daemon starts it for each break with the plan
-in the UNHUNCH_PLAN environment variable. Started by hand, it shows a built-in routine:
-  --routine ID   the routine to show (for example seated-twist); otherwise the first one
-  --help         this text
+Shows Unhunch's guided stretch window. Started by hand, it shows a built-in routine:
+  --routine ID      the routine to show (for example seated-twist); otherwise the first one
+  --plan-on-stdin   how the unhunch daemon starts it: the plan is the first line of stdin, and
+                    the window closes when stdin ends (the daemon is gone)
+  --help            this text
 It prints one JSON line when its first frame is painted and one with the outcome of the break.";
 
-/// What the command line and environment asked for.
-#[derive(Debug)]
+/// The largest plan the window reads. The biggest real plans (every routine a user could have,
+/// each thousands of steps long) are a few MiB; anything past this is not a plan from our daemon.
+pub const MAX_PLAN_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What the command line asked for.
+#[derive(Debug, PartialEq, Eq)]
 pub enum Request {
-    Show(Box<StretchPlan>),
+    /// Show a built-in routine (`--routine ID`, or the first one).
+    Builtin {
+        routine_id: Option<String>,
+    },
+    /// Read the plan from stdin and close when stdin ends.
+    PlanOnStdin,
     Help,
 }
 
@@ -32,11 +49,24 @@ pub enum PlanProblem {
     UnknownArgument(String),
     MissingRoutineId,
     RoutineAndPlanBothGiven,
-    UnknownRoutine { id: String, known: Vec<String> },
+    UnknownRoutine {
+        id: String,
+        known: Vec<String>,
+    },
     NoRoutines,
+    /// Stdin ended before the plan's newline: the daemon stopped while sending it.
+    PlanCutShort {
+        bytes: usize,
+    },
+    PlanTooLarge,
+    PlanUnreadable(String),
     PlanNotJson(String),
     PlanInvalid(String),
 }
+
+/// What to do about a plan on stdin that cannot be used.
+const PLAN_HINT: &str = "It is written by the unhunch daemon; start unhunch-window without \
+                         --plan-on-stdin to show a built-in routine instead.";
 
 impl fmt::Display for PlanProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -52,8 +82,8 @@ impl fmt::Display for PlanProblem {
             }
             PlanProblem::RoutineAndPlanBothGiven => write!(
                 f,
-                "--routine was given while UNHUNCH_PLAN is set; the plan already names the routine. \
-                 Unset UNHUNCH_PLAN to pick a built-in routine."
+                "--routine and --plan-on-stdin were both given; the plan already names the \
+                 routine. Leave out --plan-on-stdin to pick a built-in routine."
             ),
             PlanProblem::UnknownRoutine { id, known } => write!(
                 f,
@@ -61,30 +91,50 @@ impl fmt::Display for PlanProblem {
                 known.join(", ")
             ),
             PlanProblem::NoRoutines => write!(f, "there are no built-in routines to show."),
+            PlanProblem::PlanCutShort { bytes: 0 } => write!(
+                f,
+                "stdin ended before a plan arrived: the daemon that started this window stopped \
+                 (or nothing was written). {PLAN_HINT}"
+            ),
+            PlanProblem::PlanCutShort { bytes } => write!(
+                f,
+                "stdin ended {bytes} bytes into the plan, before the newline that ends it: the \
+                 daemon that started this window stopped while sending it. {PLAN_HINT}"
+            ),
+            PlanProblem::PlanTooLarge => write!(
+                f,
+                "the plan on stdin is larger than {} MiB, which no plan from the daemon is. \
+                 {PLAN_HINT}",
+                MAX_PLAN_BYTES / (1024 * 1024)
+            ),
+            PlanProblem::PlanUnreadable(message) => {
+                write!(f, "cannot read the plan from stdin: {message}. {PLAN_HINT}")
+            }
             PlanProblem::PlanNotJson(message) => write!(
                 f,
-                "UNHUNCH_PLAN is not a stretch plan: {message}. It is written by the unhunch daemon; \
-                 unset it to show a built-in routine instead."
+                "the plan on stdin is not a stretch plan: {message}. {PLAN_HINT}"
             ),
-            PlanProblem::PlanInvalid(message) => write!(
-                f,
-                "UNHUNCH_PLAN cannot be shown: {message}. It is written by the unhunch daemon; \
-                 unset it to show a built-in routine instead."
-            ),
+            PlanProblem::PlanInvalid(message) => {
+                write!(
+                    f,
+                    "the plan on stdin cannot be shown: {message}. {PLAN_HINT}"
+                )
+            }
         }
     }
 }
 
 impl std::error::Error for PlanProblem {}
 
-/// Reads the request from the `UNHUNCH_PLAN` value (if set) and the arguments after the program
-/// name.
-pub fn plan_from(plan_json: Option<String>, arguments: &[String]) -> Result<Request, PlanProblem> {
+/// Reads the request from the arguments after the program name.
+pub fn request_from(arguments: &[String]) -> Result<Request, PlanProblem> {
     let mut routine_id = None;
+    let mut plan_on_stdin = false;
     let mut arguments = arguments.iter();
     while let Some(argument) = arguments.next() {
         match argument.as_str() {
             "--help" | "-h" => return Ok(Request::Help),
+            "--plan-on-stdin" => plan_on_stdin = true,
             "--routine" => match arguments.next() {
                 Some(id) if !id.starts_with('-') => routine_id = Some(id.clone()),
                 _ => return Err(PlanProblem::MissingRoutineId),
@@ -96,12 +146,52 @@ pub fn plan_from(plan_json: Option<String>, arguments: &[String]) -> Result<Requ
             },
         }
     }
-    let plan = match (plan_json, routine_id) {
-        (Some(_), Some(_)) => return Err(PlanProblem::RoutineAndPlanBothGiven),
-        (Some(json), None) => parse_plan(&json)?,
-        (None, routine_id) => builtin_plan(&RoutineSet::builtin(), routine_id.as_deref())?,
-    };
-    Ok(Request::Show(Box::new(plan)))
+    match (plan_on_stdin, routine_id) {
+        (true, Some(_)) => Err(PlanProblem::RoutineAndPlanBothGiven),
+        (true, None) => Ok(Request::PlanOnStdin),
+        (false, routine_id) => Ok(Request::Builtin { routine_id }),
+    }
+}
+
+/// Reads the plan from the daemon: everything up to the first newline, which must be there. What
+/// follows the newline is left unread in `input`.
+pub fn read_plan(input: &mut impl BufRead) -> Result<StretchPlan, PlanProblem> {
+    let mut line = Vec::new();
+    input
+        .by_ref()
+        .take(MAX_PLAN_BYTES + 1)
+        .read_until(b'\n', &mut line)
+        .map_err(|error| PlanProblem::PlanUnreadable(error.to_string()))?;
+    if line.last() != Some(&b'\n') {
+        return Err(if line.len() as u64 > MAX_PLAN_BYTES {
+            PlanProblem::PlanTooLarge
+        } else {
+            PlanProblem::PlanCutShort { bytes: line.len() }
+        });
+    }
+    line.pop();
+    let json = String::from_utf8(line).map_err(|error| {
+        PlanProblem::PlanNotJson(format!(
+            "it is not UTF-8 (byte {})",
+            error.utf8_error().valid_up_to()
+        ))
+    })?;
+    parse_plan(&json)
+}
+
+/// Returns when `input` (the rest of stdin, after the plan) ends or breaks: the daemon that
+/// started the window is gone, so nobody would hear how the break ended. The daemon writes nothing
+/// after the plan; anything it might is read and ignored.
+pub fn wait_for_the_daemon_to_go(mut input: impl Read) {
+    let mut ignored = [0u8; 4096];
+    loop {
+        match input.read(&mut ignored) {
+            Ok(0) => return,
+            Ok(_) => continue,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return,
+        }
+    }
 }
 
 /// Parses and checks the daemon's plan.
@@ -232,29 +322,60 @@ mod tests {
     }
 
     #[test]
-    fn a_plan_from_the_daemon_round_trips() {
+    fn a_plan_from_the_daemon_round_trips_and_leaves_stdin_after_it_unread() {
         let sent = plan(
             routine("seated-twist", "seated-twist"),
             vec![routine("cat-cow", "cat")],
         );
-        let json = serde_json::to_string(&sent).unwrap();
-        match plan_from(Some(json), &[]).unwrap() {
-            Request::Show(received) => assert_eq!(*received, sent),
-            Request::Help => panic!("expected a plan"),
-        }
+        let stdin = format!("{}\nafter", serde_json::to_string(&sent).unwrap());
+        let mut input = std::io::Cursor::new(stdin.into_bytes());
+        assert_eq!(read_plan(&mut input), Ok(sent));
+        let mut rest = String::new();
+        input.read_to_string(&mut rest).unwrap();
+        assert_eq!(rest, "after");
+    }
+
+    #[test]
+    fn a_plan_larger_than_an_environment_variable_may_be_is_read() {
+        let mut long = routine("long-one", "cat");
+        long.helps_with = "x".repeat(512 * 1024);
+        let sent = plan(long, vec![]);
+        let line = format!("{}\n", serde_json::to_string(&sent).unwrap());
+        assert_eq!(read_plan(&mut line.as_bytes()), Ok(sent));
+    }
+
+    #[test]
+    fn a_plan_cut_short_says_the_daemon_stopped() {
+        assert_eq!(
+            read_plan(&mut &b""[..]),
+            Err(PlanProblem::PlanCutShort { bytes: 0 })
+        );
+        let problem = read_plan(&mut &b"{\"break_id\": 3"[..]).unwrap_err();
+        assert_eq!(problem, PlanProblem::PlanCutShort { bytes: 14 });
+        let message = problem.to_string();
+        assert!(message.contains("stopped while sending it"), "{message}");
+        assert!(message.contains("without --plan-on-stdin"), "{message}");
     }
 
     #[test]
     fn broken_json_says_what_is_wrong_and_what_to_do() {
-        let message = plan_from(Some("{\"break_id\": ".to_owned()), &[])
+        let message = read_plan(&mut &b"{\"break_id\": }\n"[..])
             .unwrap_err()
             .to_string();
         assert!(
-            message.starts_with("UNHUNCH_PLAN is not a stretch plan: "),
+            message.starts_with("the plan on stdin is not a stretch plan: "),
             "{message}"
         );
         assert!(message.contains("line 1"), "{message}");
-        assert!(message.contains("unset it"), "{message}");
+        assert!(message.contains("without --plan-on-stdin"), "{message}");
+        let message = read_plan(&mut &b"\xff\n"[..]).unwrap_err().to_string();
+        assert!(message.contains("not UTF-8"), "{message}");
+    }
+
+    #[test]
+    fn the_end_of_stdin_after_the_plan_is_the_daemon_going() {
+        // Bytes after the plan are ignored; only the end counts.
+        wait_for_the_daemon_to_go(&b"stray bytes"[..]);
     }
 
     #[test]
@@ -290,25 +411,32 @@ mod tests {
     #[test]
     fn command_line_mistakes_are_explained() {
         assert_eq!(
-            plan_from(None, &arguments(&["--routine"])).unwrap_err(),
+            request_from(&arguments(&["--routine"])).unwrap_err(),
             PlanProblem::MissingRoutineId
         );
         assert_eq!(
-            plan_from(None, &arguments(&["--routine="])).unwrap_err(),
+            request_from(&arguments(&["--routine="])).unwrap_err(),
             PlanProblem::MissingRoutineId
         );
         assert_eq!(
-            plan_from(None, &arguments(&["--colour", "blue"])).unwrap_err(),
+            request_from(&arguments(&["--colour", "blue"])).unwrap_err(),
             PlanProblem::UnknownArgument("--colour".to_owned())
         );
         assert_eq!(
-            plan_from(Some("{}".to_owned()), &arguments(&["--routine", "cat-cow"])).unwrap_err(),
+            request_from(&arguments(&["--plan-on-stdin", "--routine", "cat-cow"])).unwrap_err(),
             PlanProblem::RoutineAndPlanBothGiven
         );
-        assert!(matches!(
-            plan_from(None, &arguments(&["--help"])),
-            Ok(Request::Help)
-        ));
+        assert_eq!(
+            request_from(&arguments(&["--plan-on-stdin"])),
+            Ok(Request::PlanOnStdin)
+        );
+        assert_eq!(
+            request_from(&arguments(&["--routine=cat-cow"])),
+            Ok(Request::Builtin {
+                routine_id: Some("cat-cow".to_owned())
+            })
+        );
+        assert_eq!(request_from(&arguments(&["--help"])), Ok(Request::Help));
     }
 
     #[test]

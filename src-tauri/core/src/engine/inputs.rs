@@ -25,9 +25,10 @@ pub enum Input {
     Skip,
     Pause(PauseLength),
     Resume,
-    /// The stretch window process ended. `outcome` is `None` when it closed without one
-    /// (abandoned). Stale `break_id`s are ignored. A `Snoozed` outcome is a snooze, without a
-    /// `CloseWindow` (the window is already gone).
+    /// The stretch window reported `outcome` (a completed break's window may still show its finish
+    /// screen), or its process ended without one (`None`: abandoned). Stale `break_id`s, and
+    /// anything after the break has ended, are ignored. A `Snoozed` outcome is a snooze, without a
+    /// `CloseWindow` (the window closes itself).
     WindowClosed {
         break_id: u64,
         outcome: Option<WindowOutcome>,

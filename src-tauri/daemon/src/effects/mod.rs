@@ -14,6 +14,7 @@ use std::path::PathBuf;
 
 use tracing::{error, warn};
 use unhunch_core::engine::Refusal;
+use unhunch_core::history::{HistoryEvent, HistoryRecord};
 use unhunch_core::{Effect, Input, Timestamp};
 
 use crate::bus::service::emit_state_changed;
@@ -34,6 +35,10 @@ pub struct Carried {
     /// Inputs the IO itself produced, e.g. `Start` when no notification server could show the
     /// break, or an abandoned window that could not be started.
     pub follow_ups: Vec<Input>,
+    /// What could not be done, as sentences, for the owner to answer whoever asked (a
+    /// `stretch-now` whose window could not start must not be told it worked). The user has
+    /// already been told with a notification.
+    pub failures: Vec<String>,
 }
 
 pub struct Effects {
@@ -84,13 +89,15 @@ impl Effects {
                     let break_id = plan.break_id;
                     if let Err(why) = self.windows.open(&plan) {
                         error!("cannot open the stretch window for break {break_id}: {why}");
-                        let body = format!("{why}. Is unhunch-window installed next to unhunch?");
                         self.notifications
-                            .tell("Unhunch could not open the stretch window", &body);
+                            .tell("Unhunch could not open the stretch window", &why);
                         carried.follow_ups.push(Input::WindowClosed {
                             break_id,
                             outcome: None,
                         });
+                        carried
+                            .failures
+                            .push(format!("The stretch window could not be opened: {why}"));
                     }
                 }
                 Effect::CloseWindow { break_id } => self.windows.close(break_id),
@@ -103,6 +110,14 @@ impl Effects {
             }
         }
         carried
+    }
+
+    /// Records break `break_id` as abandoned, as the engine would have: for a break the last run
+    /// began and never ended (it was killed during it).
+    pub async fn record_abandoned(&mut self, break_id: u64, now: Timestamp) {
+        let event = HistoryEvent::Abandoned { break_id };
+        let record = HistoryRecord { at: now, event };
+        self.carry_out(vec![Effect::Record(record)], now).await;
     }
 
     /// Shows the new status in the tray and, when it `changed`, signals it on D-Bus.

@@ -1,23 +1,33 @@
 //! Starting and closing the stretch window process (`unhunch-window`) and reading its reports.
 //!
-//! The plan goes in as JSON in `UNHUNCH_PLAN`; the window prints `WindowReport` lines on stdout.
-//! When the process ends, the owner hears [`Message::WindowClosed`] with the outcome it reported,
-//! or none (an abandoned break).
+//! The plan goes in as one JSON line on the window's stdin (`--plan-on-stdin`; an environment
+//! variable is capped at 128 KiB, which a long user routine outgrew). The daemon then keeps stdin
+//! open for as long as the window runs and writes nothing more: its end tells the window that the
+//! daemon is gone. The window prints `WindowReport` lines on stdout. An outcome reaches the owner
+//! as [`Message::WindowReported`] the moment it is printed, since a completed break's window stays
+//! open on its finish screen; when the process ends the owner hears [`Message::WindowExited`],
+//! which counts as an abandoned break only if nothing was reported.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::process::Stdio;
 
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, ChildStdout};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::process::{Child, ChildStderr, ChildStdin, ChildStdout};
 use tokio::sync::oneshot;
 use tracing::{debug, info, warn};
-use unhunch_core::plan::{StretchPlan, WindowOutcome, WindowReport};
+use unhunch_core::plan::{StretchPlan, WindowReport};
 
 use crate::inbox::{Inbox, Message};
 
 /// Names another program to run as the stretch window (a developer's build, a test's stand-in).
 const WINDOW_PROGRAM_VARIABLE: &str = "UNHUNCH_WINDOW";
+
+/// How many of the window's last stderr lines explain a window that failed to open.
+const STDERR_LINES_KEPT: usize = 4;
+
+/// How long the window's stderr is still read after the process ended.
+const STDERR_DRAIN: std::time::Duration = std::time::Duration::from_secs(1);
 
 pub struct Windows {
     inbox: Inbox,
@@ -33,35 +43,50 @@ impl Windows {
         }
     }
 
+    /// Starts the window for `plan`. An error is a sentence saying why it could not start.
     pub fn open(&mut self, plan: &StretchPlan) -> Result<(), String> {
         let program = window_program();
-        let plan_json = serde_json::to_string(plan)
+        let mut plan_line = serde_json::to_string(plan)
             .map_err(|why| format!("cannot write the plan as JSON: {why}"))?;
+        plan_line.push('\n');
         let mut child = tokio::process::Command::new(&program)
-            .env("UNHUNCH_PLAN", plan_json)
-            .stdin(Stdio::null())
+            .arg("--plan-on-stdin")
+            // The page loads only the app's own files: GLib's default network monitor would open
+            // a netlink socket in WebKit's network process to watch for network changes that
+            // mean nothing here. The base monitor opens none.
+            .env("GIO_USE_NETWORK_MONITOR", "base")
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .kill_on_drop(true)
             .spawn()
-            .map_err(|why| format!("cannot start {}: {why}", program.display()))?;
-        let stdout = child
-            .stdout
-            .take()
-            .ok_or("the window's output could not be read")?;
+            .map_err(|why| cannot_start(&program, &why))?;
+        let (Some(stdin), Some(stdout), Some(stderr)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
+            return Err("the window's stdin, stdout or stderr could not be connected".to_owned());
+        };
         info!(
-            "stretch window for break {} started (pid {:?}, routine {})",
+            "stretch window for break {} started (pid {:?}, routine {}, plan of {} bytes)",
             plan.break_id,
             child.id(),
-            plan.routine.id
+            plan.routine.id,
+            plan_line.len()
         );
+        // One window at a time: a new break's window replaces an older one still on its finish
+        // screen (that break's outcome is already in).
+        self.close_all();
         let (close, closed) = oneshot::channel();
-        if let Some(older) = self.open.insert(plan.break_id, close) {
-            let _ = older.send(());
-        }
+        self.open.insert(plan.break_id, close);
         tokio::spawn(watch(
-            child,
-            stdout,
-            plan.break_id,
+            Window {
+                child,
+                stdin,
+                stdout,
+                stderr,
+                break_id: plan.break_id,
+            },
+            plan_line,
             closed,
             self.inbox.clone(),
         ));
@@ -100,26 +125,79 @@ fn window_program() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("unhunch-window"))
 }
 
-/// Reads the window's reports until it exits (or is told to close), then tells the owner.
-async fn watch(
-    mut child: Child,
+/// Why the window program could not be started, in words that do not send the user looking for a
+/// missing file when the file is there.
+fn cannot_start(program: &std::path::Path, why: &std::io::Error) -> String {
+    match why.kind() {
+        std::io::ErrorKind::NotFound => format!(
+            "cannot start {}: it was not found. Is unhunch-window installed next to unhunch?",
+            program.display()
+        ),
+        std::io::ErrorKind::PermissionDenied => format!(
+            "cannot start {}: permission denied (is it executable?)",
+            program.display()
+        ),
+        _ => format!("cannot start {}: {why}", program.display()),
+    }
+}
+
+/// A started window process with its pipes.
+struct Window {
+    child: Child,
+    /// Kept open until the process has ended: its end is how the window learns the daemon is gone.
+    stdin: ChildStdin,
     stdout: ChildStdout,
+    stderr: ChildStderr,
     break_id: u64,
-    mut close: oneshot::Receiver<()>,
-    inbox: Inbox,
-) {
+}
+
+/// Writes the plan, then reads the window's reports until it exits (or is told to close), passing
+/// an outcome on as soon as it is reported, and finally tells the owner the window is gone.
+async fn watch(window: Window, plan_line: String, mut close: oneshot::Receiver<()>, inbox: Inbox) {
+    let Window {
+        mut child,
+        mut stdin,
+        stdout,
+        stderr,
+        break_id,
+    } = window;
+    // Written alongside reading the output: a plan of several MiB does not fit in the pipe, and
+    // the owner loop must never wait for a window to read.
+    let write_plan = async {
+        stdin.write_all(plan_line.as_bytes()).await?;
+        stdin.flush().await
+    };
+    tokio::pin!(write_plan);
+    let mut plan_pending = true;
     let mut lines = BufReader::new(stdout).lines();
-    let mut outcome: Option<WindowOutcome> = None;
+    let mut stderr_open = true;
+    let mut stderr_lines = BufReader::new(stderr).lines();
+    let mut last_stderr: VecDeque<String> = VecDeque::new();
+    let mut reports = Reports::default();
     let mut closing = false;
     loop {
         tokio::select! {
+            written = &mut write_plan, if plan_pending => {
+                plan_pending = false;
+                if let Err(why) = written {
+                    warn!("cannot hand the plan to the stretch window of break {break_id}: {why}");
+                }
+            }
             line = lines.next_line() => match line {
-                Ok(Some(line)) => read_report(&line, break_id, &mut outcome),
+                Ok(Some(line)) => {
+                    if let Some(outcome) = reports.read(&line, break_id) {
+                        let _ = inbox.send(Message::WindowReported { break_id, outcome });
+                    }
+                }
                 Ok(None) => break,
                 Err(why) => {
                     warn!("cannot read the stretch window's output: {why}");
                     break;
                 }
+            },
+            line = stderr_lines.next_line(), if stderr_open => match line {
+                Ok(Some(line)) => remember(&mut last_stderr, line),
+                _ => stderr_open = false,
             },
             _ = &mut close, if !closing => {
                 closing = true;
@@ -130,40 +208,110 @@ async fn watch(
     let status = tokio::select! {
         status = child.wait() => status,
         _ = &mut close, if !closing => {
+            closing = true;
             let _ = child.start_kill();
             child.wait().await
         }
     };
-    match status {
-        Ok(status) if status.success() || closing => {
-            debug!("stretch window of break {break_id} exited: {status}")
-        }
-        Ok(status) => warn!("stretch window of break {break_id} exited with {status}"),
-        Err(why) => warn!("cannot wait for the stretch window of break {break_id}: {why}"),
+    // A last word on stderr may still be in the pipe. The process is gone, but a helper it started
+    // could hold the pipe open, so the rest is read for a moment only.
+    if stderr_open {
+        let rest_of_stderr = async {
+            while let Ok(Some(line)) = stderr_lines.next_line().await {
+                remember(&mut last_stderr, line);
+            }
+        };
+        let _ = tokio::time::timeout(STDERR_DRAIN, rest_of_stderr).await;
     }
-    let _ = inbox.send(Message::WindowClosed { break_id, outcome });
+    let failure = match status {
+        Ok(status) if status.success() || closing => {
+            debug!("stretch window of break {break_id} exited: {status}");
+            None
+        }
+        Ok(status) => {
+            warn!("stretch window of break {break_id} exited with {status}");
+            // Only a window that never showed anything failed to open; one that painted and then
+            // crashed was seen by the user, and is abandoned like any window closed early.
+            (!reports.painted).then(|| failure_message(&status, &last_stderr))
+        }
+        Err(why) => {
+            warn!("cannot wait for the stretch window of break {break_id}: {why}");
+            None
+        }
+    };
+    let _ = inbox.send(Message::WindowExited {
+        break_id,
+        reported: reports.outcome_sent,
+        failure,
+    });
 }
 
-fn read_report(line: &str, break_id: u64, outcome: &mut Option<WindowOutcome>) {
-    match serde_json::from_str::<WindowReport>(line) {
-        Ok(WindowReport::Painted {
-            break_id: painted,
-            at,
-        }) => {
-            debug!(target: "unhunch::window", break_id = painted, painted_at = %at, received_at = %crate::clock::now(), "window painted");
-        }
-        Ok(WindowReport::Outcome {
-            break_id: reported,
-            outcome: reported_outcome,
-        }) => {
-            if reported == break_id {
-                *outcome = Some(reported_outcome);
-            } else {
-                warn!(
-                    "the window of break {break_id} reported an outcome for break {reported}; ignored"
-                );
+/// Logs a line the window wrote on stderr and keeps it among the last few.
+fn remember(last_stderr: &mut VecDeque<String>, line: String) {
+    info!(target: "unhunch::window", "window stderr: {line}");
+    if last_stderr.len() == STDERR_LINES_KEPT {
+        last_stderr.pop_front();
+    }
+    last_stderr.push_back(line);
+}
+
+/// Why a window that exited before painting failed, from its exit status and what it last said.
+fn failure_message(status: &std::process::ExitStatus, last_stderr: &VecDeque<String>) -> String {
+    let said: Vec<&str> = last_stderr
+        .iter()
+        .map(|line| line.trim())
+        .filter(|line| !line.is_empty())
+        .collect();
+    if said.is_empty() {
+        format!("The stretch window exited ({status}) before it showed anything.")
+    } else {
+        format!(
+            "The stretch window exited ({status}) before it showed anything. It said: {}",
+            said.join(" ")
+        )
+    }
+}
+
+/// What the window has reported so far.
+#[derive(Default)]
+struct Reports {
+    painted: bool,
+    outcome_sent: bool,
+}
+
+impl Reports {
+    /// Reads one line of the window's stdout; returns an outcome to pass on (the first one only).
+    fn read(&mut self, line: &str, break_id: u64) -> Option<unhunch_core::plan::WindowOutcome> {
+        match serde_json::from_str::<WindowReport>(line) {
+            Ok(WindowReport::Painted {
+                break_id: painted,
+                at,
+            }) => {
+                self.painted = true;
+                debug!(target: "unhunch::window", break_id = painted, painted_at = %at, received_at = %crate::clock::now(), "window painted");
+                None
+            }
+            Ok(WindowReport::Outcome {
+                break_id: reported,
+                outcome,
+            }) => {
+                if reported != break_id {
+                    warn!(
+                        "the window of break {break_id} reported an outcome for break {reported}; ignored"
+                    );
+                    None
+                } else if self.outcome_sent {
+                    warn!("the window of break {break_id} reported a second outcome; ignored");
+                    None
+                } else {
+                    self.outcome_sent = true;
+                    Some(outcome)
+                }
+            }
+            Err(_) => {
+                debug!(target: "unhunch::window", "window said: {line}");
+                None
             }
         }
-        Err(_) => debug!(target: "unhunch::window", "window said: {line}"),
     }
 }
