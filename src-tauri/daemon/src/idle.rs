@@ -5,15 +5,63 @@
 //! offers neither is remembered, and then breaks taken away from the keyboard count only when
 //! the computer sleeps (the clock-jump path).
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use tokio::sync::mpsc;
 use tokio::time::{Instant, timeout_at};
 use tracing::{debug, info};
+use unhunch_core::Timestamp;
+
+use crate::inbox::{Inbox, Message};
 
 /// How long the desktop has to say how long the user has been idle, over every source asked
-/// together. The owner waits for the answer, and asks two seconds before a break is due, so a
-/// silent desktop must never take longer than this: the break then comes on time.
+/// together. The owner asks two seconds before a break is due, so a silent desktop must never
+/// take longer than this: the answer, when there is one, still comes before the break.
 pub const ANSWER_LIMIT: Duration = Duration::from_millis(1000);
+
+/// The owner's side of the idle monitor. Questions go to a task of their own, so the owner never
+/// waits for the desktop; each answer comes back as [`Message::IdleMeasured`].
+pub struct IdleQuestions {
+    questions: mpsc::UnboundedSender<Timestamp>,
+    available: Arc<AtomicBool>,
+}
+
+impl IdleQuestions {
+    /// Starts the task that asks `monitor`.
+    pub fn start(mut monitor: IdleMonitor, inbox: Inbox) -> IdleQuestions {
+        let (questions, mut asked) = mpsc::unbounded_channel::<Timestamp>();
+        let available = Arc::new(AtomicBool::new(monitor.available()));
+        let still_available = available.clone();
+        tokio::spawn(async move {
+            while let Some(deadline) = asked.recv().await {
+                let idle_for = monitor.idle_for().await;
+                still_available.store(monitor.available(), Ordering::Relaxed);
+                if let Some(idle_for) = idle_for {
+                    let measured = Message::IdleMeasured { deadline, idle_for };
+                    if inbox.send(measured).is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        IdleQuestions {
+            questions,
+            available,
+        }
+    }
+
+    /// False once the desktop turned out to have no idle monitor.
+    pub fn available(&self) -> bool {
+        self.available.load(Ordering::Relaxed)
+    }
+
+    /// Asks how long the user has been idle, ahead of the break due at `deadline`.
+    pub fn ask(&self, deadline: Timestamp) {
+        let _ = self.questions.send(deadline);
+    }
+}
 
 pub struct IdleMonitor {
     bus: zbus::Connection,

@@ -54,6 +54,12 @@ pub enum Message {
     RoutineFilesChanged,
     /// Time to try writing the history records that could not be written yet.
     HistoryRetry,
+    /// The desktop says the user has been idle this long, asked ahead of the break due at
+    /// `deadline`.
+    IdleMeasured {
+        deadline: Timestamp,
+        idle_for: Duration,
+    },
     OpenSettings,
     OpenHistory,
 }

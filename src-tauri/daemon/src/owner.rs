@@ -18,7 +18,7 @@ use unhunch_core::{Engine, Input, Problem, Settings, Timestamp};
 use crate::clock::{self, ClockWatch};
 use crate::effects::Effects;
 use crate::files::{self, ConfigLoad, Paths};
-use crate::idle::IdleMonitor;
+use crate::idle::{IdleMonitor, IdleQuestions};
 use crate::inbox::{Inbox, Message, Origin, PauseRequest, Request};
 use crate::status::{StatusReport, refusal_message};
 
@@ -84,7 +84,7 @@ pub async fn run(
         tray,
         paths.history_file.clone(),
     );
-    crate::watch::spawn(&paths, inbox);
+    crate::watch::spawn(&paths, inbox.clone());
     // A break the last run began and never ended (it was killed mid-break) gets its outcome now.
     if let Some(break_id) = unfinished_break {
         info!("break {break_id} was never ended (Unhunch stopped during it): abandoned");
@@ -95,7 +95,7 @@ pub async fn run(
         engine,
         effects,
         clock: ClockWatch::new(),
-        idle: IdleMonitor::new(connection.clone()),
+        idle: IdleQuestions::start(IdleMonitor::new(connection.clone()), inbox.clone()),
         idle_checked_for: None,
         paths,
         published: None,
@@ -113,7 +113,7 @@ struct Owner {
     engine: Engine,
     effects: Effects,
     clock: ClockWatch,
-    idle: IdleMonitor,
+    idle: IdleQuestions,
     /// The deadline the idle monitor was last asked about.
     idle_checked_for: Option<Timestamp>,
     paths: Paths,
@@ -173,7 +173,7 @@ impl Owner {
                     true
                 }
                 Wake::IdleCheck(deadline) => {
-                    self.check_idle(deadline).await;
+                    self.check_idle(deadline);
                     true
                 }
                 Wake::Refresh => {
@@ -200,11 +200,14 @@ impl Owner {
         worth_asking.then(|| (deadline, deadline.minus(IDLE_CHECK_LEAD).since(now)))
     }
 
-    async fn check_idle(&mut self, deadline: Timestamp) {
+    fn check_idle(&mut self, deadline: Timestamp) {
         self.idle_checked_for = Some(deadline);
-        let Some(idle_for) = self.idle.idle_for().await else {
-            return;
-        };
+        self.idle.ask(deadline);
+    }
+
+    /// The answer to [`Owner::check_idle`]: a spell away long enough counts as a break.
+    async fn idle_measured(&mut self, deadline: Timestamp, idle_for: Duration) {
+        debug!("idle for {idle_for:?}, asked ahead of the break due at {deadline}");
         if idle_for >= self.engine.settings().breaks.natural_break {
             info!("away from the keyboard for {idle_for:?}: that counts as a break");
             self.feed(Input::UserIdle { idle_for }).await;
@@ -283,6 +286,9 @@ impl Owner {
             Message::ConfigFileChanged => self.reload_config().await,
             Message::RoutineFilesChanged => self.reload_routines().await,
             Message::HistoryRetry => self.effects.retry_history().await,
+            Message::IdleMeasured { deadline, idle_for } => {
+                self.idle_measured(deadline, idle_for).await
+            }
             Message::OpenSettings => self.effects.open_settings(&self.paths),
             Message::OpenHistory => self.effects.open_history(&self.paths),
         }
