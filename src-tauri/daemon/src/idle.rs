@@ -225,20 +225,29 @@ mod tests {
             .block_on(future)
     }
 
+    /// Serves `monitor` as GNOME's idle monitor on `bus`, for as long as the connection lives.
+    async fn serve_mutter(
+        bus: &PrivateBus,
+        monitor: impl zbus::object_server::Interface,
+    ) -> zbus::Connection {
+        let desktop = bus.connect().await;
+        desktop
+            .object_server()
+            .at("/org/gnome/Mutter/IdleMonitor/Core", monitor)
+            .await
+            .unwrap();
+        desktop
+            .request_name("org.gnome.Mutter.IdleMonitor")
+            .await
+            .unwrap();
+        desktop
+    }
+
     #[test]
     fn asks_gnomes_idle_monitor_over_the_bus() {
         let bus = PrivateBus::start();
         run(async {
-            let desktop = bus.connect().await;
-            desktop
-                .object_server()
-                .at("/org/gnome/Mutter/IdleMonitor/Core", AwayFourMinutes)
-                .await
-                .unwrap();
-            desktop
-                .request_name("org.gnome.Mutter.IdleMonitor")
-                .await
-                .unwrap();
+            let _desktop = serve_mutter(&bus, AwayFourMinutes).await;
             let mut monitor = IdleMonitor::new(bus.connect().await);
             assert_eq!(monitor.idle_for().await, Some(Duration::from_secs(240)));
             assert!(monitor.available());
@@ -259,16 +268,7 @@ mod tests {
     fn an_idle_monitor_that_never_answers_costs_at_most_the_time_limit() {
         let bus = PrivateBus::start();
         run(async {
-            let desktop = bus.connect().await;
-            desktop
-                .object_server()
-                .at("/org/gnome/Mutter/IdleMonitor/Core", NeverAnswers)
-                .await
-                .unwrap();
-            desktop
-                .request_name("org.gnome.Mutter.IdleMonitor")
-                .await
-                .unwrap();
+            let _desktop = serve_mutter(&bus, NeverAnswers).await;
             let mut monitor = IdleMonitor::new(bus.connect().await);
             let asked_at = std::time::Instant::now();
             assert_eq!(monitor.idle_for().await, None);
