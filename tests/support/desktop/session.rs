@@ -10,12 +10,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::processes::end_abandoned_sessions;
+use super::servers::NotificationServer;
 use super::{SESSION_MARKER_VARIABLE, Session};
 
 /// Chooses which parts of the desktop a [`Session`] starts with.
 #[derive(Debug, Clone)]
 pub struct SessionBuilder {
     with_notifications: bool,
+    notification_server: NotificationServer,
     with_tray: bool,
     screen: (u32, u32),
 }
@@ -30,9 +32,15 @@ impl Session {
     pub fn builder() -> SessionBuilder {
         SessionBuilder {
             with_notifications: true,
+            notification_server: NotificationServer::default(),
             with_tray: true,
             screen: (1280, 800),
         }
+    }
+
+    /// The notification server this session runs (or starts, when it was left out).
+    pub fn notification_server_kind(&self) -> NotificationServer {
+        self.notification_server_kind
     }
 
     /// The X display, such as `":3"`.
@@ -181,6 +189,13 @@ impl SessionBuilder {
         self
     }
 
+    /// Runs `server` as the notification server, in its stock configuration (dunst with the
+    /// harness's test config unless this is called).
+    pub fn notification_server(mut self, server: NotificationServer) -> SessionBuilder {
+        self.notification_server = server;
+        self
+    }
+
     /// Starts without the tray, so no StatusNotifierWatcher exists until [`Session::start_tray`].
     pub fn without_tray(mut self) -> SessionBuilder {
         self.with_tray = false;
@@ -212,6 +227,7 @@ impl SessionBuilder {
             system_bus_address: String::new(),
             screen: self.screen,
             x_server: None,
+            notification_server_kind: self.notification_server,
             bus: None,
             system_bus: None,
             notification_server: None,
