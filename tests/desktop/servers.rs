@@ -158,6 +158,52 @@ fn xfce4_notifyd_draws_one_start_button_and_a_click_on_it_starts_the_break() {
 }
 
 #[test]
+fn xfce4_notifyd_closes_on_a_click_beside_its_buttons_which_snoozes_the_break() {
+    let session = session_with(NotificationServer::XfceNotifyd);
+    let _daemon = Daemon::start(&session, Some(QUICK_BREAKS));
+    wait_for_break_after(&session, SystemTime::UNIX_EPOCH);
+    let break_id = due_break_id(&session);
+    session.click_notification_body(MouseButton::Left, PROMPTLY);
+    wait_for_record(&session, "snoozed", Some(break_id));
+    wait_until("Unhunch says the break was put off", PROMPTLY, || {
+        unhunch_notifications(&session)
+            .into_iter()
+            .any(|notification| notification.summary == "Break put off for 3 s")
+    });
+}
+
+#[test]
+fn mate_and_notification_daemon_snooze_on_their_button_and_start_on_a_click_on_the_body() {
+    for server in [
+        NotificationServer::MateNotificationDaemon,
+        NotificationServer::NotificationDaemon,
+    ] {
+        let session = session_with(server);
+        let _daemon = Daemon::start(&session, Some(QUICK_BREAKS));
+        let first = wait_for_break_after(&session, SystemTime::UNIX_EPOCH);
+        assert_eq!(
+            action_keys(&first),
+            ["default", "start", "snooze", "skip"],
+            "{}: the body is the default action, so Start is a button too",
+            server.label()
+        );
+        let first_break = due_break_id(&session);
+        session.click_notification_button(&first, "Snooze 3 s", PROMPTLY);
+        wait_for_record(&session, "snoozed", Some(first_break));
+
+        let second = wait_for_break_after(&session, first.sent_at);
+        let second_break = due_break_id(&session);
+        session.click_notification_body(MouseButton::Left, PROMPTLY);
+        wait_for_record(&session, "started", Some(second_break));
+        let acted = unhunch_notifications(&session)
+            .into_iter()
+            .find(|notification| notification.id == second.id)
+            .expect("the second break notification was seen");
+        assert_eq!(acted.invoked_actions, ["default"], "{}", server.label());
+    }
+}
+
+#[test]
 fn lxqt_gets_three_actions_drawn_as_buttons_and_survives_a_click() {
     let session = session_with(NotificationServer::LxqtNotificationd);
     let _daemon = Daemon::start(&session, Some(QUICK_BREAKS));
