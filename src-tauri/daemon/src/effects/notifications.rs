@@ -735,10 +735,17 @@ async fn watch_the_server(bus: zbus::Connection, jobs: mpsc::UnboundedSender<Job
         let Ok(arguments) = change.args() else {
             continue;
         };
+        let had_owner = arguments.old_owner().is_some();
         let present = arguments.new_owner().is_some();
         debug!("org.freedesktop.Notifications changed hands (owner now: {present})");
-        if jobs.send(Job::ServerPresent(present)).is_err() {
-            return;
+        // A server replaced by another in one step took its notifications with it, as one that
+        // went away would have.
+        let went = had_owner.then_some(Job::ServerPresent(false));
+        let came = present.then_some(Job::ServerPresent(true));
+        for job in went.into_iter().chain(came) {
+            if jobs.send(job).is_err() {
+                return;
+            }
         }
     }
 }
