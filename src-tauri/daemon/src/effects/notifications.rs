@@ -330,8 +330,10 @@ impl Worker {
     /// The notification server went away or came back. What it showed went with it: the break
     /// notification is shown again by the server that comes back within [`ANSWER_LIMIT`].
     async fn server_present(&mut self, present: bool) {
-        // Another server may read markup, or draw buttons, differently.
+        // Another server may read markup, or draw buttons, differently, and knows nothing of
+        // the ids the last one gave out.
         self.capabilities = None;
+        self.message_id = None;
         if !present {
             let Some(shown) = self.shown.take() else {
                 return;
