@@ -98,6 +98,7 @@ pub async fn run(
         clock: ClockWatch::new(),
         idle: IdleWatch::start(connection.clone(), inbox.clone()),
         idle_asked_for: None,
+        refresh_at: None,
         paths,
         published: None,
         told_config_problems: None,
@@ -117,6 +118,8 @@ struct Owner {
     idle: IdleWatch,
     /// The idle check (from [`Engine::next_idle_check`]) last asked for, so it is asked once.
     idle_asked_for: Option<Timestamp>,
+    /// When the minute's wake-up is due; `None` until the loop sets it.
+    refresh_at: Option<tokio::time::Instant>,
     paths: Paths,
     /// The last status published to the tray and D-Bus, countdown left out.
     published: Option<StatusReport>,
@@ -153,7 +156,13 @@ impl Owner {
                 .engine
                 .next_deadline()
                 .map(|deadline| deadline.since(now));
-            let refresh = self.refresh_delay(now);
+            // The minute's wake-up is kept across other wake-ups: a client asking for the status
+            // every second must not put it off for ever.
+            let refresh_at = match self.refresh_at {
+                Some(at) => at,
+                None => tokio::time::Instant::now() + self.refresh_delay(now),
+            };
+            self.refresh_at = Some(refresh_at);
             let idle_check = self.idle_check(now);
             let wake = tokio::select! {
                 message = messages.recv() => message.map_or(Wake::InboxClosed, Wake::Message),
@@ -161,7 +170,7 @@ impl Owner {
                 () = sleep_for(idle_check.map(|(_, delay)| delay)) => {
                     Wake::IdleCheck(idle_check.map(|(deadline, _)| deadline).unwrap_or(now))
                 }
-                () = tokio::time::sleep(refresh) => Wake::Refresh,
+                () = tokio::time::sleep_until(refresh_at) => Wake::Refresh,
             };
             let keep_running = match wake {
                 Wake::Message(message) => self.handle_message(message).await,
@@ -175,6 +184,7 @@ impl Owner {
                     true
                 }
                 Wake::Refresh => {
+                    self.refresh_at = None;
                     // The minute's look at a source that cannot tell by itself when the user went
                     // away or came back.
                     if let IdleSource::Using(name) = self.idle.source()
@@ -377,6 +387,10 @@ impl Owner {
             ..report.clone()
         };
         let changed = self.published.as_ref() != Some(&comparable);
+        if changed {
+            // The countdown moved: the minute's wake-up follows the new one's minutes.
+            self.refresh_at = None;
+        }
         if changed || refresh_tray {
             self.effects.publish(&report, changed).await;
         }
