@@ -52,8 +52,14 @@ pub struct UnhunchFigures {
 const DAEMON_BUS_NAME: &str = "dev.unhunch.Unhunch";
 /// The daemon's own news plus the window's reports (its `painted` line carries the paint time).
 const DAEMON_LOG_FILTER: &str = "info,unhunch::window=debug,zbus=warn,ksni=warn,notify_rust=warn";
-/// Breaks come one second apart, with no heads-up, so the breaks run back to back.
-const BACK_TO_BACK_SETTINGS: &str = "[breaks]\ninterval = \"1s\"\nheads_up = \"0s\"\n";
+/// Breaks come one second apart, with no heads-up, so the breaks run back to back. They come by
+/// the clock: the session has had no input through the idle measurement, which by the default
+/// rules makes the user away (a break would wait for their return), and the clicks on the
+/// notifications are typing a break would wait a pause for. A two-hour `natural_break` puts
+/// "away" 40 minutes off, and `wait_for_pause = "0s"` turns the wait for a pause off; the idle
+/// figures above are taken with the default settings, every check on.
+const BACK_TO_BACK_SETTINGS: &str = "[breaks]\ninterval = \"1s\"\nheads_up = \"0s\"\n\
+                                     natural_break = \"2h\"\nwait_for_pause = \"0s\"\n";
 const STEP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Runs the daemon in a fresh session: start-up, idle, then the breaks, then quit. Fills `figures`

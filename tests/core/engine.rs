@@ -2,7 +2,7 @@
 //! Times are offsets from the start; effects are written as short words (see `timeline.rs`).
 
 use unhunch_core::Timestamp;
-use unhunch_core::engine::{ClosedBy, Effect, Input, PauseLength, Phase, STRETCH_TIMEOUT};
+use unhunch_core::engine::{ClosedBy, Effect, Input, PauseLength, Phase, STRETCH_TIMEOUT, Waiting};
 use unhunch_core::history::MAX_BREAK_ID;
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::routine::RoutineSet;
@@ -63,7 +63,8 @@ fn no_heads_up_when_its_moment_passed_as_the_countdown_was_set() {
     t.at(m(26))
         .idle_for(m(3))
         .expect("withdraw, record abandoned #2, record natural break 3m");
-    t.at(m(51) - s(30)).expect("heads-up for 51m");
+    t.at(m(27)).input_now().expect_nothing();
+    t.at(m(52) - s(30)).expect("heads-up for 52m");
 }
 
 // 3. The break becomes due with a new id and is recorded; reminders repeat every snooze length.
@@ -453,7 +454,7 @@ fn resume_starts_a_fresh_interval() {
         .expect_next_break_at(h(5) + m(25));
 }
 
-// 10. Idle long enough is a natural break.
+// 10. Idle long enough is a natural break; the next interval starts when the user is back.
 #[test]
 fn idle_while_working_is_a_natural_break() {
     let mut t = timeline();
@@ -464,9 +465,16 @@ fn idle_while_working_is_a_natural_break() {
     t.at(m(12))
         .idle_for(m(4))
         .expect("record natural break 4m")
-        .expect_next_break_at(m(37));
-    t.at(m(37) - s(30))
-        .expect("heads-up for 37m")
+        .expect_no_next_break()
+        .expect_waiting(Some(Waiting::Return));
+    // Back at 13m (the latest input, measured a little later): a full interval from there.
+    t.at(m(13) + s(20))
+        .idle_for(s(20))
+        .expect_nothing()
+        .expect_waiting(None)
+        .expect_next_break_at(m(38));
+    t.at(m(38) - s(30))
+        .expect("heads-up for 38m")
         .idle_for(m(5))
         .expect("withdraw, record natural break 5m");
 }
@@ -478,7 +486,8 @@ fn idle_while_the_break_is_due_abandons_it_as_a_natural_break() {
     t.at(m(28))
         .idle_for(m(3))
         .expect("withdraw, record abandoned #1, record natural break 3m")
-        .expect_next_break_at(m(53));
+        .expect_no_next_break();
+    t.at(m(40)).input_now().expect_next_break_at(m(65));
 }
 
 #[test]
@@ -503,12 +512,18 @@ fn one_idle_spell_reported_again_counts_once() {
     t.at(m(10))
         .idle_for(m(3))
         .expect("record natural break 3m")
-        .expect_next_break_at(m(35));
-    // Still away: the countdown keeps restarting, the spell is not counted twice.
+        .expect_no_next_break();
+    // Still away: the spell is not counted twice, and no break comes while the user is away.
     t.at(m(20))
         .idle_for(m(13))
         .expect_nothing()
-        .expect_next_break_at(m(45));
+        .expect_no_next_break();
+    t.at(h(3)).idle_for(h(3) - m(7)).expect_nothing();
+    // Back: one full interval from the return.
+    t.at(h(3) + m(1))
+        .input_now()
+        .expect_nothing()
+        .expect_next_break_at(h(3) + m(26));
 }
 
 // 11. Clock jumps (suspend, clock changes).

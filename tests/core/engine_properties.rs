@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use proptest::prelude::*;
-use unhunch_core::engine::{ClosedBy, Effect, Input, PauseLength};
+use unhunch_core::engine::{ClosedBy, Effect, Input, PauseLength, Waiting};
 use unhunch_core::history::{HistoryEvent, HistoryRecord, MAX_BREAK_ID};
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::routine::RoutineSet;
@@ -17,6 +17,9 @@ use unhunch_core::settings::{Focus, PlaceChoice};
 use unhunch_core::{Engine, Settings, Timestamp};
 
 use crate::timeline::{START, describe};
+
+/// The longest `max_wait` the settings accept.
+const MAX_MAX_WAIT: Duration = Duration::from_secs(4 * 3600);
 
 /// Inputs per case. With the gaps below that is well over a year of simulated time.
 const INPUTS_PER_CASE: usize = 2000;
@@ -63,6 +66,10 @@ fn settings() -> impl Strategy<Value = Settings> {
         prop_oneof![Just(None), (1u32..=5).prop_map(Some)],
         prop_oneof![Just(None), secs(1..=300).prop_map(Some)],
         secs(10..=2 * 3600),
+        (
+            prop_oneof![Just(None), secs(1..=120).prop_map(Some)],
+            secs(10..=4 * 3600),
+        ),
         prop_oneof![Just(Focus::Both), Just(Focus::Left), Just(Focus::Right)],
         prop_oneof![
             Just(PlaceChoice::Any),
@@ -78,6 +85,7 @@ fn settings() -> impl Strategy<Value = Settings> {
                 max_snoozes,
                 heads_up,
                 natural_break,
+                (wait_for_pause, max_wait),
                 focus,
                 place,
                 auto_advance,
@@ -89,6 +97,8 @@ fn settings() -> impl Strategy<Value = Settings> {
                 // Valid settings have the heads-up shorter than the interval.
                 settings.breaks.heads_up = heads_up.filter(|lead| *lead < interval);
                 settings.breaks.natural_break = natural_break;
+                settings.breaks.wait_for_pause = wait_for_pause;
+                settings.breaks.max_wait = max_wait;
                 settings.stretch.focus = focus;
                 settings.stretch.place = place;
                 settings.stretch.auto_advance = auto_advance;
@@ -121,6 +131,8 @@ fn action() -> impl Strategy<Value = Action> {
         1 => Just(Action::StaleWindowClosed),
         2 => prop_oneof![Just(ClosedBy::User), Just(ClosedBy::Expiry), Just(ClosedBy::Server)].prop_map(Action::NotificationClosed),
         3 => secs(0..=3600).prop_map(Action::UserIdle),
+        // Typing, and short pauses, so breaks wait for a pause often.
+        3 => secs(0..=15).prop_map(Action::UserIdle),
         2 => prop_oneof![-3_600_000i64..=-1, 1i64..=36_000_000].prop_map(Action::ClockJumped),
         1 => settings().prop_map(Action::SettingsChanged),
         1 => any::<bool>().prop_map(|all| Action::RoutinesChanged { all }),
@@ -157,6 +169,7 @@ impl Run {
     fn handle(&mut self, input: Input) -> Result<(), TestCaseError> {
         let shown_input = input_name(&input);
         let settings_changed = matches!(input, Input::SettingsChanged(_));
+        let is_measurement = matches!(input, Input::UserIdle { .. });
         let effects = self.engine.handle(input, self.now);
         let context = || {
             format!(
@@ -173,10 +186,27 @@ impl Run {
                 context()
             ),
             None => prop_assert!(
-                self.engine.status(self.now).paused_indefinitely,
+                self.engine.status(self.now).paused_indefinitely
+                    || self.engine.status(self.now).waiting == Some(Waiting::Return),
                 "no deadline {}",
                 context()
             ),
+        }
+        // A shell that measures when the engine asks can never spin: the check after a
+        // measurement is later than it.
+        if is_measurement && let Some(check) = self.engine.next_idle_check() {
+            prop_assert!(check > self.now, "idle check at {check} {}", context());
+        }
+        // A break whose time has come waits for a pause at most `max_wait` (the longest there is).
+        let status = self.engine.status(self.now);
+        if status.waiting == Some(Waiting::Pause)
+            && let (Some(due), Some(deadline)) = (status.next_break_at, self.engine.next_deadline())
+        {
+            prop_assert!(
+                deadline.since(due) <= MAX_MAX_WAIT && deadline >= due,
+                "waits from {due} until {deadline} {}",
+                context()
+            );
         }
         let notification_effects = effects
             .iter()

@@ -14,4 +14,5 @@ mod routines;
 mod settings;
 mod tidy;
 mod time_and_duration;
+mod time_away;
 mod timeline;

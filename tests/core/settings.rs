@@ -49,13 +49,15 @@ fn an_empty_file_is_the_defaults() {
 fn every_setting_is_read() {
     let settings = settings_of(
         "[breaks]\ninterval = \"50m\"\nsnooze = \"10m\"\nmax_snoozes = 0\nheads_up = \"0s\"\nnatural_break = \"5m\"\n\
-         [stretch]\nfocus = \"left\"\nplace = \"chair\"\nauto_advance = false\n",
+         wait_for_pause = \"0s\"\nmax_wait = \"1h\"\n[stretch]\nfocus = \"left\"\nplace = \"chair\"\nauto_advance = false\n",
     );
     assert_eq!(settings.breaks.interval, Duration::from_secs(50 * 60));
     assert_eq!(settings.breaks.snooze, Duration::from_secs(10 * 60));
     assert_eq!(settings.breaks.max_snoozes, None);
     assert_eq!(settings.breaks.heads_up, None);
     assert_eq!(settings.breaks.natural_break, Duration::from_secs(5 * 60));
+    assert_eq!(settings.breaks.wait_for_pause, None);
+    assert_eq!(settings.breaks.max_wait, Duration::from_secs(3600));
     assert_eq!(settings.stretch.focus, Focus::Left);
     assert_eq!(settings.stretch.place, PlaceChoice::Chair);
     assert!(!settings.stretch.auto_advance);
@@ -72,7 +74,7 @@ fn an_unknown_key_suggests_the_nearest_known_one() {
     assert_eq!(
         problems_of("[breaks]\nintervall = \"25m\"\n"),
         "config.toml:2:1: breaks.intervall: unknown key `intervall`; did you mean `interval`?\n  \
-         help: the keys in [breaks] are: interval, snooze, max_snoozes, heads_up, natural_break"
+         help: the keys in [breaks] are: interval, snooze, max_snoozes, heads_up, natural_break, wait_for_pause, max_wait"
     );
     assert_eq!(
         problems_of("[stretch]\ncolour = \"blue\"\n"),
@@ -121,6 +123,11 @@ fn out_of_range_values_say_the_range() {
          config.toml:3:15: breaks.max_snoozes: 101 is out of range\n  \
          help: write a whole number from 0 (no limit) to 100\n\
          config.toml:4:17: breaks.natural_break: \"5s\" is out of range\n  help: choose from 10s to 2h"
+    );
+    assert_eq!(
+        problems_of("[breaks]\nwait_for_pause = \"5m\"\nmax_wait = \"5s\"\n"),
+        "config.toml:2:18: breaks.wait_for_pause: \"5m\" is out of range\n  help: choose from 0s to 2m\n\
+         config.toml:3:12: breaks.max_wait: \"5s\" is out of range\n  help: choose from 10s to 4h"
     );
     assert_eq!(
         problems_of("[breaks]\nmax_snoozes = -1\n"),

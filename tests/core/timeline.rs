@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use unhunch_core::engine::{ClosedBy, Effect, Input, PauseLength, Phase, Refusal};
+use unhunch_core::engine::{ClosedBy, Effect, Input, PauseLength, Phase, Refusal, Waiting};
 use unhunch_core::history::HistoryEvent;
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::routine::RoutineSet;
@@ -149,6 +149,35 @@ impl Timeline {
         self
     }
 
+    /// What the break (or the next interval) waits for, if anything.
+    pub fn expect_waiting(&mut self, waiting: Option<Waiting>) -> &mut Self {
+        assert_eq!(
+            self.engine.status(self.now).waiting,
+            waiting,
+            "waiting at {}",
+            shown(self.now)
+        );
+        self
+    }
+
+    /// No break is scheduled: the next interval begins when the user comes back.
+    pub fn expect_no_next_break(&mut self) -> &mut Self {
+        let next = self.engine.status(self.now).next_break_at.map(shown);
+        assert_eq!(next, None, "next break as seen at {}", shown(self.now));
+        self
+    }
+
+    /// When the engine wants the next idle measurement, as an offset from the start.
+    pub fn expect_idle_check_at(&mut self, offset: Option<Duration>) -> &mut Self {
+        assert_eq!(
+            self.engine.next_idle_check().map(shown),
+            offset.map(|offset| shown(START.plus(offset))),
+            "idle check as seen at {}",
+            shown(self.now)
+        );
+        self
+    }
+
     pub fn expect_next_deadline_at(&mut self, offset: Duration) -> &mut Self {
         let next = self.engine.next_deadline().map(shown);
         assert_eq!(
@@ -213,8 +242,13 @@ impl Timeline {
             closed_by,
         })
     }
+    /// An idle measurement: the user's last input was `idle_for` ago.
     pub fn idle_for(&mut self, idle_for: Duration) -> &mut Self {
         self.send(Input::UserIdle { idle_for })
+    }
+    /// An idle measurement that says the user touched keyboard or pointer just now.
+    pub fn input_now(&mut self) -> &mut Self {
+        self.idle_for(Duration::ZERO)
     }
     /// The wall clock jumps by `by` (negative: back) right now, as after a suspend or a clock
     /// change; no ticks happen during the jump.
@@ -241,7 +275,7 @@ impl Timeline {
                 shown(self.now)
             ),
             None => assert!(
-                status.paused_indefinitely,
+                status.paused_indefinitely || status.waiting == Some(Waiting::Return),
                 "no deadline while {:?}",
                 status.phase
             ),
@@ -274,8 +308,13 @@ pub fn describe(effects: &[Effect]) -> String {
             Effect::ShowHeadsUp {
                 break_due_at,
                 offer,
+                when_you_pause,
             } => {
-                let mut text = format!("heads-up for {}", shown(*break_due_at));
+                let mut text = if *when_you_pause {
+                    format!("heads-up when you pause (due {})", shown(*break_due_at))
+                } else {
+                    format!("heads-up for {}", shown(*break_due_at))
+                };
                 if offer.is_none() {
                     text.push_str(" (no routine)");
                 }

@@ -37,6 +37,12 @@ pub struct BreakSettings {
     /// Time away from the keyboard (idle, suspend) that counts as a break taken.
     /// `[breaks] natural_break`, default 3m, 10s..=2h.
     pub natural_break: Duration,
+    /// A break that comes due while the user is typing waits for a pause this long (no input);
+    /// `None` when off (`wait_for_pause = "0s"`). Default 10s, at most 2m.
+    pub wait_for_pause: Option<Duration>,
+    /// The longest a due break waits for the right moment, then it comes anyway.
+    /// `[breaks] max_wait`, default 30m, 10s..=4h.
+    pub max_wait: Duration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +82,8 @@ impl Default for Settings {
                 max_snoozes: Some(3),
                 heads_up: Some(Duration::from_secs(30)),
                 natural_break: Duration::from_secs(3 * 60),
+                wait_for_pause: Some(Duration::from_secs(10)),
+                max_wait: Duration::from_secs(30 * 60),
             },
             stretch: StretchSettings {
                 focus: Focus::Both,
@@ -175,6 +183,20 @@ impl Settings {
                             settings.breaks.natural_break = away;
                         }
                     }
+                    ("breaks", "wait_for_pause") => {
+                        if let Some(pause) =
+                            duration(&mut check, value, &path, Duration::ZERO, MAX_WAIT_FOR_PAUSE)
+                        {
+                            settings.breaks.wait_for_pause = (!pause.is_zero()).then_some(pause);
+                        }
+                    }
+                    ("breaks", "max_wait") => {
+                        if let Some(wait) =
+                            duration(&mut check, value, &path, MIN_MAX_WAIT, MAX_MAX_WAIT)
+                        {
+                            settings.breaks.max_wait = wait;
+                        }
+                    }
                     ("stretch", "focus") => {
                         if let Some(index) =
                             check.choice(value, &path, "a focus", &["both", "left", "right"])
@@ -237,6 +259,8 @@ const BREAKS_KEYS: &[&str] = &[
     "max_snoozes",
     "heads_up",
     "natural_break",
+    "wait_for_pause",
+    "max_wait",
 ];
 const STRETCH_KEYS: &[&str] = &["focus", "place", "auto_advance"];
 const MIN_INTERVAL: Duration = Duration::from_secs(1);
@@ -248,6 +272,9 @@ pub const MAX_SNOOZE: Duration = Duration::from_secs(2 * 3600);
 const MAX_SNOOZES_LIMIT: u32 = 100;
 const MIN_NATURAL_BREAK: Duration = Duration::from_secs(10);
 const MAX_NATURAL_BREAK: Duration = Duration::from_secs(2 * 3600);
+const MAX_WAIT_FOR_PAUSE: Duration = Duration::from_secs(2 * 60);
+const MIN_MAX_WAIT: Duration = Duration::from_secs(10);
+const MAX_MAX_WAIT: Duration = Duration::from_secs(4 * 3600);
 const DURATION_FORMS: &str = "write it like \"25m\", \"90s\" or \"1h30m\"";
 
 /// Reads a duration written as text and checks it is within `min..=max`.
@@ -387,13 +414,15 @@ impl Settings {
         };
         format!(
             "[breaks]\ninterval = \"{}\"\nsnooze = \"{}\"\nmax_snoozes = {}\nheads_up = \"{}\"\n\
-             natural_break = \"{}\"\n\n[stretch]\nfocus = \"{focus}\"\nplace = \"{place}\"\n\
+             natural_break = \"{}\"\nwait_for_pause = \"{}\"\nmax_wait = \"{}\"\n\n[stretch]\nfocus = \"{focus}\"\nplace = \"{place}\"\n\
              auto_advance = {}\n",
             HumanDuration(breaks.interval),
             HumanDuration(breaks.snooze),
             breaks.max_snoozes.unwrap_or(0),
             HumanDuration(breaks.heads_up.unwrap_or(Duration::ZERO)),
             HumanDuration(breaks.natural_break),
+            HumanDuration(breaks.wait_for_pause.unwrap_or(Duration::ZERO)),
+            HumanDuration(breaks.max_wait),
             stretch.auto_advance,
         )
     }

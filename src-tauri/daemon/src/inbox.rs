@@ -58,10 +58,9 @@ pub enum Message {
     RoutineFilesChanged,
     /// Time to try writing the history records that could not be written yet.
     HistoryRetry,
-    /// The desktop says the user has been idle this long, asked ahead of the break due at
-    /// `deadline`.
+    /// The desktop says the user's last keyboard or pointer input was this long ago (asked, or
+    /// told by a watch).
     IdleMeasured {
-        deadline: Timestamp,
         idle_for: Duration,
     },
     OpenSettings,

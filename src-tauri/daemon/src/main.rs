@@ -5,7 +5,7 @@
 //! - commands: `daemon` (start-up of the daemon) and `commands/`, what each command does;
 //! - the owner: `owner`, the one task that holds the engine;
 //! - effects: `effects/mod.rs`, the one place where the engine's effects become IO;
-//! - adapters, each one outside party: `bus/`, `tray`, `idle`, `watch`, and the notifications,
+//! - adapters, each one outside party: `bus/`, `tray`, `idle/`, `watch`, and the notifications,
 //!   windows, history file and desktop openers in `effects/`;
 //! - leaves, which know nothing above them: `exit`, `command`, `inbox`, `clock`, `files`,
 //!   `status`, `history_summary`, `icon`, `logging`, `output`, and `bus`'s names.

@@ -3,8 +3,9 @@
 //! One task owns the engine. D-Bus calls, tray clicks, notification actions, window exits, file
 //! changes and timers all reach it as [`Message`]s on one channel, so there is never a lock
 //! around the engine and inputs are handled strictly one after another. The loop sleeps until
-//! the engine's next deadline; besides that it wakes at most once a minute, to refresh the tray
-//! countdown and to notice a clock jump (suspend, clock change).
+//! the engine's next deadline and its next idle check; besides that it wakes at most once a
+//! minute, to refresh the tray countdown, to notice a clock jump (suspend, clock change), and to
+//! measure idle time where the source can only be asked.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -18,7 +19,7 @@ use unhunch_core::{Engine, Input, Problem, Settings, Timestamp};
 use crate::clock::{self, ClockWatch};
 use crate::effects::Effects;
 use crate::files::{self, ConfigLoad, Paths};
-use crate::idle::{IdleMonitor, IdleQuestions};
+use crate::idle::{IdleSource, IdleWatch};
 use crate::inbox::{Inbox, Message, Origin, PauseRequest, Request};
 use crate::status::{StatusReport, refusal_message};
 
@@ -95,8 +96,9 @@ pub async fn run(
         engine,
         effects,
         clock: ClockWatch::new(),
-        idle: IdleQuestions::start(IdleMonitor::new(connection.clone()), inbox.clone()),
-        idle_checked_for: None,
+        idle: IdleWatch::start(connection.clone(), inbox.clone()),
+        idle_asked_for: None,
+        refresh_at: None,
         paths,
         published: None,
         told_config_problems: None,
@@ -113,9 +115,11 @@ struct Owner {
     engine: Engine,
     effects: Effects,
     clock: ClockWatch,
-    idle: IdleQuestions,
-    /// The deadline the idle monitor was last asked about.
-    idle_checked_for: Option<Timestamp>,
+    idle: IdleWatch,
+    /// The idle check (from [`Engine::next_idle_check`]) last asked for, so it is asked once.
+    idle_asked_for: Option<Timestamp>,
+    /// When the minute's wake-up is due; `None` until the loop sets it.
+    refresh_at: Option<tokio::time::Instant>,
     paths: Paths,
     /// The last status published to the tray and D-Bus, countdown left out.
     published: Option<StatusReport>,
@@ -137,15 +141,11 @@ struct Fed {
 enum Wake {
     Message(Message),
     Deadline,
-    /// Just before a deadline: time to ask whether the user is away.
+    /// The engine wants to know how long the user has been idle.
     IdleCheck(Timestamp),
     Refresh,
     InboxClosed,
 }
-
-/// How long before a break (or a reminder) is due the desktop is asked whether the user is
-/// away, so a break taken away from the keyboard never shows a notification first.
-const IDLE_CHECK_LEAD: Duration = Duration::from_secs(2);
 
 impl Owner {
     async fn run(&mut self, mut messages: mpsc::UnboundedReceiver<Message>) {
@@ -156,7 +156,13 @@ impl Owner {
                 .engine
                 .next_deadline()
                 .map(|deadline| deadline.since(now));
-            let refresh = self.refresh_delay(now);
+            // The minute's wake-up is kept across other wake-ups: a client asking for the status
+            // every second must not put it off for ever.
+            let refresh_at = match self.refresh_at {
+                Some(at) => at,
+                None => tokio::time::Instant::now() + self.refresh_delay(now),
+            };
+            self.refresh_at = Some(refresh_at);
             let idle_check = self.idle_check(now);
             let wake = tokio::select! {
                 message = messages.recv() => message.map_or(Wake::InboxClosed, Wake::Message),
@@ -164,7 +170,7 @@ impl Owner {
                 () = sleep_for(idle_check.map(|(_, delay)| delay)) => {
                     Wake::IdleCheck(idle_check.map(|(deadline, _)| deadline).unwrap_or(now))
                 }
-                () = tokio::time::sleep(refresh) => Wake::Refresh,
+                () = tokio::time::sleep_until(refresh_at) => Wake::Refresh,
             };
             let keep_running = match wake {
                 Wake::Message(message) => self.handle_message(message).await,
@@ -172,11 +178,20 @@ impl Owner {
                     self.feed(Input::Tick).await;
                     true
                 }
-                Wake::IdleCheck(deadline) => {
-                    self.check_idle(deadline);
+                Wake::IdleCheck(at) => {
+                    self.idle_asked_for = Some(at);
+                    self.idle.measure();
                     true
                 }
                 Wake::Refresh => {
+                    self.refresh_at = None;
+                    // The minute's look at a source that cannot tell by itself when the user went
+                    // away or came back.
+                    if let IdleSource::Using(name) = self.idle.source()
+                        && name.is_polled()
+                    {
+                        self.idle.measure();
+                    }
                     self.refresh().await;
                     true
                 }
@@ -189,29 +204,13 @@ impl Owner {
         self.effects.shut_down().await;
     }
 
-    /// The deadline to ask about, and how long until asking: only while working or with a break
-    /// due, once per deadline, and never on a desktop that cannot tell.
+    /// The engine's next idle check and how long until it, unless it was asked for already or
+    /// the session offers no idle time.
     fn idle_check(&self, now: Timestamp) -> Option<(Timestamp, Duration)> {
-        let deadline = self.engine.next_deadline()?;
-        let phase = self.engine.status(now).phase;
-        let worth_asking = self.idle.available()
-            && matches!(phase, Phase::Working | Phase::BreakDue)
-            && self.idle_checked_for != Some(deadline);
-        worth_asking.then(|| (deadline, deadline.minus(IDLE_CHECK_LEAD).since(now)))
-    }
-
-    fn check_idle(&mut self, deadline: Timestamp) {
-        self.idle_checked_for = Some(deadline);
-        self.idle.ask(deadline);
-    }
-
-    /// The answer to [`Owner::check_idle`]: a spell away long enough counts as a break.
-    async fn idle_measured(&mut self, deadline: Timestamp, idle_for: Duration) {
-        debug!("idle for {idle_for:?}, asked ahead of the break due at {deadline}");
-        if idle_for >= self.engine.settings().breaks.natural_break {
-            info!("away from the keyboard for {idle_for:?}: that counts as a break");
-            self.feed(Input::UserIdle { idle_for }).await;
-        }
+        let at = self.engine.next_idle_check()?;
+        let worth_asking =
+            self.idle.source() != IdleSource::Unavailable && self.idle_asked_for != Some(at);
+        worth_asking.then(|| (at, at.since(now)))
     }
 
     /// Returns false when the daemon should stop.
@@ -247,7 +246,7 @@ impl Owner {
                 if let Some(by_millis) = jump {
                     self.feed_at(Input::ClockJumped { by_millis }, now).await;
                 }
-                let _ = reply.send(StatusReport::of(&self.engine, now));
+                let _ = reply.send(self.report(now));
             }
             // The outcome counts when it is reported, not when the window goes: a completed break
             // stays on its finish screen, and whatever ends the break meanwhile (a pause, a skip,
@@ -301,8 +300,9 @@ impl Owner {
             Message::ConfigFileChanged => self.reload_config().await,
             Message::RoutineFilesChanged => self.reload_routines().await,
             Message::HistoryRetry => self.effects.retry_history().await,
-            Message::IdleMeasured { deadline, idle_for } => {
-                self.idle_measured(deadline, idle_for).await
+            Message::IdleMeasured { idle_for } => {
+                debug!("idle for {idle_for:?}");
+                self.feed(Input::UserIdle { idle_for }).await;
             }
             Message::OpenSettings => self.effects.open_settings(&self.paths),
             Message::OpenHistory => self.effects.open_history(&self.paths),
@@ -382,15 +382,30 @@ impl Owner {
         until_next_minute_shown.clamp(Duration::from_secs(1), MINUTE)
     }
 
+    /// The status, with the idle source in use.
+    fn report(&self, now: Timestamp) -> StatusReport {
+        let mut report = StatusReport::of(&self.engine, now);
+        report.idle_source = match self.idle.source() {
+            IdleSource::Looking => None,
+            IdleSource::Unavailable => Some("none".to_owned()),
+            IdleSource::Using(name) => Some(name.id().to_owned()),
+        };
+        report
+    }
+
     /// Sends the status to the tray, and to D-Bus listeners when it changed. `refresh_tray` also
     /// refreshes an unchanged tray (the countdown text moves on).
     async fn publish(&mut self, now: Timestamp, refresh_tray: bool) {
-        let report = StatusReport::of(&self.engine, now);
+        let report = self.report(now);
         let comparable = StatusReport {
             next_break_in_secs: None,
             ..report.clone()
         };
         let changed = self.published.as_ref() != Some(&comparable);
+        if changed {
+            // The countdown moved: the minute's wake-up follows the new one's minutes.
+            self.refresh_at = None;
+        }
         if changed || refresh_tray {
             self.effects.publish(&report, changed).await;
         }

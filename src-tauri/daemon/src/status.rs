@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use unhunch_core::HumanDuration;
 use unhunch_core::duration::friendly;
-use unhunch_core::engine::{Phase, Refusal};
+use unhunch_core::engine::{Phase, Refusal, Waiting};
 use unhunch_core::settings::MAX_SNOOZE;
 use unhunch_core::{Engine, Timestamp};
 
@@ -35,6 +35,15 @@ pub struct StatusReport {
     /// Id and name of the routine offered for the coming or current break, once picked.
     pub routine: Option<String>,
     pub routine_name: Option<String>,
+    /// What a break whose time has come waits for: `pause` (the user is typing) or `return` (the
+    /// user is away; with `next_break_at` null, the next interval starts on their return).
+    #[serde(default)]
+    pub waiting: Option<Waiting>,
+    /// What measures time away from keyboard and pointer: `gnome-mutter`,
+    /// `freedesktop-screensaver` or `x11-screensaver`; `none` when the session offers none (time
+    /// away then counts only while the computer sleeps); `null` while the daemon is still looking.
+    #[serde(default)]
+    pub idle_source: Option<String>,
 }
 
 impl StatusReport {
@@ -65,6 +74,8 @@ impl StatusReport {
             break_id: status.break_id,
             routine: status.routine,
             routine_name,
+            waiting: status.waiting,
+            idle_source: None,
         }
     }
 
@@ -76,15 +87,24 @@ impl StatusReport {
     /// One line for people: "Next break in 12 min (14:32).", "Paused until 15:00." …
     pub fn sentence(&self, now: Timestamp) -> String {
         match self.state {
-            Phase::Working => match self.next_break_at {
-                Some(at) => {
+            Phase::Working => match (self.next_break_at, self.waiting) {
+                (Some(_), Some(Waiting::Pause)) => {
+                    "Break time: the break waits for a pause in your typing.".to_owned()
+                }
+                (Some(_), Some(Waiting::Return)) => {
+                    "Break time: the break waits for you to come back.".to_owned()
+                }
+                (None, Some(Waiting::Return)) => {
+                    "You are away, and that counts as a break: the next interval starts when you come back.".to_owned()
+                }
+                (Some(at), None) => {
                     format!(
                         "Next break in {} ({}).",
                         friendly_countdown(at.since(now)),
                         local_time_text(at, now)
                     )
                 }
-                None => "Working; no break is scheduled.".to_owned(),
+                (None, _) => "Working; no break is scheduled.".to_owned(),
             },
             Phase::BreakDue => match &self.routine_name {
                 Some(name) => format!("A stretch break is due now: {name}."),
@@ -98,6 +118,23 @@ impl StatusReport {
                 Some(until) => format!("Paused until {}.", local_time_text(until, now)),
                 None => "Paused until you resume.".to_owned(),
             },
+        }
+    }
+
+    /// The idle-source line for the status command: what measures time away, or what it means
+    /// that nothing does.
+    pub fn idle_source_sentence(&self) -> String {
+        match self.idle_source.as_deref() {
+            Some("gnome-mutter") => "Time away is measured by GNOME's idle monitor (gnome-mutter).".to_owned(),
+            Some("freedesktop-screensaver") => {
+                "Time away is measured by the desktop's screen saver (freedesktop-screensaver).".to_owned()
+            }
+            Some("x11-screensaver") => {
+                "Time away is measured by the X server's screen-saver extension (x11-screensaver).".to_owned()
+            }
+            Some("none") => "Time away cannot be measured here (no GNOME idle monitor, freedesktop screen saver or X11 screen-saver extension): it counts as a break only while the computer sleeps, and breaks come by the clock, even mid-sentence.".to_owned(),
+            Some(other) => format!("Time away is measured by {other}."),
+            None => "Time away: still finding out how to measure it.".to_owned(),
         }
     }
 

@@ -88,6 +88,29 @@ impl Session {
         self.xdotool(&arguments);
     }
 
+    /// Moves the pointer by one pixel through XTEST, as a hand on the mouse does: the X server
+    /// counts it as user input, so its idle time starts again.
+    pub fn nudge_pointer(&self) {
+        self.xdotool(&["mousemove_relative", "--", "1", "0"]);
+    }
+
+    /// Presses and releases Shift through XTEST: a keystroke that types nothing anywhere.
+    pub fn press_shift(&self) {
+        self.xdotool(&["key", "shift"]);
+    }
+
+    /// How long the X server has seen no input, as `xprintidle` reads it from the
+    /// MIT-SCREEN-SAVER extension.
+    pub fn x_idle_time(&self) -> std::time::Duration {
+        let output = self.run("xprintidle", &[]);
+        let text = String::from_utf8_lossy(&output.stdout);
+        let millis: u64 = text
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("xprintidle printed {text:?}"));
+        std::time::Duration::from_millis(millis)
+    }
+
     /// Saves a PNG of the whole screen to `path`. Panics when `import` fails.
     pub fn screenshot(&self, path: impl AsRef<Path>) {
         let path = path.as_ref();

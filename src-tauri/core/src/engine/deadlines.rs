@@ -22,7 +22,8 @@ impl Engine {
             match &mut self.phase {
                 PhaseState::Working(countdown) => {
                     if countdown.due_at <= now {
-                        self.break_becomes_due(effects);
+                        let (due_at, heads_up_shown) = (countdown.due_at, countdown.heads_up_shown);
+                        self.break_time_comes(due_at, heads_up_shown, effects);
                     } else if let Some(heads_up_at) = countdown.heads_up_at
                         && heads_up_at <= now
                     {
@@ -33,6 +34,7 @@ impl Engine {
                         effects.push(Effect::ShowHeadsUp {
                             break_due_at,
                             offer,
+                            when_you_pause: false,
                         });
                     }
                 }
@@ -54,6 +56,10 @@ impl Engine {
                     effects.record(HistoryEvent::Resumed);
                     self.start_fresh_interval(now);
                 }
+                // Waited long enough for the right moment: the break comes anyway.
+                PhaseState::Held { .. } => self.break_becomes_due(effects),
+                // No deadline: the user's return ends it.
+                PhaseState::Away { .. } => break,
             }
         }
     }
@@ -88,9 +94,14 @@ impl Engine {
         let forward = by_millis > 0;
         if forward && jump >= self.settings.breaks.natural_break {
             match &mut self.phase {
-                PhaseState::Working(_) | PhaseState::BreakDue { .. } => {
-                    self.natural_break(jump, effects)
+                PhaseState::Working(_) | PhaseState::BreakDue { .. } | PhaseState::Held { .. } => {
+                    self.natural_break(jump, effects);
+                    self.start_fresh_interval(effects.now);
+                    // The idle spell that the sleep is part of is counted now, not again later.
+                    self.mark_spell_counted();
                 }
+                // Counted already; the user's return starts the next interval.
+                PhaseState::Away { .. } => {}
                 PhaseState::Stretching { times_out_at, .. } => {
                     *times_out_at = times_out_at.plus(jump)
                 }
@@ -119,7 +130,11 @@ impl Engine {
             }
             PhaseState::BreakDue { remind_at, .. } => shift(remind_at),
             PhaseState::Stretching { times_out_at, .. } => shift(times_out_at),
-            PhaseState::Paused { .. } => {}
+            PhaseState::Held {
+                gives_up_at: Some(gives_up_at),
+                ..
+            } => shift(gives_up_at),
+            PhaseState::Paused { .. } | PhaseState::Held { .. } | PhaseState::Away { .. } => {}
         }
     }
 

@@ -9,10 +9,13 @@ use crate::time::Timestamp;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    /// Show, or replace, the heads-up notification ("Stretch break in 30 s").
+    /// Show, or replace, the heads-up notification ("Stretch break in 30 s"). `when_you_pause`:
+    /// the break's time has come and it waits for a pause in the user's typing ("Stretch break
+    /// when you pause"), so no countdown.
     ShowHeadsUp {
         break_due_at: Timestamp,
         offer: Option<Offer>,
+        when_you_pause: bool,
     },
     /// Show, or replace, the break notification. Offer Snooze only when `snoozes_left != Some(0)`.
     ShowBreakDue {

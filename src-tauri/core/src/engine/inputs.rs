@@ -43,9 +43,10 @@ pub enum Input {
         break_id: u64,
         closed_by: ClosedBy,
     },
-    /// The user has been idle for `idle_for` (no keyboard or pointer input). The shell may
-    /// report one idle spell again and again: it counts as one natural break, and while it lasts
-    /// the countdown keeps starting over.
+    /// An idle measurement: the user's last keyboard or pointer input was `idle_for` ago (zero:
+    /// just now). Send one whenever the desktop tells (a signal, a poll) and at
+    /// [`crate::Engine::next_idle_check`]. One spell reported again and again counts as one
+    /// natural break; a later last input means the user came back.
     UserIdle {
         idle_for: Duration,
     },

@@ -7,18 +7,21 @@
 //!
 //! Phases: working (countdown, optional heads-up) → break due (notification) → stretching (window
 //! open) → working with a fresh interval. Snooze, skip, stretch-now, pause/resume, idle, clock jumps
-//! and settings changes move between them. Every break (numbered by `break_id`) ends in exactly one
+//! and settings changes move between them. A break whose time comes while the user is typing, or
+//! away, is held until the right moment (`presence`). Every break (numbered by `break_id`) ends in exactly one
 //! outcome: completed, snoozed, skipped or abandoned, each recorded in history.
 //!
 //! The folder, by job: `inputs` what the shell sends, `effects` what comes back, `status` what
 //! the engine tells about itself, `transitions` what each input does, `deadlines` what the passing
-//! of time does, and `offer` which routine a break offers. This file holds the engine's state and
+//! of time does, `presence` what the user's time away from keyboard and pointer does, and `offer`
+//! which routine a break offers. This file holds the engine's state and
 //! the three calls a shell makes.
 
 mod deadlines;
 mod effects;
 mod inputs;
 mod offer;
+mod presence;
 mod status;
 mod transitions;
 
@@ -32,7 +35,7 @@ use crate::time::Timestamp;
 
 pub use effects::{Effect, Offer, Refusal};
 pub use inputs::{ClosedBy, Input, PauseLength};
-pub use status::{Phase, Status};
+pub use status::{Phase, Status, Waiting};
 
 use effects::{Effects, keep_only_the_last_notification_effect};
 
@@ -49,6 +52,8 @@ pub struct Engine {
     next_break_id: u64,
     /// The routine offered for the coming or current break, once picked.
     offer: Option<String>,
+    /// What the latest idle measurement said; `None` until the shell sends one.
+    presence: Option<presence::Presence>,
 }
 
 impl Engine {
@@ -63,6 +68,7 @@ impl Engine {
             snoozes_used: 0,
             next_break_id: 1,
             offer: None,
+            presence: None,
         };
         engine.phase = engine.interval_countdown(now);
         engine
@@ -110,9 +116,12 @@ impl Engine {
     }
 
     /// When the shell must wake the engine with [`Input::Tick`]. `None` only while paused
-    /// indefinitely. Always later than the `now` of the last input.
+    /// indefinitely or waiting for the user to come back. Always later than the `now` of the last
+    /// input.
     pub fn next_deadline(&self) -> Option<Timestamp> {
         match &self.phase {
+            PhaseState::Held { gives_up_at, .. } => *gives_up_at,
+            PhaseState::Away { .. } => None,
             PhaseState::Working(countdown) => Some(match countdown.heads_up_at {
                 Some(heads_up_at) => heads_up_at.min(countdown.due_at),
                 None => countdown.due_at,
@@ -129,6 +138,8 @@ impl Engine {
         let _ = now;
         let (phase, next_break_at, break_id) = match &self.phase {
             PhaseState::Working(countdown) => (Phase::Working, Some(countdown.due_at), None),
+            PhaseState::Held { due_since, .. } => (Phase::Working, Some(*due_since), None),
+            PhaseState::Away { .. } => (Phase::Working, None, None),
             PhaseState::BreakDue {
                 break_id,
                 due_since,
@@ -154,6 +165,11 @@ impl Engine {
             max_snoozes: self.settings.breaks.max_snoozes,
             break_id,
             routine: self.offer.clone(),
+            waiting: match &self.phase {
+                PhaseState::Held { reason, .. } => Some(*reason),
+                PhaseState::Away { .. } => Some(Waiting::Return),
+                _ => None,
+            },
         }
     }
 
@@ -215,6 +231,19 @@ enum PhaseState {
     /// `until` is `None` when paused indefinitely.
     Paused {
         until: Option<Timestamp>,
+    },
+    /// The break's time came (`due_since`) while the user was typing or away: it waits for a
+    /// pause until `gives_up_at`, or for the user's return (no deadline).
+    Held {
+        reason: Waiting,
+        due_since: Timestamp,
+        gives_up_at: Option<Timestamp>,
+        heads_up_shown: bool,
+    },
+    /// The user's time away (since `since`) counted as a natural break: the next interval begins
+    /// when they come back.
+    Away {
+        since: Timestamp,
     },
 }
 

@@ -27,4 +27,17 @@ pub struct Status {
     pub break_id: Option<u64>,
     /// The routine offered for the coming or current break, when already picked.
     pub routine: Option<String>,
+    /// What a break (or, after a natural break, the next interval) is waiting for.
+    pub waiting: Option<Waiting>,
+}
+
+/// Why a break whose time has come is not shown yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Waiting {
+    /// The user is typing or moving the pointer: the break comes at their first pause.
+    Pause,
+    /// The user is away from keyboard and pointer: the break (or the next interval) starts when
+    /// they come back.
+    Return,
 }

@@ -12,7 +12,7 @@ use crate::time::Timestamp;
 use super::deadlines::{at_least_a_second, heads_up_before};
 use super::effects::{Effect, Effects, Refusal};
 use super::inputs::{ClosedBy, Input, PauseLength};
-use super::{CountdownKind, Engine, PhaseState, STRETCH_TIMEOUT, pause_end};
+use super::{CountdownKind, Engine, PhaseState, STRETCH_TIMEOUT, Waiting, pause_end};
 
 /// After a settings change, a break is never due sooner than this (unless the new interval is
 /// shorter), so shortening the interval does not throw a break at the user mid-sentence.
@@ -88,7 +88,14 @@ impl Engine {
             PhaseState::Working(countdown) if countdown.heads_up_shown => {
                 effects.push(Effect::WithdrawNotification);
             }
-            PhaseState::Working(_) | PhaseState::Paused { .. } => {}
+            PhaseState::Held {
+                heads_up_shown: true,
+                ..
+            } => effects.push(Effect::WithdrawNotification),
+            PhaseState::Working(_)
+            | PhaseState::Paused { .. }
+            | PhaseState::Held { .. }
+            | PhaseState::Away { .. } => {}
         }
     }
 
@@ -118,7 +125,10 @@ impl Engine {
                 let (break_id, due_since) = (*break_id, *due_since);
                 self.begin_stretching(break_id, due_since, effects);
             }
-            PhaseState::Working(_) | PhaseState::Paused { .. } => {
+            PhaseState::Working(_)
+            | PhaseState::Paused { .. }
+            | PhaseState::Held { .. }
+            | PhaseState::Away { .. } => {
                 if self.offer_or_pick().is_none() {
                     effects.refuse(Refusal::NoRoutineFits);
                     return;
@@ -199,7 +209,10 @@ impl Engine {
             effects.refuse(Refusal::NothingToSkipWhilePaused);
             return;
         }
-        let skips_the_next_break = matches!(self.phase, PhaseState::Working(_));
+        let skips_the_next_break = matches!(
+            self.phase,
+            PhaseState::Working(_) | PhaseState::Held { .. } | PhaseState::Away { .. }
+        );
         self.end_break_in_progress(HowItEnds::Skipped, HowItEnds::Skipped, effects);
         if skips_the_next_break {
             // "Skip the next break": it gets its number now so history can say it was skipped.
@@ -328,34 +341,16 @@ impl Engine {
         }
     }
 
-    fn user_idle(&mut self, idle_for: Duration, effects: &mut Effects) {
-        if idle_for < self.settings.breaks.natural_break {
-            return;
-        }
-        let now = effects.now;
-        if let PhaseState::Working(countdown) = &self.phase
-            && countdown.started_at >= now.minus(idle_for)
-            && !countdown.heads_up_shown
-        {
-            // The countdown already began during this same idle spell (an earlier report of it
-            // counted the natural break): keep the break a full interval after the user returns,
-            // without counting the spell twice.
-            self.phase = self.interval_countdown(now);
-            return;
-        }
-        self.natural_break(idle_for, effects);
-    }
-
-    /// Time away that counts as a break: from working or from a due break, nothing else.
+    /// Time away that counts as a break, from working, a due break or a waiting one (the callers
+    /// check): a break on screen is withdrawn, and the time away is recorded. What comes next is
+    /// the caller's decision.
     pub(super) fn natural_break(&mut self, away: Duration, effects: &mut Effects) {
-        if let PhaseState::Stretching { .. } | PhaseState::Paused { .. } = self.phase {
-            return;
-        }
         self.end_break_in_progress(HowItEnds::Abandoned, HowItEnds::Abandoned, effects);
         effects.record(HistoryEvent::NaturalBreak {
             away_secs: away.as_secs(),
         });
-        self.start_fresh_interval(effects.now);
+        self.snoozes_used = 0;
+        self.offer = None;
     }
 
     fn settings_changed(&mut self, settings: Settings, effects: &mut Effects) {
@@ -368,6 +363,15 @@ impl Engine {
             .as_ref()
             .and_then(|id| self.routines.get(id))
             .is_some_and(|routine| routine.fits(self.settings.stretch.place));
+        if let PhaseState::Held {
+            reason: Waiting::Pause,
+            ..
+        } = self.phase
+            && self.settings.breaks.wait_for_pause.is_none()
+        {
+            // Waiting for a pause is turned off: the waiting break comes now.
+            self.break_becomes_due(effects);
+        }
         if let PhaseState::Working(countdown) = &mut self.phase {
             if !offer_still_fits {
                 self.offer = None;

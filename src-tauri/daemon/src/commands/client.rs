@@ -99,6 +99,7 @@ async fn status(proxy: &UnhunchProxy<'_>, json: bool) -> u8 {
         Ok(report) => {
             say(format_args!("{}", report.sentence(crate::clock::now())));
             say(report.snooze_sentence());
+            say(report.idle_source_sentence());
             exit::OK
         }
         Err(error) => {

@@ -28,6 +28,9 @@ use history::History;
 use notifications::Notifications;
 use window::Windows;
 
+/// How long a "when you pause" heads-up may stay wanted: the longest `max_wait` the settings take.
+const LONGEST_WAIT_FOR_A_PAUSE: std::time::Duration = std::time::Duration::from_secs(4 * 3600);
+
 /// What carrying out a batch of effects led to.
 #[derive(Debug, Default)]
 pub struct Carried {
@@ -68,9 +71,17 @@ impl Effects {
                 Effect::ShowHeadsUp {
                     break_due_at,
                     offer,
+                    when_you_pause,
                 } => {
+                    // A break waiting for a pause waits at most `max_wait`; the heads-up saying
+                    // so lives as long as the longest wait there is.
+                    let lead = if when_you_pause {
+                        LONGEST_WAIT_FOR_A_PAUSE
+                    } else {
+                        break_due_at.since(now)
+                    };
                     self.notifications
-                        .show_heads_up(break_due_at.since(now), offer.as_ref());
+                        .show_heads_up(lead, offer.as_ref(), when_you_pause);
                 }
                 // Sent off to the notifications task: a server that does not show it is reported
                 // back as `Message::BreakNotShown`, and the owner opens the stretch window then.

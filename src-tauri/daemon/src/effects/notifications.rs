@@ -90,10 +90,14 @@ impl Notifications {
 
     /// "Stretch break in 30 s": no actions, and gone by itself when the break is due. It is
     /// never shown after `lead` has passed.
-    pub fn show_heads_up(&self, lead: Duration, offer: Option<&Offer>) {
+    /// `when_you_pause`: the break's time has come and it waits for a pause in the user's typing,
+    /// so the heads-up says "when you pause" instead of a countdown (and `lead` is how long that
+    /// wait may last).
+    pub fn show_heads_up(&self, lead: Duration, offer: Option<&Offer>, when_you_pause: bool) {
         self.send(Job::HeadsUp {
             expires_at: Instant::now() + lead,
             offer: offer.cloned(),
+            when_you_pause,
         });
     }
 
@@ -162,6 +166,7 @@ enum Job {
     HeadsUp {
         expires_at: Instant,
         offer: Option<Offer>,
+        when_you_pause: bool,
     },
     BreakDue(BreakDue),
     Withdraw,
@@ -276,9 +281,14 @@ impl Worker {
                 continue;
             }
             match job {
-                Job::HeadsUp { expires_at, offer } => {
+                Job::HeadsUp {
+                    expires_at,
+                    offer,
+                    when_you_pause,
+                } => {
                     self.wish(Wanted::HeadsUp { expires_at });
-                    self.show_heads_up(expires_at, offer.as_ref()).await;
+                    self.show_heads_up(expires_at, offer.as_ref(), when_you_pause)
+                        .await;
                 }
                 Job::BreakDue(due) => {
                     self.wish(Wanted::BreakDue);
@@ -375,7 +385,12 @@ impl Worker {
         let _ = self.inbox.send(Message::BreakNotShown { break_id, why });
     }
 
-    async fn show_heads_up(&mut self, expires_at: Instant, offer: Option<&Offer>) {
+    async fn show_heads_up(
+        &mut self,
+        expires_at: Instant,
+        offer: Option<&Offer>,
+        when_you_pause: bool,
+    ) {
         let now = Instant::now();
         if expires_at <= now {
             debug!("the heads-up came too late to be worth showing");
@@ -394,7 +409,11 @@ impl Worker {
         };
         let mut notification = base_notification();
         notification
-            .summary(&format!("Stretch break in {}", friendly(lead)))
+            .summary(&if when_you_pause {
+                "Stretch break when you pause".to_owned()
+            } else {
+                format!("Stretch break in {}", friendly(lead))
+            })
             .body(&body_text(
                 &match offer {
                     Some(offer) => format!(
