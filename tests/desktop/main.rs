@@ -10,6 +10,7 @@ use unhunch_tests::daemon;
 mod cli;
 mod config;
 mod degraded;
+mod first_start;
 mod notifications;
 mod tray;
 mod window_contract;

@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
+use unhunch_core::login_question::Answer;
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::{HumanDuration, Timestamp};
 
@@ -38,7 +39,11 @@ pub enum Message {
     WindowExited {
         break_id: u64,
         reported: bool,
-        failure: Option<String>,
+        failure: Option<WindowFailure>,
+    },
+    /// The question about starting at login was answered (`None`: closed without an answer).
+    LoginQuestionAnswered {
+        answer: Option<Answer>,
     },
     /// The notification server closed the notification with this id (dismissed or expired).
     NotificationClosed {
@@ -62,6 +67,13 @@ pub enum Message {
     },
     OpenSettings,
     OpenHistory,
+}
+
+/// Why a stretch window showed nothing, for the user: a headline and the sentences under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WindowFailure {
+    pub summary: String,
+    pub why: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
