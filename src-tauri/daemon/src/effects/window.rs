@@ -1,9 +1,9 @@
 //! Starting and closing the stretch window process (`unhunch-window`) and reading its reports.
 //!
-//! The plan goes in as one JSON line on the window's stdin (`--plan-contract 2 --plan-on-stdin`; an
-//! environment variable is capped at 128 KiB, which a long user routine outgrew). The daemon then keeps stdin
-//! open for as long as the window runs and writes nothing more: its end tells the window that the
-//! daemon is gone. The window prints `WindowReport` lines on stdout. An outcome reaches the owner
+//! The plan goes in as one JSON line on the window's stdin (`--plan-contract 2 --plan-on-stdin`;
+//! an environment variable is capped at 128 KiB, which a long user routine outgrew). The daemon then
+//! keeps stdin open for as long as the window runs and writes nothing more: its end tells the window
+//! that the daemon is gone. The window prints `WindowReport` lines on stdout. An outcome reaches the owner
 //! as [`Message::WindowReported`] the moment it is printed, since a completed break's window stays
 //! open on its finish screen; when the process ends the owner hears [`Message::WindowExited`],
 //! which counts as an abandoned break only if nothing was reported.
