@@ -26,6 +26,8 @@ const LAYERS: [(&str, &[&str]); 6] = [
             "icon",
             "logging",
             "output",
+            "programs",
+            "autostart_entry",
             "bus",
         ],
     ),

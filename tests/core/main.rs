@@ -8,6 +8,7 @@ mod engine;
 mod engine_properties;
 mod fuzz;
 mod history;
+mod login_question;
 mod picker;
 mod plan;
 mod routines;

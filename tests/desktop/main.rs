@@ -22,6 +22,7 @@ use unhunch_tests::daemon;
 mod cli;
 mod config;
 mod degraded;
+mod first_start;
 mod idle;
 mod notifications;
 mod servers;

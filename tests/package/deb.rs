@@ -199,8 +199,8 @@ fn the_desktop_entry_and_the_appstream_file_validate_and_agree() {
     };
     assert_eq!(
         key("Exec"),
-        "unhunch",
-        "the menu starts the daemon on the PATH"
+        "unhunch --from-menu",
+        "the menu starts the daemon on the PATH, saying it was the menu (which asks about login once)"
     );
     let icon = key("Icon");
     assert!(
@@ -263,7 +263,7 @@ fn install_files_under_a_home_prefix_puts_everything_in_place_and_takes_it_away(
     let entry = fs::read_to_string(prefix.join("share/applications/unhunch.desktop"))
         .expect("read the installed desktop entry");
     assert!(
-        entry.contains(&format!("\nExec={prefix_text}/bin/unhunch\n")),
+        entry.contains(&format!("\nExec={prefix_text}/bin/unhunch --from-menu\n")),
         "under a home prefix the menu names the program in full: {entry}"
     );
     assert_eq!(

@@ -10,21 +10,21 @@ use std::time::Duration;
 
 use unhunch_tests::desktop::{Session, bin_path, use_binaries_in, wait_until};
 
-use super::{deb_path, run, stdout_of, top};
+use super::{deb_path, dpkg_turn, run, stdout_of, top};
 use crate::daemon::{
     Daemon, PROMPTLY, daemon_tray_item, history, unhunch, wait_for_notification, wait_for_record,
     window_processes, write_config,
 };
 
 /// Whether dpkg counts the package as installed.
-fn installed() -> bool {
+pub(super) fn installed() -> bool {
     let output =
         run(Command::new("dpkg-query").args(["--show", "--showformat=${Status}", "unhunch"]));
     String::from_utf8_lossy(&output.stdout).contains("install ok installed")
 }
 
 /// Removes the package when the test ends, even when it fails half-way, so no run leaves it installed.
-struct Removal;
+pub(super) struct Removal;
 
 impl Drop for Removal {
     fn drop(&mut self) {
@@ -72,6 +72,7 @@ fn the_installed_package_runs_a_whole_break_and_removing_it_keeps_the_users_file
         return;
     }
     let deb = deb_path();
+    let _turn = dpkg_turn();
     assert!(
         !installed(),
         "unhunch is already installed on this machine; this test installs and removes the package, \

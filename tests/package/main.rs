@@ -1,18 +1,28 @@
 //! The .deb and the files that go with it (`src-tauri/packaging/`): the manual page says what
 //! `--help` says, the package holds what `install-files` lists with computed dependencies, lintian
 //! and the desktop validators accept it, and, as root, it installs, runs a whole break from
-//! `/usr/bin` and removes cleanly.
+//! `/usr/bin` and removes cleanly, and a newer package installed over a running Unhunch serves
+//! its next break with the new window.
 //!
 //! `make package` builds the .deb first (`make test` does); these tests read it from `target/debian/`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::{Mutex, MutexGuard};
 
 use unhunch_tests::daemon;
 
 mod deb;
 mod installed;
 mod man_page;
+mod upgrade;
+
+/// Held by each test that installs the package with dpkg: there is one dpkg database, and each of
+/// them installs and removes the one package `unhunch`.
+fn dpkg_turn() -> MutexGuard<'static, ()> {
+    static DPKG: Mutex<()> = Mutex::new(());
+    DPKG.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
 
 /// The workspace's top folder.
 fn top() -> PathBuf {

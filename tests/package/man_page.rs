@@ -313,6 +313,15 @@ fn every_shell_completion_knows_every_command_and_option_of_help() {
 
     let mut first_words = commands.clone();
     first_words.extend(["--help".to_owned(), "--version".to_owned()]);
+    // Options that stand alone after `unhunch`, as `unhunch --from-menu`.
+    for usage in &usages {
+        let words: Vec<&str> = usage.split_whitespace().collect();
+        if let [_, option] = words.as_slice()
+            && option.starts_with("--")
+        {
+            first_words.insert((*option).to_owned());
+        }
+    }
     assert_same(
         "bash's completions of the first word",
         &first_words,

@@ -30,8 +30,21 @@ impl Daemon {
         daemon
     }
 
+    /// Starts `unhunch --from-menu`, as the application menu's entry does, and waits until it owns
+    /// its bus name.
+    pub fn start_from_menu(session: &Session) -> Daemon {
+        let daemon = Daemon::spawn_with(session, &["--from-menu"], &[]);
+        session.wait_for_name(BUS_NAME, PROMPTLY);
+        daemon
+    }
+
     /// Starts `unhunch` with extra environment variables, without waiting for anything.
     pub fn spawn(session: &Session, extra_env: &[(&str, &str)]) -> Daemon {
+        Daemon::spawn_with(session, &[], extra_env)
+    }
+
+    /// Starts `unhunch ARGUMENTS…` with extra environment variables, without waiting for anything.
+    pub fn spawn_with(session: &Session, arguments: &[&str], extra_env: &[(&str, &str)]) -> Daemon {
         let log_dir = session.log_dir();
         let stdout = fs::File::create(log_dir.join("daemon.stdout"))
             .expect("create the daemon's stdout file");
@@ -39,6 +52,7 @@ impl Daemon {
             .expect("create the daemon's stderr file");
         let mut command = session.command(bin_path("unhunch"));
         command
+            .args(arguments)
             .env("RUST_LOG", "info,unhunch=debug,zbus=warn,ksni=warn")
             .stdout(Stdio::from(stdout))
             .stderr(Stdio::from(stderr));

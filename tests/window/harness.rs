@@ -82,13 +82,14 @@ impl StretchWindow {
                     .expect("the plan file should be writable");
                 format!(
                     "#!/bin/sh\nrm -f '{pipe}'\nmkfifo '{pipe}'\n\
-                     '{window}' --plan-on-stdin \"$@\" < '{pipe}' > '{stdout}' &\n\
+                     '{window}' --plan-contract {contract} --plan-on-stdin \"$@\" < '{pipe}' > '{stdout}' &\n\
                      echo $! > '{pid}'\nexec 3> '{pipe}'\ncat '{plan}' >&3\nwait $!\n",
                     pipe = pipe.display(),
                     window = window.display(),
                     stdout = stdout.display(),
                     pid = pid_file.display(),
                     plan = plan_file.display(),
+                    contract = unhunch_core::plan::PLAN_CONTRACT,
                 )
             }
             None => format!(
@@ -140,7 +141,7 @@ impl StretchWindow {
             .into_iter()
             .filter_map(|report| match report {
                 WindowReport::Outcome { outcome, .. } => Some(outcome),
-                WindowReport::Painted { .. } => None,
+                WindowReport::Painted { .. } | WindowReport::OtherContract { .. } => None,
             })
             .collect()
     }

@@ -376,6 +376,10 @@ fn closing_from_the_window_manager_prints_no_outcome_and_exits_cleanly() {
     let plan = plan_for("cat-cow", |_| {});
     let mut window = desktop
         .command(unhunch_tests::desktop::bin_path("unhunch-window"))
+        .args([
+            "--plan-contract",
+            &unhunch_core::plan::PLAN_CONTRACT.to_string(),
+        ])
         .arg("--plan-on-stdin")
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())

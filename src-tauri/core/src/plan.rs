@@ -1,12 +1,35 @@
 //! The contract between the daemon and the stretch window process.
 //!
-//! The daemon starts `unhunch-window --plan-on-stdin` and writes a [`StretchPlan`] as one JSON line
-//! on its stdin, which it then keeps open until the window exits (its end means the daemon is
-//! gone); the window prints [`WindowReport`]s to its stdout, one JSON object a line. A window that
-//! exits without an `outcome` line was closed early: the daemon records the break as abandoned.
+//! The daemon starts `unhunch-window --plan-contract 2 --plan-on-stdin` and writes a [`StretchPlan`]
+//! as one JSON line on its stdin, which it then keeps open until the window exits (its end means
+//! the daemon is gone); the window prints [`WindowReport`]s to its stdout, one JSON object a line. A
+//! window that exits without an `outcome` line was closed early: the daemon records the break as
+//! abandoned.
+//!
+//! The contract has a number, [`PLAN_CONTRACT`], given twice: as `--plan-contract N` on the command
+//! line, which a window from before the numbers (Unhunch 0.1.0, contract 1) refuses as an unknown
+//! argument before it shows anything, and as the plan's `contract` field, so a plan says what it
+//! is. A window that gets another number shows nothing: it prints
+//! [`WindowReport::OtherContract`], says why on stderr, and exits with [`EXIT_OTHER_CONTRACT`]. The
+//! daemon turns that, and an old window's refusal, into a notification saying which program is
+//! which version and what to do, with the stretch as text, so a break is never lost or blank.
+//! The number changes only when the plan or the reports change in a way the other side cannot
+//! read, never with the version alone: a daemon and window of different versions but one contract
+//! work together (as after an upgrade while Unhunch runs).
 
 use crate::routine::{PlannedStep, Routine};
 use crate::settings::Settings;
+
+/// The number of the daemon↔window contract this build speaks. 1 was Unhunch 0.1.0's, which had no
+/// number; 2 added the number itself.
+pub const PLAN_CONTRACT: u32 = 2;
+
+/// The command-line option that carries the contract number: `--plan-contract 2`.
+pub const PLAN_CONTRACT_OPTION: &str = "--plan-contract";
+
+/// The exit status of a window that refused a plan of another contract (2 is a plan it could not
+/// read, 1 a window that could not start).
+pub const EXIT_OTHER_CONTRACT: i32 = 3;
 
 /// What the window needs to walk the user through a break. Self-contained: the window reads no file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -24,6 +47,10 @@ pub struct StretchPlan {
     /// Seconds from the end of this break to the next one (the interval).
     pub interval_secs: u64,
     pub auto_advance: bool,
+    /// The contract the plan is written in, [`PLAN_CONTRACT`] for every plan this build makes. Last
+    /// on purpose: a window reads it before the rest, wherever it is, and the fields before it
+    /// keep the places they had in contract 1.
+    pub contract: u32,
 }
 
 /// A routine ready to show: the walk-through already expanded per side.
@@ -77,6 +104,7 @@ impl StretchPlan {
             snooze_secs: settings.breaks.snooze.as_secs(),
             interval_secs: settings.breaks.interval.as_secs(),
             auto_advance: settings.stretch.auto_advance,
+            contract: PLAN_CONTRACT,
         }
     }
 }
@@ -96,6 +124,15 @@ pub enum WindowReport {
     Outcome {
         break_id: u64,
         outcome: WindowOutcome,
+    },
+    /// The window was started for a plan of another contract and shows nothing: the daemon said
+    /// (or sent) `daemon_contract`, the window speaks `window_contract`. Printed before it exits
+    /// with [`EXIT_OTHER_CONTRACT`]; a daemon from before contract numbers ignores the line and
+    /// reads the sentence on stderr instead.
+    OtherContract {
+        daemon_contract: u32,
+        window_contract: u32,
+        window_version: String,
     },
 }
 

@@ -47,6 +47,8 @@ Unhunch: gentle stretch breaks for people who sit hunched at a keyboard.
 
 Usage:
   unhunch                      start Unhunch (the tray icon and the break reminders)
+  unhunch --from-menu          start it as the application menu does: the first time,
+                               it asks whether to start at login
   unhunch status [--json]      when the next break is, or why there is none
   unhunch stretch-now          start a stretch break right away
   unhunch snooze [DURATION]    put the due break off (default: your snooze setting)
@@ -69,6 +71,7 @@ Files:
   ~/.local/share/unhunch/routines/*.toml    your own routines
   ~/.local/share/unhunch/history.jsonl      what happened to each break
   ~/.local/state/unhunch/unhunch.log        the log (RUST_LOG=debug for more)
+  ~/.local/state/unhunch/login-question     whether to start at login, as answered once
 
 Exit status: 0 done, 1 refused or problems found, 2 bad command line, 3 Unhunch is not running.
 ";
@@ -77,13 +80,17 @@ Exit status: 0 done, 1 refused or problems found, 2 bad command line, 3 Unhunch 
 pub fn parse(arguments: Vec<OsString>) -> Result<Command, String> {
     let mut words = arguments.into_iter();
     let Some(first) = words.next() else {
-        return Ok(Command::Daemon);
+        return Ok(Command::Daemon { from_menu: false });
     };
     let first = first.to_string_lossy().into_owned();
     let rest: Vec<OsString> = words.collect();
     let command = match first.as_str() {
         "-h" | "--help" | "help" => Command::Help,
         "-V" | "--version" | "version" => Command::Version,
+        "--from-menu" => {
+            no_arguments(&first, &rest)?;
+            Command::Daemon { from_menu: true }
+        }
         "status" => Command::Status {
             json: flags_only(&first, &rest, &["--json"])?.contains(&"--json"),
         },
@@ -161,7 +168,7 @@ pub fn parse(arguments: Vec<OsString>) -> Result<Command, String> {
 
 fn execute(command: Command) -> u8 {
     match command {
-        Command::Daemon => crate::daemon::run(),
+        Command::Daemon { from_menu } => crate::daemon::run(from_menu),
         Command::Help => {
             say_as_is(HELP);
             exit::OK
@@ -292,7 +299,11 @@ mod tests {
 
     #[test]
     fn no_arguments_starts_the_daemon() {
-        assert_eq!(parse_words(&[]), Ok(Command::Daemon));
+        assert_eq!(parse_words(&[]), Ok(Command::Daemon { from_menu: false }));
+        assert_eq!(
+            parse_words(&["--from-menu"]),
+            Ok(Command::Daemon { from_menu: true })
+        );
     }
 
     #[test]

@@ -6,7 +6,11 @@ use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
-    Daemon,
+    /// The daemon; `from_menu` when the application menu started it (`--from-menu`), which is
+    /// when it may ask once about starting at login.
+    Daemon {
+        from_menu: bool,
+    },
     Help,
     Version,
     Status {

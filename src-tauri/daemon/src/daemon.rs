@@ -11,8 +11,9 @@ use crate::files::Paths;
 use crate::inbox::{Inbox, Message, Origin, Request};
 use crate::owner;
 
-/// Runs the daemon until it is asked to quit; returns the exit code.
-pub fn run() -> u8 {
+/// Runs the daemon until it is asked to quit; returns the exit code. `from_menu`: the application
+/// menu started it, so on the first such start it asks about starting at login.
+pub fn run(from_menu: bool) -> u8 {
     if let Some(missing) = missing_desktop(|name| std::env::var_os(name)) {
         eprintln!("{missing}");
         return exit::FAILED;
@@ -35,10 +36,10 @@ pub fn run() -> u8 {
             return exit::FAILED;
         }
     };
-    runtime.block_on(serve(paths))
+    runtime.block_on(serve(paths, from_menu))
 }
 
-async fn serve(paths: Paths) -> u8 {
+async fn serve(paths: Paths, from_menu: bool) -> u8 {
     let (inbox, messages) = mpsc::unbounded_channel();
     let connection = match service::serve(inbox.clone()).await {
         Ok(connection) => connection,
@@ -60,7 +61,7 @@ async fn serve(paths: Paths) -> u8 {
     );
 
     spawn_signal_handlers(inbox.clone());
-    owner::run(paths, inbox, messages, connection.clone()).await;
+    owner::run(paths, from_menu, inbox, messages, connection.clone()).await;
     info!("Unhunch stopped");
     // Let queued replies (the Quit call's among them) go out before the name is released.
     tokio::task::yield_now().await;

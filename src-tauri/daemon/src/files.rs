@@ -50,6 +50,11 @@ impl Paths {
     pub fn log_file(&self) -> PathBuf {
         self.state_dir.join("unhunch.log")
     }
+
+    /// Remembers that the question about starting at login was asked, and the answer.
+    pub fn login_question_file(&self) -> PathBuf {
+        self.state_dir.join("login-question")
+    }
 }
 
 /// What loading the config found: the settings to use, and what was wrong with the file.
@@ -114,6 +119,22 @@ pub fn write_example_config_if_missing(path: &Path) -> io::Result<bool> {
     })();
     let _ = fs::remove_file(&temporary);
     result
+}
+
+/// Writes the state file that remembers `text` (the answer to the question about starting at
+/// login), atomically: a temporary file renamed into place, so it is never half written.
+pub fn write_state_file(path: &Path, text: &str) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| io::Error::other("the state file has no folder"))?;
+    fs::create_dir_all(dir)?;
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let temporary = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = fs::write(&temporary, text).and_then(|()| fs::rename(&temporary, path));
+    if written.is_err() {
+        let _ = fs::remove_file(&temporary);
+    }
+    written
 }
 
 /// The user's routine files, `*.toml` in `dir` sorted by name, as `(display path, text)`, plus a

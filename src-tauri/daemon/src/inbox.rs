@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
 use unhunch_core::engine::ClosedBy;
+use unhunch_core::login_question::Answer;
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::{HumanDuration, Timestamp};
 
@@ -39,7 +40,11 @@ pub enum Message {
     WindowExited {
         break_id: u64,
         reported: bool,
-        failure: Option<String>,
+        failure: Option<WindowFailure>,
+    },
+    /// The question about starting at login was answered (`None`: closed without an answer).
+    LoginQuestionAnswered {
+        answer: Option<Answer>,
     },
     /// The notification server closed the notification with this id without an action
     /// (dismissed, expired, or on its own); `break_id` names the break it was showing, if any.
@@ -65,6 +70,13 @@ pub enum Message {
     },
     OpenSettings,
     OpenHistory,
+}
+
+/// Why a stretch window showed nothing, for the user: a headline and the sentences under it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WindowFailure {
+    pub summary: String,
+    pub why: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

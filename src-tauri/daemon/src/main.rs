@@ -8,8 +8,10 @@
 //! - adapters, each one outside party: `bus/`, `tray`, `idle/`, `watch`, and the notifications,
 //!   windows, history file and desktop openers in `effects/`;
 //! - leaves, which know nothing above them: `exit`, `command`, `inbox`, `clock`, `files`,
-//!   `status`, `history_summary`, `icon`, `logging`, `output`, and `bus`'s names.
+//!   `status`, `history_summary`, `icon`, `logging`, `output`, `programs`, `autostart_entry`, and
+//!   `bus`'s names.
 
+mod autostart_entry;
 mod bus;
 mod cli;
 mod clock;
@@ -26,6 +28,7 @@ mod inbox;
 mod logging;
 mod output;
 mod owner;
+mod programs;
 mod status;
 mod tray;
 mod watch;

@@ -13,19 +13,24 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
 use unhunch_core::engine::{PauseLength, Phase, Refusal};
+use unhunch_core::login_question::{self, Answer};
 use unhunch_core::routine::{RoutineSet, is_same_id};
 use unhunch_core::{Engine, Input, Problem, Settings, Timestamp};
 
+use crate::autostart_entry;
 use crate::clock::{self, ClockWatch};
 use crate::effects::Effects;
 use crate::files::{self, ConfigLoad, Paths};
 use crate::idle::{IdleSource, IdleWatch};
 use crate::inbox::{Inbox, Message, Origin, PauseRequest, Request};
+use crate::programs;
 use crate::status::{StatusReport, refusal_message};
 
 /// Loads the user's files, builds the engine, and runs the owner loop until the user quits.
+/// `from_menu`: started from the application menu, where the first start asks about login.
 pub async fn run(
     paths: Paths,
+    from_menu: bool,
     inbox: Inbox,
     messages: mpsc::UnboundedReceiver<Message>,
     connection: zbus::Connection,
@@ -108,6 +113,7 @@ pub async fn run(
         .report_config_problems(&config_problems, "Unhunch is using its default settings")
         .await;
     owner.report_routine_problems(&routine_problems).await;
+    owner.ask_about_login(from_menu);
     owner.run(messages).await;
 }
 
@@ -261,12 +267,8 @@ impl Owner {
                 reported,
                 failure,
             } => {
-                self.effects.window_exited(break_id);
                 info!("stretch window of break {break_id} closed (outcome reported: {reported})");
-                if let Some(why) = failure {
-                    let summary = "Unhunch could not open the stretch window";
-                    self.effects.tell_user(summary, &why).await;
-                }
+                self.effects.window_exited(break_id, failure);
                 if !reported {
                     let outcome = None;
                     self.feed(Input::WindowClosed { break_id, outcome }).await;
@@ -288,6 +290,7 @@ impl Owner {
                     .await;
                 }
             }
+            Message::LoginQuestionAnswered { answer } => self.login_question_answered(answer).await,
             Message::BreakNotShown { break_id, why } => {
                 let status = self.engine.status(clock::now());
                 if status.phase == Phase::BreakDue && status.break_id == Some(break_id) {
@@ -308,6 +311,73 @@ impl Owner {
             Message::OpenHistory => self.effects.open_history(&self.paths),
         }
         true
+    }
+
+    /// On the first start from the application menu, asks whether to start at login (see
+    /// `unhunch_core::login_question` for when).
+    fn ask_about_login(&mut self, from_menu: bool) {
+        let state_file = self.paths.login_question_file();
+        let remembered = files::read_regular_file(&state_file).ok();
+        let starts_at_login = autostart_entry::exists();
+        if !login_question::should_ask(from_menu, remembered.is_some(), starts_at_login) {
+            let asked_before = remembered.as_ref().map(|bytes| {
+                Answer::from_state_file(&String::from_utf8_lossy(bytes))
+                    .map_or("an answer it cannot read", Answer::word)
+            });
+            info!(
+                "not asking whether to start at login (started from the menu: {from_menu}, \
+                 answered before: {asked_before:?}, starts at login already: {starts_at_login})"
+            );
+            return;
+        }
+        info!("asking whether to start at login (the first start from the menu)");
+        self.effects.ask_about_login();
+    }
+
+    /// Carries out the answer to the question about starting at login, and remembers it; a
+    /// question closed without an answer is asked again on the next start from the menu.
+    async fn login_question_answered(&mut self, answer: Option<Answer>) {
+        let Some(mut answer) = answer else {
+            info!(
+                "the question about starting at login was closed without an answer; it is asked \
+                 again on the next start from the menu"
+            );
+            return;
+        };
+        info!("the question about starting at login was answered: {answer:?}");
+        if answer == Answer::StartAtLogin {
+            match programs::this_program().and_then(|program| autostart_entry::write(&program)) {
+                Ok(entry) => {
+                    info!("wrote the autostart entry {}", entry.display());
+                    self.effects
+                        .tell_user(
+                            "Unhunch now starts when you log in",
+                            "`unhunch autostart off` stops that again.",
+                        )
+                        .await;
+                }
+                Err(error) => {
+                    warn!("cannot write the autostart entry: {error}");
+                    self.effects
+                        .tell_user(
+                            "Unhunch could not set itself to start at login",
+                            &format!(
+                                "Cannot write {error}. Run `unhunch autostart on` to try again."
+                            ),
+                        )
+                        .await;
+                    answer = Answer::ToldTheCommand;
+                }
+            }
+        }
+        let state_file = self.paths.login_question_file();
+        if let Err(error) = files::write_state_file(&state_file, &answer.state_file_text()) {
+            warn!(
+                "cannot remember the answer in {} ({error}); the question comes again on the \
+                 next start from the menu",
+                state_file.display()
+            );
+        }
     }
 
     fn input_for(&self, request: Request) -> Input {

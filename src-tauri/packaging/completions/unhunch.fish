@@ -3,6 +3,7 @@ set -l commands status stretch-now snooze skip pause resume quit history routine
 complete -c unhunch -f
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -l help -d 'show the commands, files and exit codes'
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -l version -d 'show the version'
+complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -l from-menu -d 'start as the application menu does (asks once about starting at login)'
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -a status -d 'when the next break is, or why there is none'
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -a stretch-now -d 'start a stretch break right away'
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -a snooze -d 'put the due break off'

@@ -33,7 +33,9 @@ pub const WINDOW_WIDTH: f64 = 420.0;
 pub const WINDOW_HEIGHT: f64 = 560.0;
 
 /// Runs the window process: reads the plan, shows the window, returns when it has closed.
-/// A plan that cannot be read ends the process with a message on stderr and exit code 2.
+/// A plan that cannot be read ends the process with a message on stderr and exit code 2; a plan of
+/// another contract with exit code 3 ([`unhunch_core::plan::EXIT_OTHER_CONTRACT`]), before any
+/// window exists.
 pub fn run() {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     let (plan, from_daemon) = match plan_source::request_from(&arguments).and_then(read_request) {
@@ -44,6 +46,11 @@ pub fn run() {
         }
         Err(problem) => {
             say(&problem.to_string());
+            if let plan_source::PlanProblem::OtherContract { daemon_contract } = problem {
+                // Said on stdout too, for a daemon that reads the reason rather than the sentence.
+                let _ = Reporter::stdout().other_contract(daemon_contract);
+                std::process::exit(unhunch_core::plan::EXIT_OTHER_CONTRACT);
+            }
             std::process::exit(2);
         }
     };
@@ -70,7 +77,8 @@ fn read_request(
             let plan = plan_source::builtin_plan(&routines, routine_id.as_deref())?;
             Ok(Some((plan, false)))
         }
-        plan_source::Request::PlanOnStdin => {
+        plan_source::Request::PlanOnStdin { contract } => {
+            plan_source::check_contract(contract)?;
             let plan = plan_source::read_plan(&mut std::io::stdin().lock())?;
             Ok(Some((plan, true)))
         }

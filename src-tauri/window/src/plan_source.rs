@@ -1,8 +1,11 @@
 //! Where the window's plan comes from: the daemon writes it as one JSON line on the window's stdin
-//! (`--plan-on-stdin`) and then keeps stdin open for as long as it lives, or, when the window is
-//! started by hand or by a test, a plan built from the built-in routines (`--routine ID` picks one).
-//! Either way the plan is checked before anything is shown, and every problem is a sentence saying
-//! what was wrong and what to do.
+//! (`--plan-contract 2 --plan-on-stdin`) and then keeps stdin open for as long as it lives, or, when
+//! the window is started by hand or by a test, a plan built from the built-in routines (`--routine
+//! ID` picks one). Either way the plan is checked before anything is shown, and every problem is a
+//! sentence saying what was wrong and what to do.
+//!
+//! The contract number ([`PLAN_CONTRACT`]) is checked first, on the command line and then in the
+//! plan: a daemon of another contract gets [`PlanProblem::OtherContract`], never a blank window.
 //!
 //! The plan travels on stdin rather than in the environment because an environment variable is
 //! capped (128 KiB on Linux): a long user routine, or many of them, made every launch fail. Its
@@ -12,18 +15,20 @@
 use std::fmt;
 use std::io::{BufRead, Read};
 
-use unhunch_core::plan::{RoutineView, StretchPlan};
+use unhunch_core::plan::{PLAN_CONTRACT, PLAN_CONTRACT_OPTION, RoutineView, StretchPlan};
 use unhunch_core::routine::RoutineSet;
 use unhunch_core::settings::Settings;
 
 /// The command line help, printed for `--help`.
 pub const USAGE: &str = "\
-Usage: unhunch-window [--routine ID | --plan-on-stdin]
+Usage: unhunch-window [--routine ID | --plan-contract N --plan-on-stdin]
 
 Shows Unhunch's guided stretch window. Started by hand, it shows a built-in routine:
   --routine ID      the routine to show (for example seated-twist); otherwise the first one
   --plan-on-stdin   how the unhunch daemon starts it: the plan is the first line of stdin, and
                     the window closes when stdin ends (the daemon is gone)
+  --plan-contract N the daemon's plan contract; a window of another one shows nothing and
+                    exits with status 3 (without it, the daemon is one from before contract 2)
   --help            this text
 It prints one JSON line when its first frame is painted and one with the outcome of the break.";
 
@@ -38,8 +43,11 @@ pub enum Request {
     Builtin {
         routine_id: Option<String>,
     },
-    /// Read the plan from stdin and close when stdin ends.
-    PlanOnStdin,
+    /// Read the plan from stdin and close when stdin ends. `contract` is the daemon's, from
+    /// `--plan-contract`; 1 when it is not given (a daemon from before the numbers).
+    PlanOnStdin {
+        contract: u32,
+    },
     Help,
 }
 
@@ -48,6 +56,11 @@ pub enum Request {
 pub enum PlanProblem {
     UnknownArgument(String),
     MissingRoutineId,
+    MissingContractNumber,
+    /// The daemon speaks another plan contract (said on the command line or in the plan).
+    OtherContract {
+        daemon_contract: u32,
+    },
     RoutineAndPlanBothGiven,
     UnknownRoutine {
         id: String,
@@ -79,6 +92,33 @@ impl fmt::Display for PlanProblem {
                     f,
                     "--routine needs a routine id, for example --routine seated-twist."
                 )
+            }
+            PlanProblem::MissingContractNumber => write!(
+                f,
+                "{PLAN_CONTRACT_OPTION} needs the contract number, for example \
+                 {PLAN_CONTRACT_OPTION} {PLAN_CONTRACT}."
+            ),
+            PlanProblem::OtherContract { daemon_contract } => {
+                let version = env!("CARGO_PKG_VERSION");
+                write!(
+                    f,
+                    "this unhunch-window (Unhunch {version}) speaks plan contract {PLAN_CONTRACT}, \
+                     but the unhunch that started it speaks contract {daemon_contract}, so it shows \
+                     nothing. "
+                )?;
+                if *daemon_contract < PLAN_CONTRACT {
+                    write!(
+                        f,
+                        "That unhunch is an older version, still running since Unhunch was \
+                         upgraded: restart Unhunch (Quit in its menu, then start it again)."
+                    )
+                } else {
+                    write!(
+                        f,
+                        "This window program is older than that unhunch: install both from the \
+                         same version of Unhunch, then restart Unhunch."
+                    )
+                }
             }
             PlanProblem::RoutineAndPlanBothGiven => write!(
                 f,
@@ -130,26 +170,52 @@ impl std::error::Error for PlanProblem {}
 pub fn request_from(arguments: &[String]) -> Result<Request, PlanProblem> {
     let mut routine_id = None;
     let mut plan_on_stdin = false;
+    // A daemon from before the numbers gives none: it speaks contract 1.
+    let mut contract = 1;
     let mut arguments = arguments.iter();
     while let Some(argument) = arguments.next() {
         match argument.as_str() {
             "--help" | "-h" => return Ok(Request::Help),
             "--plan-on-stdin" => plan_on_stdin = true,
+            PLAN_CONTRACT_OPTION => {
+                contract = contract_number(arguments.next().map(String::as_str))?;
+            }
             "--routine" => match arguments.next() {
                 Some(id) if !id.starts_with('-') => routine_id = Some(id.clone()),
                 _ => return Err(PlanProblem::MissingRoutineId),
             },
-            other => match other.strip_prefix("--routine=") {
-                Some("") => return Err(PlanProblem::MissingRoutineId),
-                Some(id) => routine_id = Some(id.to_owned()),
-                None => return Err(PlanProblem::UnknownArgument(other.to_owned())),
-            },
+            other => {
+                if let Some(number) = other.strip_prefix("--plan-contract=") {
+                    contract = contract_number(Some(number))?;
+                    continue;
+                }
+                match other.strip_prefix("--routine=") {
+                    Some("") => return Err(PlanProblem::MissingRoutineId),
+                    Some(id) => routine_id = Some(id.to_owned()),
+                    None => return Err(PlanProblem::UnknownArgument(other.to_owned())),
+                }
+            }
         }
     }
     match (plan_on_stdin, routine_id) {
         (true, Some(_)) => Err(PlanProblem::RoutineAndPlanBothGiven),
-        (true, None) => Ok(Request::PlanOnStdin),
+        (true, None) => Ok(Request::PlanOnStdin { contract }),
         (false, routine_id) => Ok(Request::Builtin { routine_id }),
+    }
+}
+
+fn contract_number(text: Option<&str>) -> Result<u32, PlanProblem> {
+    text.and_then(|text| text.parse().ok())
+        .ok_or(PlanProblem::MissingContractNumber)
+}
+
+/// Refuses a daemon of another contract before stdin is read: with another number, even the
+/// plan's first line may mean something else.
+pub fn check_contract(daemon_contract: u32) -> Result<(), PlanProblem> {
+    if daemon_contract == PLAN_CONTRACT {
+        Ok(())
+    } else {
+        Err(PlanProblem::OtherContract { daemon_contract })
     }
 }
 
@@ -194,8 +260,16 @@ pub fn wait_for_the_daemon_to_go(mut input: impl Read) {
     }
 }
 
-/// Parses and checks the daemon's plan.
+/// Parses and checks the daemon's plan: its contract number first, wherever it stands, so a plan of
+/// another contract is told as such rather than as a field that does not fit.
 pub fn parse_plan(json: &str) -> Result<StretchPlan, PlanProblem> {
+    #[derive(serde::Deserialize)]
+    struct ContractOnly {
+        contract: Option<u32>,
+    }
+    let written_in: ContractOnly =
+        serde_json::from_str(json).map_err(|error| PlanProblem::PlanNotJson(error.to_string()))?;
+    check_contract(written_in.contract.unwrap_or(1))?;
     let plan: StretchPlan =
         serde_json::from_str(json).map_err(|error| PlanProblem::PlanNotJson(error.to_string()))?;
     validate(&plan)?;
@@ -314,6 +388,7 @@ mod tests {
             snooze_secs: 300,
             interval_secs: 1500,
             auto_advance: true,
+            contract: PLAN_CONTRACT,
         }
     }
 
@@ -427,8 +502,21 @@ mod tests {
             PlanProblem::RoutineAndPlanBothGiven
         );
         assert_eq!(
+            request_from(&arguments(&["--plan-contract", "2", "--plan-on-stdin"])),
+            Ok(Request::PlanOnStdin { contract: 2 })
+        );
+        assert_eq!(
+            request_from(&arguments(&["--plan-on-stdin", "--plan-contract=7"])),
+            Ok(Request::PlanOnStdin { contract: 7 })
+        );
+        // The daemon of Unhunch 0.1.0 gives no number.
+        assert_eq!(
             request_from(&arguments(&["--plan-on-stdin"])),
-            Ok(Request::PlanOnStdin)
+            Ok(Request::PlanOnStdin { contract: 1 })
+        );
+        assert_eq!(
+            request_from(&arguments(&["--plan-on-stdin", "--plan-contract"])).unwrap_err(),
+            PlanProblem::MissingContractNumber
         );
         assert_eq!(
             request_from(&arguments(&["--routine=cat-cow"])),
@@ -437,6 +525,35 @@ mod tests {
             })
         );
         assert_eq!(request_from(&arguments(&["--help"])), Ok(Request::Help));
+    }
+
+    #[test]
+    fn a_plan_of_another_contract_is_refused_and_says_what_to_do() {
+        let mut sent = plan(routine("seated-twist", "seated-twist"), vec![]);
+        sent.contract = PLAN_CONTRACT + 1;
+        let problem = parse_plan(&serde_json::to_string(&sent).unwrap()).unwrap_err();
+        assert_eq!(
+            problem,
+            PlanProblem::OtherContract {
+                daemon_contract: PLAN_CONTRACT + 1
+            }
+        );
+        assert!(
+            problem.to_string().contains("older than that unhunch"),
+            "{problem}"
+        );
+        // A plan from before the numbers has no `contract` field: it is contract 1.
+        let mut old = serde_json::to_value(plan(routine("cat-cow", "cat"), vec![])).unwrap();
+        old.as_object_mut().unwrap().remove("contract");
+        let problem = parse_plan(&old.to_string()).unwrap_err();
+        assert_eq!(problem, PlanProblem::OtherContract { daemon_contract: 1 });
+        let message = problem.to_string();
+        assert!(message.contains("restart Unhunch"), "{message}");
+        assert!(
+            !message.contains('\n'),
+            "one line for the daemon's log: {message}"
+        );
+        assert_eq!(check_contract(PLAN_CONTRACT), Ok(()));
     }
 
     #[test]

@@ -86,6 +86,17 @@ impl Reporter {
         write_line(&mut state.out, &WindowReport::Outcome { break_id, outcome })
     }
 
+    /// Prints that this window speaks another contract than the daemon's `daemon_contract`, and so
+    /// shows nothing.
+    pub fn other_contract(&self, daemon_contract: u32) -> Result<(), ReportError> {
+        let report = WindowReport::OtherContract {
+            daemon_contract,
+            window_contract: unhunch_core::plan::PLAN_CONTRACT,
+            window_version: env!("CARGO_PKG_VERSION").to_owned(),
+        };
+        write_line(&mut self.lock().out, &report)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, ReporterState> {
         // A panic while holding the lock leaves plain flags behind, which are still usable.
         self.inner

@@ -234,6 +234,44 @@ impl Session {
     /// `choice`, as a user picking "Snooze" from the list would. Returns every entry dunst offered.
     /// Panics, listing what was offered, when no entry has that label.
     pub fn dunst_context_with_choice(&self, choice: &str) -> Vec<ContextMenuEntry> {
+        self.choose_from_dunsts_menu(choice, || {
+            self.dunstctl(&["context"]);
+        })
+    }
+
+    /// Clicks the newest notification where dunst draws it, with the left button and the mouse as
+    /// a user would (`xdotool`), and picks `choice` from the menu of actions dunst then opens: a
+    /// click on a notification with actions but no default one opens that menu. Returns every
+    /// entry dunst offered; panics, listing them, when none is labelled `choice`.
+    pub fn click_notification_and_choose(&self, choice: &str) -> Vec<ContextMenuEntry> {
+        // Where the harness's dunstrc draws the newest notification: at the top right, 12 pixels
+        // in and 40 down, 360 wide.
+        let (width, _) = self.screen_size();
+        let x = (width - 12 - 180).to_string();
+        self.choose_from_dunsts_menu(choice, || {
+            wait_until(
+                "dunst's window is on screen",
+                Duration::from_secs(5),
+                || {
+                    let found =
+                        self.run("xdotool", &["search", "--onlyvisible", "--class", "Dunst"]);
+                    found.status.success() && !found.stdout.is_empty()
+                },
+            );
+            let click = self.run("xdotool", &["mousemove", &x, "52", "click", "1"]);
+            assert!(
+                click.status.success(),
+                "xdotool could not click the notification: {}",
+                String::from_utf8_lossy(&click.stderr)
+            );
+        })
+    }
+
+    fn choose_from_dunsts_menu(
+        &self,
+        choice: &str,
+        open_menu: impl FnOnce(),
+    ) -> Vec<ContextMenuEntry> {
         let dunst_dir = self.dunst_dir();
         let offered_path = dunst_dir.join("offered");
         fs::write(dunst_dir.join("choice"), choice).expect("write the context menu choice");
@@ -242,7 +280,7 @@ impl Session {
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
             Err(error) => panic!("could not remove {}: {error}", offered_path.display()),
         }
-        self.dunstctl(&["context"]);
+        open_menu();
         let offered = wait_until(
             "dunst passes its context menu to the dmenu script",
             Duration::from_secs(5),

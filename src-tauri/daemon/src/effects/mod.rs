@@ -20,7 +20,7 @@ use unhunch_core::{Effect, Input, Timestamp};
 
 use crate::bus::service::emit_state_changed;
 use crate::files::Paths;
-use crate::inbox::Inbox;
+use crate::inbox::{Inbox, WindowFailure};
 use crate::status::StatusReport;
 use crate::tray::Tray;
 
@@ -115,6 +115,7 @@ impl Effects {
                         error!("cannot open the stretch window for break {break_id}: {why}");
                         self.notifications
                             .tell("Unhunch could not open the stretch window", &why);
+                        self.notifications.show_stretch_as_text(&plan.routine);
                         carried.follow_ups.push(Input::WindowClosed {
                             break_id,
                             outcome: None,
@@ -182,8 +183,23 @@ impl Effects {
         open::history(paths);
     }
 
-    pub fn window_exited(&mut self, break_id: u64) {
-        self.windows.exited(break_id);
+    /// The stretch window of `break_id` is gone. One that showed nothing (`failure`) is explained,
+    /// and its stretch still reaches the user, as text in a notification: a break is never lost
+    /// to a window that cannot open, whatever the reason.
+    pub fn window_exited(&mut self, break_id: u64, failure: Option<WindowFailure>) {
+        let routine = self.windows.exited(break_id);
+        if let Some(failure) = failure {
+            self.notifications.tell(&failure.summary, &failure.why);
+            if let Some(routine) = routine {
+                self.notifications.show_stretch_as_text(&routine);
+            }
+        }
+    }
+
+    /// Asks once whether Unhunch should start at login; the answer comes back as
+    /// `Message::LoginQuestionAnswered`.
+    pub fn ask_about_login(&self) {
+        self.notifications.ask_about_login();
     }
 
     pub fn notification_closed(&mut self, id: u32) {

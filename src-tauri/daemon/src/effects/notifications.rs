@@ -2,7 +2,10 @@
 //! messages to the user. The only module that sends notifications.
 //!
 //! The heads-up and the break share one notification that is replaced, never stacked: its id is
-//! reused. The actions of the break notification come back as [`Message::Request`]s.
+//! reused. The actions of the break notification come back as [`Message::Request`]s. Besides them:
+//! messages to the user (one at a time, replaced), a stretch as text when its window could not
+//! open, and the once-only question about starting at login, whose answer comes back as
+//! [`Message::LoginQuestionAnswered`].
 //!
 //! A notification server is another process, and it can stop answering (stopped, swapping,
 //! hung). So nothing here is awaited by the owner: the owner hands each notification to a task of
@@ -38,6 +41,8 @@ use tokio::time::{Instant, sleep_until, timeout, timeout_at};
 use tracing::{debug, info, warn};
 use unhunch_core::duration::friendly;
 use unhunch_core::engine::{ClosedBy, Offer};
+use unhunch_core::login_question::Answer;
+use unhunch_core::plan::RoutineView;
 
 use crate::inbox::{Inbox, Message, Origin, Request};
 
@@ -83,6 +88,8 @@ impl Notifications {
             message_id: None,
             last_break: None,
             lost_break_until: None,
+            stretch_text_id: None,
+            question: None,
         };
         tokio::spawn(worker.run());
         Notifications { jobs }
@@ -146,6 +153,20 @@ impl Notifications {
         });
     }
 
+    /// A stretch whose window could not open, as text: the break still reaches the user.
+    pub fn show_stretch_as_text(&self, routine: &RoutineView) {
+        self.send(Job::StretchAsText {
+            routine: routine.clone(),
+        });
+    }
+
+    /// "Start Unhunch when you log in?" with Start at login and Not now. Where the desktop cannot
+    /// ask (no server, or one without actions), the user is told the command instead, and that
+    /// counts as the answer.
+    pub fn ask_about_login(&self) {
+        self.send(Job::AskAboutLogin);
+    }
+
     /// Takes the shared notification down and ends the task; waits a bounded time for it.
     pub async fn shut_down(&self) {
         let (done, finished) = oneshot::channel();
@@ -178,6 +199,10 @@ enum Job {
         body: String,
         expires: Duration,
     },
+    StretchAsText {
+        routine: RoutineView,
+    },
+    AskAboutLogin,
     ShutDown(oneshot::Sender<()>),
 }
 
@@ -236,6 +261,10 @@ struct Worker {
     last_break: Option<BreakDue>,
     /// Set while the break notification's server is gone: until when another may come back.
     lost_break_until: Option<Instant>,
+    /// The id of the last stretch shown as text, so the next one replaces it.
+    stretch_text_id: Option<u32>,
+    /// The question about starting at login, while it waits for an answer.
+    question: Option<Shown>,
 }
 
 struct Shown {
@@ -310,9 +339,17 @@ impl Worker {
                     body,
                     expires,
                 } => self.tell(&summary, &body, expires).await,
+                Job::StretchAsText { routine } => self.show_stretch_as_text(&routine).await,
+                Job::AskAboutLogin => self.ask_about_login().await,
                 Job::ShutDown(done) => {
                     self.wish(Wanted::Nothing);
                     self.withdraw().await;
+                    // Its actions would reach nobody once Unhunch is gone; unanswered, it is asked
+                    // again on the next start from the menu.
+                    if let Some(question) = self.question.take() {
+                        question.listener.abort();
+                        close(question.id, &question.handle).await;
+                    }
                     let _ = done.send(());
                     break;
                 }
@@ -500,6 +537,107 @@ impl Worker {
                 "the notification server did not answer within {} s: {summary}: {body}",
                 ANSWER_LIMIT.as_secs()
             ),
+        }
+    }
+
+    /// The routine's steps as text, in a notification of its own that stays until dismissed, so
+    /// that a message about the window does not replace it.
+    async fn show_stretch_as_text(&mut self, routine: &RoutineView) {
+        let deadline = Instant::now() + ANSWER_LIMIT;
+        if self.capabilities.is_none() {
+            let _ = self.server_capabilities(deadline).await;
+        }
+        let mut notification = base_notification();
+        notification
+            .summary(&format!(
+                "Time to unhunch — {}, {}",
+                routine.name,
+                friendly(Duration::from_secs(routine.estimated_secs))
+            ))
+            .body(&body_text(
+                &stretch_text(routine),
+                self.capabilities.as_deref(),
+            ))
+            .urgency(Urgency::Normal)
+            .timeout(Timeout::Never);
+        if let Some(id) = self.stretch_text_id {
+            notification.id(id);
+        }
+        match timeout_at(deadline, notification.show_async()).await {
+            Ok(Ok(handle)) => self.stretch_text_id = Some(handle.id()),
+            Ok(Err(why)) => warn!("cannot show the stretch {} as text ({why})", routine.id),
+            Err(_) => warn!(
+                "the notification server did not answer within {} s; the stretch {} was not shown",
+                ANSWER_LIMIT.as_secs(),
+                routine.id
+            ),
+        }
+    }
+
+    async fn ask_about_login(&mut self) {
+        let deadline = Instant::now() + ANSWER_LIMIT;
+        let told = match self.server_capabilities(deadline).await {
+            Err(why) => {
+                info!(
+                    "no notification server to ask whether to start at login ({why}); \
+                     `unhunch autostart on` does it"
+                );
+                true
+            }
+            Ok(capabilities)
+                if !capabilities
+                    .iter()
+                    .any(|capability| capability == "actions") =>
+            {
+                self.tell(
+                    "Start Unhunch when you log in?",
+                    "Run `unhunch autostart on` in a terminal, and Unhunch starts with every \
+                     login; `unhunch autostart off` stops that again.",
+                    MESSAGE_EXPIRY,
+                )
+                .await;
+                true
+            }
+            Ok(capabilities) => {
+                let mut notification = base_notification();
+                notification
+                    .summary("Start Unhunch when you log in?")
+                    .body(&body_text(
+                        "Then your breaks come without starting Unhunch from the menu each \
+                         day. `unhunch autostart on` or `off` changes it later.",
+                        Some(&capabilities),
+                    ))
+                    .urgency(Urgency::Normal)
+                    .timeout(Timeout::Never)
+                    .action("start-at-login", "Start at login")
+                    .action("not-now", "Not now");
+                match timeout_at(deadline, notification.show_async()).await {
+                    Ok(Ok(handle)) => {
+                        let handle = Arc::new(handle);
+                        let id = handle.id();
+                        let listener =
+                            tokio::spawn(listen_for_answer(handle.clone(), self.inbox.clone()));
+                        self.question = Some(Shown {
+                            id,
+                            handle,
+                            listener,
+                        });
+                        false
+                    }
+                    Ok(Err(why)) => {
+                        info!("cannot ask whether to start at login ({why})");
+                        true
+                    }
+                    Err(_) => {
+                        info!("the notification server did not answer the question about login");
+                        true
+                    }
+                }
+            }
+        };
+        if told {
+            let answer = Some(Answer::ToldTheCommand);
+            let _ = self.inbox.send(Message::LoginQuestionAnswered { answer });
         }
     }
 
@@ -775,6 +913,51 @@ fn base_notification() -> Notification {
     let mut notification = Notification::new();
     notification.appname(APP_NAME).icon("");
     notification
+}
+
+/// The steps of `routine` as numbered lines (each side's steps written out, as the window would show
+/// them one by one), then its safety line. Long routines are cut short with a count of the rest.
+fn stretch_text(routine: &RoutineView) -> String {
+    const STEPS_SHOWN: usize = 12;
+    let mut lines = vec![format!(
+        "The stretch window could not open, so here is the stretch as text ({}):",
+        routine.area
+    )];
+    for (number, step) in routine.steps.iter().take(STEPS_SHOWN).enumerate() {
+        lines.push(format!("{}. {}", number + 1, step.text));
+    }
+    if routine.steps.len() > STEPS_SHOWN {
+        lines.push(format!(
+            "…and {} more steps.",
+            routine.steps.len() - STEPS_SHOWN
+        ));
+    }
+    lines.push(routine.safety.clone());
+    lines.join("\n")
+}
+
+/// Waits for the answer to the question about starting at login and passes it to the owner; a
+/// question closed without one is passed on as `None`.
+async fn listen_for_answer(handle: Arc<NotificationHandle>, inbox: Inbox) {
+    handle
+        .wait_for_action_async(|response| {
+            let answer = match response {
+                NotificationResponse::Action(action) if action == "start-at-login" => {
+                    Some(Answer::StartAtLogin)
+                }
+                NotificationResponse::Action(action) if action == "not-now" => Some(Answer::NotNow),
+                NotificationResponse::Closed(reason) => {
+                    debug!("the question about starting at login was closed: {reason:?}");
+                    None
+                }
+                other => {
+                    debug!("ignoring {other:?} on the question about starting at login");
+                    return;
+                }
+            };
+            let _ = inbox.send(Message::LoginQuestionAnswered { answer });
+        })
+        .await;
 }
 
 /// Waits for the user to act on notification `id` and turns the action into a request.

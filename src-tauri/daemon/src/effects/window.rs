@@ -1,12 +1,17 @@
 //! Starting and closing the stretch window process (`unhunch-window`) and reading its reports.
 //!
-//! The plan goes in as one JSON line on the window's stdin (`--plan-on-stdin`; an environment
-//! variable is capped at 128 KiB, which a long user routine outgrew). The daemon then keeps stdin
-//! open for as long as the window runs and writes nothing more: its end tells the window that the
-//! daemon is gone. The window prints `WindowReport` lines on stdout. An outcome reaches the owner
+//! The plan goes in as one JSON line on the window's stdin (`--plan-contract 2 --plan-on-stdin`;
+//! an environment variable is capped at 128 KiB, which a long user routine outgrew). The daemon then
+//! keeps stdin open for as long as the window runs and writes nothing more: its end tells the window
+//! that the daemon is gone. The window prints `WindowReport` lines on stdout. An outcome reaches the owner
 //! as [`Message::WindowReported`] the moment it is printed, since a completed break's window stays
 //! open on its finish screen; when the process ends the owner hears [`Message::WindowExited`],
 //! which counts as an abandoned break only if nothing was reported.
+//!
+//! A window of another plan contract (`unhunch_core::plan`) shows nothing and exits: a newer one
+//! says so on stdout, and one from before the contract numbers (Unhunch 0.1.0) refuses
+//! `--plan-contract` as an unknown argument. Either way the owner hears a [`WindowFailure`] that
+//! names the program and its version and says what to do.
 
 use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
@@ -16,9 +21,12 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::{Child, ChildStderr, ChildStdin, ChildStdout};
 use tokio::sync::oneshot;
 use tracing::{debug, info, warn};
-use unhunch_core::plan::{StretchPlan, WindowReport};
+use unhunch_core::plan::{
+    PLAN_CONTRACT, PLAN_CONTRACT_OPTION, RoutineView, StretchPlan, WindowReport,
+};
 
-use crate::inbox::{Inbox, Message};
+use crate::inbox::{Inbox, Message, WindowFailure};
+use crate::programs;
 
 /// Names another program to run as the stretch window (a developer's build, a test's stand-in).
 const WINDOW_PROGRAM_VARIABLE: &str = "UNHUNCH_WINDOW";
@@ -31,8 +39,9 @@ const STDERR_DRAIN: std::time::Duration = std::time::Duration::from_secs(1);
 
 pub struct Windows {
     inbox: Inbox,
-    /// Open windows by break, each with the switch that closes it.
-    open: HashMap<u64, oneshot::Sender<()>>,
+    /// Open windows by break, each with the switch that closes it and the routine it was started
+    /// with (shown as text if the window fails).
+    open: HashMap<u64, (oneshot::Sender<()>, RoutineView)>,
 }
 
 impl Windows {
@@ -50,6 +59,8 @@ impl Windows {
             .map_err(|why| format!("cannot write the plan as JSON: {why}"))?;
         plan_line.push('\n');
         let mut child = tokio::process::Command::new(&program)
+            .arg(PLAN_CONTRACT_OPTION)
+            .arg(PLAN_CONTRACT.to_string())
             .arg("--plan-on-stdin")
             // The page loads only the app's own files: GLib's default network monitor would open
             // a netlink socket in WebKit's network process to watch for network changes that
@@ -77,7 +88,8 @@ impl Windows {
         // screen (that break's outcome is already in).
         self.close_all();
         let (close, closed) = oneshot::channel();
-        self.open.insert(plan.break_id, close);
+        self.open
+            .insert(plan.break_id, (close, plan.routine.clone()));
         tokio::spawn(watch(
             Window {
                 child,
@@ -85,6 +97,7 @@ impl Windows {
                 stdout,
                 stderr,
                 break_id: plan.break_id,
+                program,
             },
             plan_line,
             closed,
@@ -94,34 +107,34 @@ impl Windows {
     }
 
     pub fn close(&mut self, break_id: u64) {
-        if let Some(close) = self.open.remove(&break_id) {
+        if let Some((close, _)) = self.open.remove(&break_id) {
             info!("closing the stretch window of break {break_id}");
             let _ = close.send(());
         }
     }
 
     pub fn close_all(&mut self) {
-        for (_, close) in self.open.drain() {
+        for (_, (close, _)) in self.open.drain() {
             let _ = close.send(());
         }
     }
 
-    pub fn exited(&mut self, break_id: u64) {
-        self.open.remove(&break_id);
+    /// Forgets the window of `break_id`; returns the routine it was started with, if it was
+    /// still open.
+    pub fn exited(&mut self, break_id: u64) -> Option<RoutineView> {
+        self.open.remove(&break_id).map(|(_, routine)| routine)
     }
 }
 
-/// `unhunch-window` next to our own executable (how it is installed and built), else from PATH.
+/// `unhunch-window` next to our own executable (how it is installed and built, and where an
+/// upgrade puts the new one while this daemon runs on), else from PATH.
 fn window_program() -> PathBuf {
     if let Some(program) =
         std::env::var_os(WINDOW_PROGRAM_VARIABLE).filter(|value| !value.is_empty())
     {
         return PathBuf::from(program);
     }
-    std::env::current_exe()
-        .ok()
-        .map(|exe| exe.with_file_name("unhunch-window"))
-        .filter(|beside| beside.is_file())
+    programs::beside_this_program("unhunch-window")
         .unwrap_or_else(|| PathBuf::from("unhunch-window"))
 }
 
@@ -149,6 +162,7 @@ struct Window {
     stdout: ChildStdout,
     stderr: ChildStderr,
     break_id: u64,
+    program: PathBuf,
 }
 
 /// Writes the plan, then reads the window's reports until it exits (or is told to close), passing
@@ -160,6 +174,7 @@ async fn watch(window: Window, plan_line: String, mut close: oneshot::Receiver<(
         stdout,
         stderr,
         break_id,
+        program,
     } = window;
     // Written alongside reading the output: a plan of several MiB does not fit in the pipe, and
     // the owner loop must never wait for a window to read.
@@ -196,7 +211,10 @@ async fn watch(window: Window, plan_line: String, mut close: oneshot::Receiver<(
                 }
             },
             line = stderr_lines.next_line(), if stderr_open => match line {
-                Ok(Some(line)) => remember(&mut last_stderr, line),
+                Ok(Some(line)) => {
+                    reports.read_stderr(&line);
+                    remember(&mut last_stderr, line);
+                }
                 _ => stderr_open = false,
             },
             _ = &mut close, if !closing => {
@@ -218,6 +236,7 @@ async fn watch(window: Window, plan_line: String, mut close: oneshot::Receiver<(
     if stderr_open {
         let rest_of_stderr = async {
             while let Ok(Some(line)) = stderr_lines.next_line().await {
+                reports.read_stderr(&line);
                 remember(&mut last_stderr, line);
             }
         };
@@ -232,7 +251,13 @@ async fn watch(window: Window, plan_line: String, mut close: oneshot::Receiver<(
             warn!("stretch window of break {break_id} exited with {status}");
             // Only a window that never showed anything failed to open; one that painted and then
             // crashed was seen by the user, and is abandoned like any window closed early.
-            (!reports.painted).then(|| failure_message(&status, &last_stderr))
+            (!reports.painted).then(|| match reports.contract_failure(&program) {
+                Some(failure) => failure,
+                None => WindowFailure {
+                    summary: "Unhunch could not open the stretch window".to_owned(),
+                    why: failure_message(&status, &last_stderr),
+                },
+            })
         }
         Err(why) => {
             warn!("cannot wait for the stretch window of break {break_id}: {why}");
@@ -277,9 +302,58 @@ fn failure_message(status: &std::process::ExitStatus, last_stderr: &VecDeque<Str
 struct Reports {
     painted: bool,
     outcome_sent: bool,
+    /// The window's contract and version, when it said it speaks another contract.
+    other_contract: Option<(u32, String)>,
+    /// The window refused `--plan-contract` as an unknown argument: it is from before the numbers.
+    refused_the_contract_option: bool,
 }
 
+/// What a window from before the contract numbers (Unhunch 0.1.0) prints when given them.
+const REFUSED_CONTRACT_OPTION: &str = "unknown argument \"--plan-contract\"";
+
 impl Reports {
+    /// Reads one line of the window's stderr, for a refusal of the contract option.
+    fn read_stderr(&mut self, line: &str) {
+        if line.contains(REFUSED_CONTRACT_OPTION) {
+            self.refused_the_contract_option = true;
+        }
+    }
+
+    /// When the window showed nothing because it speaks another contract: which program, which
+    /// versions, and what to do.
+    fn contract_failure(&self, program: &std::path::Path) -> Option<WindowFailure> {
+        let this_version = env!("CARGO_PKG_VERSION");
+        let program = program.display();
+        let (window_contract, window_version) = match &self.other_contract {
+            Some((contract, version)) => (*contract, format!("Unhunch {version}")),
+            None if self.refused_the_contract_option => (1, "Unhunch 0.1.0 or older".to_owned()),
+            None => return None,
+        };
+        let versions = format!(
+            "The stretch window program {program} is from {window_version} (plan contract \
+             {window_contract}), but this running Unhunch is {this_version} (plan contract \
+             {PLAN_CONTRACT}), so the window could not show this break."
+        );
+        Some(if window_contract > PLAN_CONTRACT {
+            WindowFailure {
+                summary: "Restart Unhunch: it was upgraded while it ran".to_owned(),
+                why: format!(
+                    "{versions} Quit Unhunch from its menu (or `unhunch quit`) and start it \
+                     again. This break's stretch is in the next notification."
+                ),
+            }
+        } else {
+            WindowFailure {
+                summary: "Unhunch's stretch window is an older version".to_owned(),
+                why: format!(
+                    "{versions} Install unhunch and unhunch-window from the same version of \
+                     Unhunch, then restart Unhunch. This break's stretch is in the next \
+                     notification."
+                ),
+            }
+        })
+    }
+
     /// Reads one line of the window's stdout; returns an outcome to pass on (the first one only).
     fn read(&mut self, line: &str, break_id: u64) -> Option<unhunch_core::plan::WindowOutcome> {
         match serde_json::from_str::<WindowReport>(line) {
@@ -307,6 +381,18 @@ impl Reports {
                     self.outcome_sent = true;
                     Some(outcome)
                 }
+            }
+            Ok(WindowReport::OtherContract {
+                daemon_contract,
+                window_contract,
+                window_version,
+            }) => {
+                warn!(
+                    "the stretch window speaks plan contract {window_contract} (Unhunch \
+                     {window_version}) and took this daemon's for {daemon_contract}: it shows nothing"
+                );
+                self.other_contract = Some((window_contract, window_version));
+                None
             }
             Err(_) => {
                 debug!(target: "unhunch::window", "window said: {line}");
