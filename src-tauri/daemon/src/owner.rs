@@ -257,6 +257,10 @@ impl Owner {
                 let outcome = Some(outcome);
                 self.feed(Input::WindowClosed { break_id, outcome }).await;
             }
+            Message::WindowPainted { break_id } => {
+                debug!("stretch window of break {break_id} painted");
+                self.feed(Input::WindowPainted { break_id }).await;
+            }
             Message::WindowExited {
                 break_id,
                 reported,

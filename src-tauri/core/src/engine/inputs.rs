@@ -33,6 +33,11 @@ pub enum Input {
         break_id: u64,
         outcome: Option<WindowOutcome>,
     },
+    /// The stretch window of this break painted its first frame, so the user sees it. Until it
+    /// does (at most [`super::PAINT_TIMEOUT`]), the break is not taken to be on screen.
+    WindowPainted {
+        break_id: u64,
+    },
     /// The user has been idle for `idle_for` (no keyboard or pointer input). The shell may
     /// report one idle spell again and again: it counts as one natural break, and while it lasts
     /// the countdown keeps starting over.

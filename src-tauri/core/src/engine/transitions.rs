@@ -12,7 +12,7 @@ use crate::time::Timestamp;
 use super::deadlines::{at_least_a_second, heads_up_before};
 use super::effects::{Effect, Effects, Refusal};
 use super::inputs::{Input, PauseLength};
-use super::{CountdownKind, Engine, PhaseState, STRETCH_TIMEOUT, pause_end};
+use super::{CountdownKind, Engine, PAINT_TIMEOUT, PhaseState, STRETCH_TIMEOUT, pause_end};
 
 /// After a settings change, a break is never due sooner than this (unless the new interval is
 /// shorter), so shortening the interval does not throw a break at the user mid-sentence.
@@ -50,6 +50,7 @@ impl Engine {
             Input::WindowClosed { break_id, outcome } => {
                 self.window_closed(break_id, outcome, effects)
             }
+            Input::WindowPainted { break_id } => self.window_painted(break_id),
             Input::UserIdle { idle_for } => self.user_idle(idle_for, effects),
             // Handled before catching up, in `handle`.
             Input::ClockJumped { .. } => {}
@@ -155,7 +156,18 @@ impl Engine {
             break_id,
             due_since,
             times_out_at: effects.now.plus(STRETCH_TIMEOUT),
+            paint_by: Some(effects.now.plus(PAINT_TIMEOUT)),
         };
+    }
+
+    fn window_painted(&mut self, painted_break_id: u64) {
+        if let PhaseState::Stretching {
+            break_id, paint_by, ..
+        } = &mut self.phase
+            && *break_id == painted_break_id
+        {
+            *paint_by = None;
+        }
     }
 
     fn snooze(&mut self, length: Option<Duration>, effects: &mut Effects) {

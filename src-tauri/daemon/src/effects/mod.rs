@@ -78,11 +78,13 @@ impl Effects {
                     offer,
                     snoozes_left,
                     snooze,
+                    window_failed,
                 } => self.notifications.show_break_due(
                     break_id,
                     offer.as_ref(),
                     snoozes_left,
                     snooze,
+                    window_failed,
                 ),
                 Effect::WithdrawNotification => self.notifications.withdraw(),
                 Effect::OpenWindow(plan) => {

@@ -82,12 +82,14 @@ impl Notifications {
         offer: Option<&Offer>,
         snoozes_left: Option<u32>,
         snooze: Duration,
+        window_failed: bool,
     ) {
         self.send(Job::BreakDue {
             break_id,
             offer: offer.cloned(),
             snoozes_left,
             snooze,
+            window_failed,
         });
     }
 
@@ -135,6 +137,7 @@ enum Job {
         offer: Option<Offer>,
         snoozes_left: Option<u32>,
         snooze: Duration,
+        window_failed: bool,
     },
     Withdraw,
     Closed(u32),
@@ -237,10 +240,17 @@ impl Worker {
                     offer,
                     snoozes_left,
                     snooze,
+                    window_failed,
                 } => {
                     self.wish(Wanted::BreakDue);
                     let shown = self
-                        .show_break_due(break_id, offer.as_ref(), snoozes_left, snooze)
+                        .show_break_due(
+                            break_id,
+                            offer.as_ref(),
+                            snoozes_left,
+                            snooze,
+                            window_failed,
+                        )
                         .await;
                     if let Err(why) = shown {
                         // The stretch window takes its place; a late answer must not add it.
@@ -319,6 +329,7 @@ impl Worker {
         offer: Option<&Offer>,
         snoozes_left: Option<u32>,
         snooze: Duration,
+        window_failed: bool,
     ) -> Result<(), String> {
         let deadline = Instant::now() + ANSWER_LIMIT;
         let capabilities = self.server_capabilities(deadline).await?;
@@ -334,7 +345,12 @@ impl Worker {
             ),
             None => "Time to unhunch — a stretch break".to_owned(),
         };
-        let mut body = if has_actions {
+        let mut body = if window_failed {
+            // Start would open the same blank window again: the break is offered without it.
+            "The stretch window could not be shown on this desktop. Stand up, roll your shoulders \
+             and stretch your back your own way, then snooze or skip this reminder."
+                .to_owned()
+        } else if has_actions {
             "Hands off the keyboard, breathe out, and let Unhunch walk you through it.".to_owned()
         } else {
             "Open the Unhunch tray menu to start, snooze or skip it.".to_owned()
@@ -352,9 +368,11 @@ impl Worker {
             .timeout(Timeout::Never);
         notification.hint(Hint::Resident(false));
         if has_actions {
-            notification
-                .action("default", "Start")
-                .action("start", "Start");
+            if !window_failed {
+                notification
+                    .action("default", "Start")
+                    .action("start", "Start");
+            }
             if can_snooze {
                 notification.action("snooze", &format!("Snooze {}", friendly(snooze)));
             }
