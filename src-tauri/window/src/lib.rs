@@ -8,6 +8,7 @@
 //!   `painted`, `finish` and `close`. `capabilities/stretch.json` grants exactly these to this window.
 //! - [`report`] is the only module that writes the window's results (`WindowReport` lines) to stdout.
 //! - [`placement`] centres the window on the monitor under the pointer.
+//! - [`focus`] gives the keyboard back on sway, which focuses every new window.
 //! - [`renderer`] picks the WebKit renderer that paints on this desktop, before GTK starts.
 //!
 //! The process exits when its window closes: after Snooze or Skip, after Done on the finish screen,
@@ -15,6 +16,7 @@
 //! Closed before an outcome was printed, the break counts as abandoned.
 
 pub mod commands;
+pub mod focus;
 pub mod placement;
 pub mod plan_source;
 pub mod renderer;
@@ -154,6 +156,11 @@ fn open_stretch_window<R: Runtime, M: Manager<R>>(manager: &M, title: &str) -> t
         Some(position) => window.position(position.x, position.y),
         None => window.center(),
     };
+    // sway focuses every new window: the focus it gives this one as it opens goes back to where
+    // the user was typing.
+    if let Some(owner) = focus::KeyboardOwner::note() {
+        owner.give_back_when_the_window_opens();
+    }
     let window = window.build()?;
     draw_without_gpu(&window)?;
     Ok(())
