@@ -19,7 +19,7 @@ PACKAGE_PACKAGES := dpkg-dev lintian desktop-file-utils appstream
 # WebKit's WebDriver, screenshots and input, and strace for the test that no break opens a network socket.
 TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin haskell-gtk-sni-tray-utils \
 	webkit2gtk-driver imagemagick xdotool x11-utils python3-xlib systemd strace \
-	sway sway-backgrounds foot weston grim wtype
+	sway sway-backgrounds foot weston grim wtype openbox xfwm4
 # The peers the footprint benchmark compares against.
 BENCH_PACKAGES := workrave safeeyes
 

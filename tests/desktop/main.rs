@@ -14,3 +14,4 @@ mod notifications;
 mod tray;
 mod wayland;
 mod window_contract;
+mod window_managers;
