@@ -20,6 +20,15 @@ fn painted_report_arrived(session: &Session) -> bool {
     fs::read_to_string(log).is_ok_and(|log| log.contains("window painted"))
 }
 
+/// The value of `WEBKIT_DISABLE_DMABUF_RENDERER` in the environment of process `pid`.
+pub(crate) fn renderer_setting(pid: u32) -> Option<String> {
+    let environment = fs::read(format!("/proc/{pid}/environ")).ok()?;
+    environment
+        .split(|byte| *byte == 0)
+        .find_map(|variable| variable.strip_prefix(b"WEBKIT_DISABLE_DMABUF_RENDERER="))
+        .map(|value| String::from_utf8_lossy(value).into_owned())
+}
+
 /// How many colours the screenshot at `path` has inside `window`: a page with text and
 /// pictures has hundreds, a blank window one or two.
 fn colours_inside(session: &Session, path: &Path, window: &SwayWindow) -> u64 {
@@ -74,6 +83,11 @@ fn on_sway_the_window_paints_floats_small_and_leaves_the_keyboard_where_it_was()
     let window = wait_until("the stretch window is in sway's tree", PROMPTLY, || {
         session.sway_window_of(window_pid)
     });
+    // Wayland and no render node (no /dev/dri here): the window asked WebKit to share plain memory.
+    assert!(
+        renderer_setting(window_pid).as_deref() == Some("1"),
+        "the window runs without WEBKIT_DISABLE_DMABUF_RENDERER=1"
+    );
     assert!(window.floating, "sway tiled the window: {window:?}");
     let (screen_width, screen_height) = session.screen_size();
     assert!(

@@ -8,6 +8,7 @@ use unhunch_core::engine::PAINT_TIMEOUT;
 use unhunch_tests::desktop::{Session, wait_until};
 
 use crate::daemon::{BUS_NAME, Daemon, PROMPTLY, unhunch};
+use crate::wayland::renderer_setting;
 
 /// Runs a program in the session and returns its standard output, trimmed.
 fn output_of(session: &Session, program: &str, arguments: &[&str]) -> String {
@@ -62,18 +63,19 @@ fn check_under(window_manager: &str) {
     wait_until("the window's painted report", PAINT_TIMEOUT, || {
         fs::read_to_string(&log).is_ok_and(|log| log.contains("window painted"))
     });
-    let window = wait_until("the stretch window is mapped", PROMPTLY, || {
+    let (window_pid, window) = wait_until("the stretch window is mapped", PROMPTLY, || {
         session
             .leftover_processes()
             .into_iter()
             .find(|process| process.command_line.contains("unhunch-window"))
             .and_then(|process| {
-                session
-                    .visible_windows_of(process.pid as u32)
-                    .into_iter()
-                    .next()
+                let pid = process.pid as u32;
+                let window = session.visible_windows_of(pid).into_iter().next()?;
+                Some((pid, window))
             })
     });
+    // On X11 WebKit paints without a GPU as it is: its renderer is left as WebKit chooses.
+    assert_eq!(renderer_setting(window_pid), None);
 
     let state = wait_until("the window is kept above", PROMPTLY, || {
         let state = property(&session, &window, "_NET_WM_STATE");
