@@ -944,3 +944,22 @@ fn a_suspend_before_the_window_painted_moves_the_paint_deadline() {
         .expect_nothing()
         .expect_next_deadline_at(m(1) + h(1) + STRETCH_TIMEOUT);
 }
+
+// With no notification server the window opens in the notification's place, but a window that
+// already failed to paint is not opened again and again.
+#[test]
+fn a_break_no_server_showed_opens_the_window_unless_its_window_failed() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25)).expect("show due #1, record due #1");
+    t.send(Input::BreakNotShown { break_id: 7 })
+        .expect_nothing();
+    t.send(Input::BreakNotShown { break_id: 1 })
+        .expect("withdraw, open window #1, record started #1");
+    t.at(m(25) + PAINT_TIMEOUT)
+        .expect("close window #1, show due #1 (window failed)");
+    t.send(Input::BreakNotShown { break_id: 1 })
+        .expect_nothing()
+        .expect_phase(Phase::BreakDue);
+    t.at(m(25) + PAINT_TIMEOUT + m(5))
+        .expect("show due #1 (window failed)");
+}

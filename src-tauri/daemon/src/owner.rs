@@ -279,13 +279,8 @@ impl Owner {
             }
             Message::NotificationClosed { id } => self.effects.notification_closed(id),
             Message::BreakNotShown { break_id, why } => {
-                let status = self.engine.status(clock::now());
-                if status.phase == Phase::BreakDue && status.break_id == Some(break_id) {
-                    warn!(
-                        "no notification server could show break {break_id} ({why}): opening the stretch window directly"
-                    );
-                    self.feed(Input::Start).await;
-                }
+                warn!("no notification server could show break {break_id} ({why})");
+                self.feed(Input::BreakNotShown { break_id }).await;
             }
             Message::ConfigFileChanged => self.reload_config().await,
             Message::RoutineFilesChanged => self.reload_routines().await,

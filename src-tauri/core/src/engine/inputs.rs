@@ -33,6 +33,12 @@ pub enum Input {
         break_id: u64,
         outcome: Option<WindowOutcome>,
     },
+    /// No notification server showed this break's notification. The stretch window opens in its
+    /// place, unless this break's window already failed to paint: then nothing more can be shown,
+    /// and the break stays due (the tray and `unhunch status` say so) until its reminder.
+    BreakNotShown {
+        break_id: u64,
+    },
     /// The stretch window of this break painted its first frame, so the user sees it. Until it
     /// does (at most [`super::PAINT_TIMEOUT`]), the break is not taken to be on screen.
     WindowPainted {

@@ -51,6 +51,7 @@ impl Engine {
                 self.window_closed(break_id, outcome, effects)
             }
             Input::WindowPainted { break_id } => self.window_painted(break_id),
+            Input::BreakNotShown { break_id } => self.break_not_shown(break_id, effects),
             Input::UserIdle { idle_for } => self.user_idle(idle_for, effects),
             // Handled before catching up, in `handle`.
             Input::ClockJumped { .. } => {}
@@ -158,6 +159,19 @@ impl Engine {
             times_out_at: effects.now.plus(STRETCH_TIMEOUT),
             paint_by: Some(effects.now.plus(PAINT_TIMEOUT)),
         };
+    }
+
+    fn break_not_shown(&mut self, shown_break_id: u64, effects: &mut Effects) {
+        if let PhaseState::BreakDue {
+            break_id,
+            due_since,
+            window_failed: false,
+            ..
+        } = self.phase
+            && break_id == shown_break_id
+        {
+            self.begin_stretching(break_id, due_since, effects);
+        }
     }
 
     fn window_painted(&mut self, painted_break_id: u64) {
