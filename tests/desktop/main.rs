@@ -11,6 +11,7 @@ mod cli;
 mod config;
 mod degraded;
 mod notifications;
+mod servers;
 mod tray;
 mod wayland;
 mod window_contract;

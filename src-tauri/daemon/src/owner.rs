@@ -277,7 +277,22 @@ impl Owner {
                     self.feed(Input::WindowClosed { break_id, outcome }).await;
                 }
             }
-            Message::NotificationClosed { id } => self.effects.notification_closed(id),
+            Message::NotificationClosed {
+                id,
+                break_id,
+                closed_by,
+            } => {
+                self.effects.notification_closed(id);
+                // The engine decides what a break notification gone without an action means.
+                if let Some(break_id) = break_id {
+                    info!("the notification of break {break_id} was closed ({closed_by:?})");
+                    self.feed(Input::BreakNotificationClosed {
+                        break_id,
+                        closed_by,
+                    })
+                    .await;
+                }
+            }
             Message::BreakNotShown { break_id, why } => {
                 warn!("no notification server could show break {break_id} ({why})");
                 self.feed(Input::BreakNotShown { break_id }).await;
