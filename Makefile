@@ -20,7 +20,8 @@ PACKAGE_PACKAGES := dpkg-dev lintian desktop-file-utils appstream
 TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin haskell-gtk-sni-tray-utils \
 	webkit2gtk-driver imagemagick xdotool xprintidle x11-utils python3-xlib systemd strace \
 	xfce4-notifyd xfconf mate-notification-daemon notification-daemon lxqt-notificationd \
-	python3-dbus python3-gi
+	python3-dbus python3-gi \
+	sway sway-backgrounds foot weston grim wtype openbox xfwm4
 # The peers the footprint benchmark compares against.
 BENCH_PACKAGES := workrave safeeyes
 

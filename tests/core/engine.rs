@@ -2,7 +2,9 @@
 //! Times are offsets from the start; effects are written as short words (see `timeline.rs`).
 
 use unhunch_core::Timestamp;
-use unhunch_core::engine::{ClosedBy, Effect, Input, PauseLength, Phase, STRETCH_TIMEOUT, Waiting};
+use unhunch_core::engine::{
+    ClosedBy, Effect, Input, PAINT_TIMEOUT, PauseLength, Phase, STRETCH_TIMEOUT, Waiting,
+};
 use unhunch_core::history::MAX_BREAK_ID;
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::routine::RoutineSet;
@@ -94,6 +96,7 @@ fn start_opens_the_window_for_the_due_break() {
     t.at(m(25) + s(5))
         .start()
         .expect("withdraw, open window #1, record started #1")
+        .painted(1)
         .expect_phase(Phase::Stretching);
     t.start().expect("refused: already stretching");
     t.stretch_now().expect("refused: already stretching");
@@ -133,6 +136,7 @@ fn stretch_now_from_working_starts_a_new_break_with_its_own_routine() {
         (plan.snoozes_left, plan.snooze_secs, plan.interval_secs),
         (Some(3), 300, 1500)
     );
+    t.painted(1).expect_nothing();
     t.at(m(12))
         .complete(1)
         .expect("record completed #1")
@@ -145,7 +149,8 @@ fn stretch_now_from_the_due_break_keeps_its_id() {
     t.at(m(25))
         .expect("show due #1, record due #1")
         .stretch_now()
-        .expect("withdraw, open window #1, record started #1");
+        .expect("withdraw, open window #1, record started #1")
+        .painted(1);
 }
 
 #[test]
@@ -154,7 +159,8 @@ fn stretch_now_while_paused_resumes_first() {
     t.at(m(1)).pause_indefinitely().expect("record paused");
     t.at(h(2))
         .stretch_now()
-        .expect("record resumed, withdraw, open window #1, record started #1");
+        .expect("record resumed, withdraw, open window #1, record started #1")
+        .painted(1);
     t.at(h(2) + m(2))
         .complete(1)
         .expect("record completed #1")
@@ -166,7 +172,8 @@ fn a_window_left_open_times_out_as_abandoned() {
     let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
     t.at(m(5))
         .stretch_now()
-        .expect("withdraw, open window #1, record started #1");
+        .expect("withdraw, open window #1, record started #1")
+        .painted(1);
     t.expect_next_deadline_at(m(5) + STRETCH_TIMEOUT);
     t.at(m(20))
         .expect("close window #1, record abandoned #1")
@@ -186,7 +193,8 @@ fn a_completed_break_resets_snoozes_and_starts_a_fresh_interval() {
     t.at(m(30))
         .expect("show due #2, record due #2")
         .start()
-        .expect("withdraw, open window #2, record started #2");
+        .expect("withdraw, open window #2, record started #2")
+        .painted(2);
     t.at(m(32))
         .complete(2)
         .expect("record completed #2")
@@ -200,7 +208,8 @@ fn snooze_from_the_window_is_a_snooze() {
     t.at(m(25))
         .expect("show due #1, record due #1")
         .start()
-        .expect("withdraw, open window #1, record started #1");
+        .expect("withdraw, open window #1, record started #1")
+        .painted(1);
     t.at(m(26))
         .window_closed(1, Some(WindowOutcome::Snoozed))
         .expect("record snoozed #1 (1 used)");
@@ -219,7 +228,8 @@ fn snooze_from_the_window_with_none_left_ends_the_break_as_skipped() {
         .expect("record snoozed #1 (1 used), withdraw");
     t.at(m(30))
         .expect("show due #2 (no snooze left), record due #2")
-        .start();
+        .start()
+        .painted(2);
     t.at(m(31))
         .window_closed(2, Some(WindowOutcome::Snoozed))
         .expect("refused: no snoozes left, record skipped #2")
@@ -229,12 +239,12 @@ fn snooze_from_the_window_with_none_left_ends_the_break_as_skipped() {
 #[test]
 fn skipped_and_closed_windows_end_the_break() {
     let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
-    t.at(m(25)).start();
+    t.at(m(25)).start().painted(1);
     t.at(m(26))
         .window_closed(1, Some(WindowOutcome::Skipped))
         .expect("record skipped #1")
         .expect_next_break_at(m(51));
-    t.at(m(51)).start();
+    t.at(m(51)).start().painted(2);
     t.at(m(52))
         .window_closed(2, None)
         .expect("record abandoned #2")
@@ -247,7 +257,8 @@ fn a_stale_window_changes_nothing() {
     t.at(m(25))
         .expect("show due #1, record due #1")
         .start()
-        .expect("withdraw, open window #1, record started #1");
+        .expect("withdraw, open window #1, record started #1")
+        .painted(1);
     t.at(m(26))
         .snooze()
         .expect("record snoozed #1 (1 used), close window #1");
@@ -287,7 +298,7 @@ fn snooze_puts_the_break_off_and_keeps_its_routine() {
 #[test]
 fn snooze_closes_an_open_window() {
     let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
-    t.at(m(25)).start();
+    t.at(m(25)).start().painted(1);
     t.at(m(25) + s(20))
         .snooze()
         .expect("record snoozed #1 (1 used), close window #1")
@@ -359,7 +370,7 @@ fn skip_ends_a_due_break_and_an_open_window() {
         .expect("withdraw, record skipped #2")
         .expect_next_break_at(m(55));
     assert_eq!(t.engine.status(t.now).snoozes_used, 0);
-    t.at(m(55)).start();
+    t.at(m(55)).start().painted(3);
     t.at(m(56))
         .skip()
         .expect("close window #3, record skipped #3")
@@ -407,7 +418,8 @@ fn pause_from_each_phase() {
     t.at(h(1) + m(59) + s(30)).expect("record resumed");
     t.at(h(2))
         .stretch_now()
-        .expect("withdraw, open window #2, record started #2");
+        .expect("withdraw, open window #2, record started #2")
+        .painted(2);
     t.pause_indefinitely()
         .expect("close window #2, record abandoned #2, record paused");
     assert_eq!(t.engine.next_deadline(), None);
@@ -493,7 +505,7 @@ fn idle_while_the_break_is_due_abandons_it_as_a_natural_break() {
 #[test]
 fn idle_while_stretching_or_paused_changes_nothing() {
     let mut t = timeline();
-    t.at(m(1)).stretch_now();
+    t.at(m(1)).stretch_now().painted(1);
     t.at(m(10))
         .idle_for(m(9))
         .expect_nothing()
@@ -564,7 +576,7 @@ fn a_short_suspend_does_not_count_as_work() {
 #[test]
 fn a_suspend_while_stretching_moves_the_time_out() {
     let mut t = timeline();
-    t.at(m(1)).stretch_now();
+    t.at(m(1)).stretch_now().painted(1);
     t.at(m(2))
         .clock_jumps(ms(h(1)))
         .expect_nothing()
@@ -882,6 +894,111 @@ fn a_heads_up_change_alone_keeps_the_heads_up_on_screen_and_shows_it_once() {
         .expect_nothing();
     // The heads-up is not shown a second time at the new lead.
     t.at(m(25)).expect("show due #1, record due #1");
+}
+
+// A stretch window must paint within PAINT_TIMEOUT, or the break is offered as a notification.
+#[test]
+fn a_window_that_never_paints_is_closed_and_the_break_offered_as_a_notification() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25)).expect("show due #1, record due #1");
+    t.start()
+        .expect("withdraw, open window #1, record started #1")
+        .expect_next_deadline_at(m(25) + PAINT_TIMEOUT);
+    t.at(m(25) + PAINT_TIMEOUT)
+        .expect("close window #1, show due #1 (window failed)")
+        .expect_phase(Phase::BreakDue)
+        .expect_next_break_at(m(25));
+    // The reminder says the same until the user decides; the break is still break #1.
+    t.at(m(25) + PAINT_TIMEOUT + m(5))
+        .expect("show due #1 (window failed)")
+        .snooze()
+        .expect("record snoozed #1 (1 used), withdraw");
+    // The next time the break comes round, the window is tried again.
+    t.at(m(30) + PAINT_TIMEOUT + m(5))
+        .expect("show due #2, record due #2")
+        .start()
+        .expect("withdraw, open window #2, record started #2")
+        .painted(2)
+        .expect_next_deadline_at(m(30) + PAINT_TIMEOUT + m(5) + STRETCH_TIMEOUT);
+}
+
+#[test]
+fn a_painted_report_of_another_break_does_not_count() {
+    let mut t = timeline();
+    t.at(m(1)).stretch_now().painted(7).expect_nothing();
+    t.at(m(1) + PAINT_TIMEOUT)
+        .expect("close window #1, show due #1 (window failed)");
+    // A window closed after it was given up on changes nothing more.
+    t.window_closed(1, None).expect_nothing();
+    t.skip()
+        .expect("withdraw, record skipped #1")
+        .expect_next_break_at(m(1) + PAINT_TIMEOUT + m(25));
+}
+
+#[test]
+fn starting_again_after_a_blank_window_tries_the_window_again() {
+    let mut t = timeline();
+    t.at(m(1)).stretch_now();
+    t.at(m(1) + PAINT_TIMEOUT)
+        .expect("close window #1, show due #1 (window failed)");
+    t.at(m(2))
+        .start()
+        .expect("withdraw, open window #1, record started #1")
+        .expect_phase(Phase::Stretching)
+        .painted(1);
+    t.at(m(4)).complete(1).expect("record completed #1");
+}
+
+#[test]
+fn a_suspend_before_the_window_painted_moves_the_paint_deadline() {
+    let mut t = timeline();
+    t.at(m(1)).stretch_now();
+    t.at(m(1) + s(2))
+        .clock_jumps(ms(h(1)))
+        .expect_nothing()
+        .expect_next_deadline_at(m(1) + h(1) + PAINT_TIMEOUT);
+    t.painted(1)
+        .expect_nothing()
+        .expect_next_deadline_at(m(1) + h(1) + STRETCH_TIMEOUT);
+}
+
+// With no notification server the window opens in the notification's place, but a window that
+// already failed to paint is not opened again and again.
+#[test]
+fn a_break_no_server_showed_opens_the_window_unless_its_window_failed() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25)).expect("show due #1, record due #1");
+    t.send(Input::BreakNotShown { break_id: 7 })
+        .expect_nothing();
+    t.send(Input::BreakNotShown { break_id: 1 })
+        .expect("withdraw, open window #1, record started #1");
+    t.at(m(25) + PAINT_TIMEOUT)
+        .expect("close window #1, show due #1 (window failed)");
+    t.send(Input::BreakNotShown { break_id: 1 })
+        .expect_nothing()
+        .expect_phase(Phase::BreakDue);
+    t.at(m(25) + PAINT_TIMEOUT + m(5))
+        .expect("show due #1 (window failed)");
+}
+
+// A notification that goes without an action does not reopen a window that failed to paint.
+#[test]
+fn a_closed_notification_after_a_blank_window_opens_no_window() {
+    let mut t = timeline_with(|settings| {
+        settings.breaks.heads_up = None;
+        settings.breaks.max_snoozes = Some(0);
+    });
+    t.at(m(25))
+        .expect("show due #1 (no snooze left), record due #1");
+    t.start()
+        .expect("withdraw, open window #1, record started #1");
+    t.at(m(25) + PAINT_TIMEOUT)
+        .expect("close window #1, show due #1 (no snooze left) (window failed)");
+    for closed_by in [ClosedBy::User, ClosedBy::Expiry, ClosedBy::Server] {
+        t.notification_closed(1, closed_by)
+            .expect_nothing()
+            .expect_phase(Phase::BreakDue);
+    }
 }
 
 // A break notification that goes away without an action (stock dunst's left click closes it, a

@@ -221,6 +221,10 @@ impl Timeline {
     pub fn window_closed(&mut self, break_id: u64, outcome: Option<WindowOutcome>) -> &mut Self {
         self.send(Input::WindowClosed { break_id, outcome })
     }
+    /// The stretch window of `break_id` reports its first painted frame.
+    pub fn painted(&mut self, break_id: u64) -> &mut Self {
+        self.send(Input::WindowPainted { break_id })
+    }
     pub fn complete(&mut self, break_id: u64) -> &mut Self {
         let routine = self
             .engine
@@ -323,11 +327,18 @@ pub fn describe(effects: &[Effect]) -> String {
             Effect::ShowBreakDue {
                 break_id,
                 snoozes_left,
+                window_failed,
                 ..
-            } => match snoozes_left {
-                Some(0) => format!("show due #{break_id} (no snooze left)"),
-                _ => format!("show due #{break_id}"),
-            },
+            } => {
+                let mut text = format!("show due #{break_id}");
+                if *snoozes_left == Some(0) {
+                    text.push_str(" (no snooze left)");
+                }
+                if *window_failed {
+                    text.push_str(" (window failed)");
+                }
+                text
+            }
             Effect::WithdrawNotification => "withdraw".to_string(),
             Effect::ExplainClosingSnoozed { snooze } => {
                 format!(

@@ -1,4 +1,4 @@
-//! The daemon and CLI on a real desktop session (Xvfb, D-Bus session, dunst, SNI tray).
+//! The daemon and CLI on a real desktop session (Xvfb or sway/weston headless, D-Bus session, dunst, SNI tray).
 //!
 //! Every test starts its own [`unhunch_tests::desktop::Session`] and its own daemon with a fresh
 //! HOME, usually with a break interval of a few seconds, and then acts as a user would: through
@@ -27,4 +27,6 @@ mod idle;
 mod notifications;
 mod servers;
 mod tray;
+mod wayland;
 mod window_contract;
+mod window_managers;

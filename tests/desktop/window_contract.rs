@@ -11,12 +11,13 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use unhunch_core::engine::PAINT_TIMEOUT;
 use unhunch_core::plan::StretchPlan;
 use unhunch_tests::desktop::{SeenNotification, Session, wait_until};
 
 use crate::daemon::{
-    BUS_NAME, Daemon, PROMPTLY, daemon_stderr, unhunch, wait_for_notification, wait_for_record,
-    window_processes,
+    BUS_NAME, Daemon, PROMPTLY, action_keys, daemon_stderr, status, unhunch, wait_for_notification,
+    wait_for_record, wait_for_state, window_processes,
 };
 
 const STAND_IN: &str = r#"#!/bin/sh
@@ -29,6 +30,8 @@ mv "$dir/plan.json.new" "$dir/plan.json"
 break_id=$(sed -n 's/^{"break_id":\([0-9]*\),.*/\1/p' "$dir/plan.json")
 routine=$(sed -n 's/^{"break_id":[0-9]*,"routine":{"id":"\([^"]*\)".*/\1/p' "$dir/plan.json")
 echo "a line that is not a report"
+# A blank window: open, silent, and never painted.
+[ "$(cat "$dir/mode")" = blank ] && exec sleep 600
 echo "{\"event\":\"painted\",\"break_id\":$break_id,\"at\":\"2026-11-23T10:00:00.250Z\"}"
 case "$(cat "$dir/mode")" in
   completed) echo "{\"event\":\"outcome\",\"break_id\":$break_id,\"outcome\":{\"kind\":\"completed\",\"routine\":\"$routine\",\"duration_secs\":42}}" ;;
@@ -433,4 +436,39 @@ fn the_window_of_0_1_0_is_named_as_older_and_the_break_is_still_offered() {
     ] {
         assert!(explained.body.contains(&said), "{said:?} in {explained:?}");
     }
+}
+
+#[test]
+fn a_window_that_never_paints_is_ended_and_the_break_offered_as_a_notification() {
+    let session = Session::builder().without_tray().start();
+    let stand_in = StandIn::new(&session);
+    let daemon = start_with(&session, &stand_in);
+    stand_in.set_mode("blank");
+    assert!(unhunch(&session, &["stretch-now"]).status.success());
+    let stretching = wait_for_state(&session, "stretching", PROMPTLY);
+    wait_until("the blank window runs", PROMPTLY, || {
+        !window_processes(&session, &daemon).is_empty()
+    });
+
+    // The daemon's deadline, not the window, ends it: the stand-in would sleep for ten minutes.
+    let due = wait_for_state(&session, "break_due", PAINT_TIMEOUT + PROMPTLY);
+    assert_eq!(due["break_id"], stretching["break_id"], "the same break");
+    wait_until("the blank window is ended", PROMPTLY, || {
+        window_processes(&session, &daemon).is_empty()
+    });
+    let offered = wait_for_notification(&session, "the break offered as a notification", |n| {
+        n.body.contains("could not be shown")
+    });
+    assert_eq!(action_keys(&offered), ["snooze", "skip"], "{offered:?}");
+
+    // Snooze works from the notification on screen, through dunst's menu of its actions.
+    let (_, snooze_label) = offered
+        .actions
+        .iter()
+        .find(|(key, _)| key == "snooze")
+        .expect("a snooze action");
+    session.dunst_context_with_choice(snooze_label);
+    let snoozed = wait_for_record(&session, "snoozed", due["break_id"].as_u64());
+    assert_eq!(snoozed["snoozes_used"], 1);
+    assert_eq!(status(&session)["state"], "working", "{}", status(&session));
 }

@@ -27,7 +27,14 @@ const WINDOW_BY: Duration = Duration::from_millis(3000 + 1500);
 /// the window, is what this file is about.
 fn stay_open_window(session: &Session) -> PathBuf {
     let path = session.home().join("stay-open-window");
-    fs::write(&path, "#!/bin/sh\nexec sleep 600\n").unwrap();
+    // It paints at once, as a window does; a window that never paints is ended by the daemon.
+    let script = r#"#!/bin/sh
+IFS= read -r plan
+break_id=$(printf '%s' "$plan" | sed -n 's/^{"break_id":\([0-9]*\),.*/\1/p')
+echo "{\"event\":\"painted\",\"break_id\":$break_id,\"at\":\"2026-11-23T10:00:00.250Z\"}"
+exec sleep 600
+"#;
+    fs::write(&path, script).unwrap();
     fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
     path
 }

@@ -35,6 +35,10 @@ pub enum Message {
         break_id: u64,
         outcome: WindowOutcome,
     },
+    /// The stretch window of this break painted its first frame: the break is on screen.
+    WindowPainted {
+        break_id: u64,
+    },
     /// The stretch window process of this break ended. Unless it `reported` an outcome first, the
     /// break was abandoned; `failure` says why a window that never showed anything failed.
     WindowExited {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
-use unhunch_core::engine::{PauseLength, Phase, Refusal};
+use unhunch_core::engine::{PauseLength, Refusal};
 use unhunch_core::login_question::{self, Answer};
 use unhunch_core::routine::{RoutineSet, is_same_id};
 use unhunch_core::{Engine, Input, Problem, Settings, Timestamp};
@@ -262,6 +262,10 @@ impl Owner {
                 let outcome = Some(outcome);
                 self.feed(Input::WindowClosed { break_id, outcome }).await;
             }
+            Message::WindowPainted { break_id } => {
+                debug!("stretch window of break {break_id} painted");
+                self.feed(Input::WindowPainted { break_id }).await;
+            }
             Message::WindowExited {
                 break_id,
                 reported,
@@ -292,13 +296,8 @@ impl Owner {
             }
             Message::LoginQuestionAnswered { answer } => self.login_question_answered(answer).await,
             Message::BreakNotShown { break_id, why } => {
-                let status = self.engine.status(clock::now());
-                if status.phase == Phase::BreakDue && status.break_id == Some(break_id) {
-                    warn!(
-                        "no notification server could show break {break_id} ({why}): opening the stretch window directly"
-                    );
-                    self.feed(Input::Start).await;
-                }
+                warn!("no notification server could show break {break_id} ({why})");
+                self.feed(Input::BreakNotShown { break_id }).await;
             }
             Message::ConfigFileChanged => self.reload_config().await,
             Message::RoutineFilesChanged => self.reload_routines().await,

@@ -8,14 +8,18 @@
 //!   `painted`, `finish` and `close`. `capabilities/stretch.json` grants exactly these to this window.
 //! - [`report`] is the only module that writes the window's results (`WindowReport` lines) to stdout.
 //! - [`placement`] centres the window on the monitor under the pointer.
+//! - [`focus`] gives the keyboard back on sway, which focuses every new window.
+//! - [`renderer`] picks the WebKit renderer that paints on this desktop, before GTK starts.
 //!
 //! The process exits when its window closes: after Snooze or Skip, after Done on the finish screen,
 //! when the window manager closes it, or when the daemon that started it is gone (its stdin ends).
 //! Closed before an outcome was printed, the break counts as abandoned.
 
 pub mod commands;
+pub mod focus;
 pub mod placement;
 pub mod plan_source;
+pub mod renderer;
 pub mod report;
 
 use std::sync::Mutex;
@@ -28,7 +32,7 @@ use crate::report::Reporter;
 /// The label of the one window this process shows; the capability file grants commands to it.
 pub const WINDOW_LABEL: &str = "stretch";
 
-/// The smallest (and starting) size of the window, in logical pixels.
+/// The size of the window, in logical pixels: fixed, so tiling window managers float it.
 pub const WINDOW_WIDTH: f64 = 420.0;
 pub const WINDOW_HEIGHT: f64 = 560.0;
 
@@ -37,6 +41,7 @@ pub const WINDOW_HEIGHT: f64 = 560.0;
 /// another contract with exit code 3 ([`unhunch_core::plan::EXIT_OTHER_CONTRACT`]), before any
 /// window exists.
 pub fn run() {
+    renderer::restart_with_a_renderer_that_paints_if_needed();
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     let (plan, from_daemon) = match plan_source::request_from(&arguments).and_then(read_request) {
         Ok(Some(plan_and_source)) => plan_and_source,
@@ -159,6 +164,11 @@ fn open_stretch_window<R: Runtime, M: Manager<R>>(manager: &M, title: &str) -> t
         Some(position) => window.position(position.x, position.y),
         None => window.center(),
     };
+    // sway focuses every new window: the focus it gives this one as it opens goes back to where
+    // the user was typing.
+    if let Some(owner) = focus::KeyboardOwner::note() {
+        owner.give_back_when_the_window_opens();
+    }
     let window = window.build()?;
     draw_without_gpu(&window)?;
     Ok(())
@@ -171,12 +181,16 @@ fn stretch_window<'a, R: Runtime, M: Manager<R>>(
     title: &str,
 ) -> WebviewWindowBuilder<'a, R, M> {
     // Small, above other windows, never full-screen and never taking the keyboard from whatever
-    // the user is typing in: a break is an invitation, not an interruption.
+    // the user is typing in: a break is an invitation, not an interruption. One fixed size (its
+    // smallest is its largest) is what makes tiling window managers float it instead of tiling it
+    // full-screen: sway floats a window whose minimum and maximum size are equal, and i3 one whose
+    // size hints say the same.
     WebviewWindowBuilder::new(manager, WINDOW_LABEL, WebviewUrl::App("index.html".into()))
         .title(title)
         .inner_size(WINDOW_WIDTH, WINDOW_HEIGHT)
         .min_inner_size(WINDOW_WIDTH, WINDOW_HEIGHT)
-        .resizable(true)
+        .max_inner_size(WINDOW_WIDTH, WINDOW_HEIGHT)
+        .resizable(false)
         .maximizable(false)
         .fullscreen(false)
         .decorations(true)

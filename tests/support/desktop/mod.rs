@@ -1,4 +1,5 @@
-//! A real desktop session for tests: Xvfb, a private D-Bus session bus, dunst and an SNI tray, torn down on drop.
+//! A real desktop session for tests: Xvfb (or a headless Wayland compositor), a private D-Bus
+//! session bus, dunst and an SNI tray, torn down on drop.
 //!
 //! Every test gets its own [`Session`]: a fresh temporary HOME with its XDG folders, its own X display,
 //! its own session bus, a notification server (dunst with a test config unless the builder picks
@@ -20,7 +21,9 @@
 //! `notifications` starts the notification server and watches dunst and the `Notify` calls,
 //! `servers` knows each notification server (how to start it, what it is called, how it draws),
 //! `drawn` finds what a server drew and clicks it, `tray` reads and clicks tray menus, `x11`
-//! works windows and takes screenshots, and `binaries` finds the workspace's built programs.
+//! works windows and takes screenshots, `wayland` runs sway or weston headless in place of the X
+//! server (with its windows, input and screenshots), and `binaries` finds the workspace's built
+//! programs.
 
 mod binaries;
 mod bus;
@@ -31,6 +34,7 @@ mod servers;
 mod session;
 mod tray;
 mod wait;
+mod wayland;
 mod x11;
 
 use std::collections::BTreeSet;
@@ -47,6 +51,7 @@ pub use servers::{NotificationServer, STOCK_DUNSTRC, WITHOUT_ACTIONS_EXPIRY};
 pub use session::SessionBuilder;
 pub use tray::MenuItem;
 pub use wait::{Probe, TimedOut, try_wait_until, wait_until};
+pub use wayland::{Compositor, SwayWindow};
 pub use x11::screenshot_path;
 
 use notifications::NotificationLog;
@@ -73,6 +78,8 @@ pub struct Session {
     system_bus_address: String,
     screen: (u32, u32),
     x_server: Option<Background>,
+    /// The Wayland compositor that stands in for the X server in a Wayland session.
+    wayland: Option<wayland::Wayland>,
     bus: Option<Background>,
     system_bus: Option<Background>,
     /// Which notification server [`Session::start_notifications`] starts.

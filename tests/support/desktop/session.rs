@@ -11,7 +11,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::processes::end_abandoned_sessions;
 use super::servers::NotificationServer;
-use super::{SESSION_MARKER_VARIABLE, Session};
+use super::wayland::Wayland;
+use super::{Compositor, SESSION_MARKER_VARIABLE, Session};
 
 /// Chooses which parts of the desktop a [`Session`] starts with.
 #[derive(Debug, Clone)]
@@ -20,6 +21,7 @@ pub struct SessionBuilder {
     notification_server: NotificationServer,
     with_tray: bool,
     screen: (u32, u32),
+    compositor: Option<Compositor>,
 }
 
 impl Session {
@@ -35,6 +37,7 @@ impl Session {
             notification_server: NotificationServer::default(),
             with_tray: true,
             screen: (1280, 800),
+            compositor: None,
         }
     }
 
@@ -43,7 +46,7 @@ impl Session {
         self.notification_server_kind
     }
 
-    /// The X display, such as `":3"`.
+    /// The X display, such as `":3"`; empty in a Wayland session.
     pub fn display(&self) -> &str {
         &self.display
     }
@@ -101,8 +104,15 @@ impl Session {
 
     /// The environment a program needs to run in this session.
     pub fn env(&self) -> Vec<(OsString, OsString)> {
+        let display_variables: Vec<(&str, OsString)> = match &self.wayland {
+            None => vec![
+                ("DISPLAY", self.display.clone().into()),
+                ("XDG_SESSION_TYPE", "x11".into()),
+                ("GDK_BACKEND", "x11".into()),
+            ],
+            Some(wayland) => self.wayland_variables(wayland),
+        };
         let mut variables: Vec<(OsString, OsString)> = [
-            ("DISPLAY", self.display.clone().into()),
             ("DBUS_SESSION_BUS_ADDRESS", self.bus_address.clone().into()),
             (
                 "DBUS_SYSTEM_BUS_ADDRESS",
@@ -114,14 +124,13 @@ impl Session {
             ("XDG_STATE_HOME", self.state_dir().into_os_string()),
             ("XDG_CACHE_HOME", self.cache_dir().into_os_string()),
             ("XDG_RUNTIME_DIR", self.runtime_dir().into_os_string()),
-            ("XDG_SESSION_TYPE", "x11".into()),
-            ("GDK_BACKEND", "x11".into()),
             ("TMPDIR", self.root.join("tmp").into_os_string()),
             // Without this, every GTK program looks for an accessibility bus that is not there.
             ("NO_AT_BRIDGE", "1".into()),
             (SESSION_MARKER_VARIABLE, self.marker.clone().into()),
         ]
         .into_iter()
+        .chain(display_variables)
         .map(|(name, value)| (OsString::from(name), value))
         .collect();
         if let Some(rust_log) = std::env::var_os("RUST_LOG") {
@@ -164,6 +173,7 @@ impl Session {
             self.runtime_dir(),
             self.log_dir(),
             self.root.join("tmp"),
+            self.bus_socket_dir(),
             self.dunst_dir(),
             self.root.join("dbus-services"),
             self.root.join("system-bus"),
@@ -176,6 +186,11 @@ impl Session {
         // The runtime folder must be private to the user; `mode` is subject to the umask.
         fs::set_permissions(self.runtime_dir(), fs::Permissions::from_mode(0o700))
             .expect("make XDG_RUNTIME_DIR mode 0700");
+        if self.is_wayland() {
+            // swaybar, run by the compositor's user, connects to the session bus through here.
+            fs::set_permissions(self.bus_socket_dir(), fs::Permissions::from_mode(0o711))
+                .expect("let the compositor's user reach the session bus");
+        }
         self.write_dunst_files();
         self.write_bus_config();
     }
@@ -202,6 +217,13 @@ impl SessionBuilder {
         self
     }
 
+    /// Runs `compositor` headless (as the user `nobody`) in place of the X server: a Wayland
+    /// session with no `DISPLAY`. With sway, the tray is swaybar's, from sway's stock config.
+    pub fn wayland(mut self, compositor: Compositor) -> SessionBuilder {
+        self.compositor = Some(compositor);
+        self
+    }
+
     /// The screen size in pixels (1280x800 unless set).
     pub fn screen(mut self, width: u32, height: u32) -> SessionBuilder {
         self.screen = (width, height);
@@ -218,6 +240,9 @@ impl SessionBuilder {
         let root = std::env::temp_dir().join(format!("unhunch-test-{marker}"));
         // A folder by this name can only be left from an earlier run whose pid was reused.
         let _ = fs::remove_dir_all(&root);
+        let wayland = self
+            .compositor
+            .map(|compositor| Wayland::planned(compositor, &root));
         let mut session = Session {
             marker,
             home: root.join("home"),
@@ -227,6 +252,7 @@ impl SessionBuilder {
             system_bus_address: String::new(),
             screen: self.screen,
             x_server: None,
+            wayland,
             notification_server_kind: self.notification_server,
             bus: None,
             system_bus: None,
@@ -238,8 +264,14 @@ impl SessionBuilder {
         };
         // From here on, a panic drops `session`, which ends whatever was started.
         session.create_folders();
-        session.start_x_server();
-        session.start_bus();
+        if session.is_wayland() {
+            // The compositor's bar (swaybar) connects to the session bus for its tray.
+            session.start_bus();
+            session.start_compositor();
+        } else {
+            session.start_x_server();
+            session.start_bus();
+        }
         if self.with_notifications {
             session.start_notifications();
         }

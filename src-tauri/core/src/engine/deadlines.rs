@@ -41,11 +41,30 @@ impl Engine {
                 PhaseState::BreakDue {
                     break_id,
                     remind_at,
+                    window_failed,
                     ..
                 } => {
-                    let break_id = *break_id;
+                    let (break_id, window_failed) = (*break_id, *window_failed);
                     *remind_at = now.plus(at_least_a_second(self.settings.breaks.snooze));
-                    effects.push(self.show_break_due(break_id));
+                    effects.push(self.show_break_due(break_id, window_failed));
+                }
+                PhaseState::Stretching {
+                    break_id,
+                    due_since,
+                    paint_by: Some(paint_by),
+                    ..
+                } if *paint_by <= now => {
+                    // The window is blank: the break goes back to being due, shown as a
+                    // notification, and counts on as the same break.
+                    let (break_id, due_since) = (*break_id, *due_since);
+                    effects.push(Effect::CloseWindow { break_id });
+                    self.phase = PhaseState::BreakDue {
+                        break_id,
+                        due_since,
+                        remind_at: now.plus(at_least_a_second(self.settings.breaks.snooze)),
+                        window_failed: true,
+                    };
+                    effects.push(self.show_break_due(break_id, true));
                 }
                 PhaseState::Stretching { .. } => {
                     // The window was left open too long.
@@ -72,20 +91,22 @@ impl Engine {
             break_id,
             due_since: now,
             remind_at: now.plus(at_least_a_second(self.settings.breaks.snooze)),
+            window_failed: false,
         };
-        effects.push(self.show_break_due(break_id));
+        effects.push(self.show_break_due(break_id, false));
         effects.record(HistoryEvent::Due {
             break_id,
             routine: self.offer.clone(),
         });
     }
 
-    fn show_break_due(&self, break_id: u64) -> Effect {
+    pub(super) fn show_break_due(&self, break_id: u64, window_failed: bool) -> Effect {
         Effect::ShowBreakDue {
             break_id,
             offer: self.offer_details(),
             snoozes_left: self.snoozes_left(),
             snooze: self.settings.breaks.snooze,
+            window_failed,
         }
     }
 
@@ -102,8 +123,15 @@ impl Engine {
                 }
                 // Counted already; the user's return starts the next interval.
                 PhaseState::Away { .. } => {}
-                PhaseState::Stretching { times_out_at, .. } => {
-                    *times_out_at = times_out_at.plus(jump)
+                PhaseState::Stretching {
+                    times_out_at,
+                    paint_by,
+                    ..
+                } => {
+                    *times_out_at = times_out_at.plus(jump);
+                    if let Some(paint_by) = paint_by {
+                        *paint_by = paint_by.plus(jump);
+                    }
                 }
                 // Pause ends are absolute times: the user said "until 14:00".
                 PhaseState::Paused { .. } => {}
@@ -129,7 +157,16 @@ impl Engine {
                 }
             }
             PhaseState::BreakDue { remind_at, .. } => shift(remind_at),
-            PhaseState::Stretching { times_out_at, .. } => shift(times_out_at),
+            PhaseState::Stretching {
+                times_out_at,
+                paint_by,
+                ..
+            } => {
+                shift(times_out_at);
+                if let Some(paint_by) = paint_by {
+                    shift(paint_by);
+                }
+            }
             PhaseState::Held {
                 gives_up_at: Some(gives_up_at),
                 ..

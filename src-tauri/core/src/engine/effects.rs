@@ -18,11 +18,14 @@ pub enum Effect {
         when_you_pause: bool,
     },
     /// Show, or replace, the break notification. Offer Snooze only when `snoozes_left != Some(0)`.
+    /// `window_failed`: this break's stretch window never painted, so the notification offers the
+    /// break without it (no Start, and words that say why).
     ShowBreakDue {
         break_id: u64,
         offer: Option<Offer>,
         snoozes_left: Option<u32>,
         snooze: Duration,
+        window_failed: bool,
     },
     /// Take down whatever notification is showing.
     WithdrawNotification,

@@ -33,6 +33,17 @@ pub enum Input {
         break_id: u64,
         outcome: Option<WindowOutcome>,
     },
+    /// No notification server showed this break's notification. The stretch window opens in its
+    /// place, unless this break's window already failed to paint: then nothing more can be shown,
+    /// and the break stays due (the tray and `unhunch status` say so) until its reminder.
+    BreakNotShown {
+        break_id: u64,
+    },
+    /// The stretch window of this break painted its first frame, so the user sees it. Until it
+    /// does (at most [`super::PAINT_TIMEOUT`]), the break is not taken to be on screen.
+    WindowPainted {
+        break_id: u64,
+    },
     /// The notification of due break `break_id` went away without any of its actions: the user
     /// closed it (stock dunst's left click, a close button), it expired, or its server closed it.
     /// A break is never left due with nothing showing: closed by the user it is snoozed, and the

@@ -42,6 +42,13 @@ use effects::{Effects, keep_only_the_last_notification_effect};
 /// A stretch window left open this long is closed and its break recorded as abandoned.
 pub const STRETCH_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
+/// A stretch window that has not reported its first painted frame this long after it was
+/// opened is taken for blank (its web view failed): it is closed and the break is offered as a
+/// notification instead. A window paints in about half a second; the first one of a session on
+/// a busy two-core machine took up to 8.3 s (sway and weston headless, `tests/desktop/wayland.rs`),
+/// which this leaves room for. A blank window must never pass for a break in progress.
+pub const PAINT_TIMEOUT: Duration = Duration::from_secs(15);
+
 pub struct Engine {
     settings: Settings,
     routines: RoutineSet,
@@ -127,7 +134,11 @@ impl Engine {
                 None => countdown.due_at,
             }),
             PhaseState::BreakDue { remind_at, .. } => Some(*remind_at),
-            PhaseState::Stretching { times_out_at, .. } => Some(*times_out_at),
+            PhaseState::Stretching {
+                times_out_at,
+                paint_by,
+                ..
+            } => Some(paint_by.map_or(*times_out_at, |paint_by| paint_by.min(*times_out_at))),
             PhaseState::Paused { until } => *until,
         }
     }
@@ -222,11 +233,15 @@ enum PhaseState {
         break_id: u64,
         due_since: Timestamp,
         remind_at: Timestamp,
+        /// This break's stretch window was opened and never painted: its notification says so.
+        window_failed: bool,
     },
     Stretching {
         break_id: u64,
         due_since: Timestamp,
         times_out_at: Timestamp,
+        /// When the window must have reported its first painted frame; `None` once it has.
+        paint_by: Option<Timestamp>,
     },
     /// `until` is `None` when paused indefinitely.
     Paused {

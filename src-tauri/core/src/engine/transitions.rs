@@ -12,7 +12,9 @@ use crate::time::Timestamp;
 use super::deadlines::{at_least_a_second, heads_up_before};
 use super::effects::{Effect, Effects, Refusal};
 use super::inputs::{ClosedBy, Input, PauseLength};
-use super::{CountdownKind, Engine, PhaseState, STRETCH_TIMEOUT, Waiting, pause_end};
+use super::{
+    CountdownKind, Engine, PAINT_TIMEOUT, PhaseState, STRETCH_TIMEOUT, Waiting, pause_end,
+};
 
 /// After a settings change, a break is never due sooner than this (unless the new interval is
 /// shorter), so shortening the interval does not throw a break at the user mid-sentence.
@@ -50,6 +52,8 @@ impl Engine {
             Input::WindowClosed { break_id, outcome } => {
                 self.window_closed(break_id, outcome, effects)
             }
+            Input::WindowPainted { break_id } => self.window_painted(break_id),
+            Input::BreakNotShown { break_id } => self.break_not_shown(break_id, effects),
             Input::BreakNotificationClosed {
                 break_id,
                 closed_by,
@@ -169,7 +173,31 @@ impl Engine {
             break_id,
             due_since,
             times_out_at: effects.now.plus(STRETCH_TIMEOUT),
+            paint_by: Some(effects.now.plus(PAINT_TIMEOUT)),
         };
+    }
+
+    fn break_not_shown(&mut self, shown_break_id: u64, effects: &mut Effects) {
+        if let PhaseState::BreakDue {
+            break_id,
+            due_since,
+            window_failed: false,
+            ..
+        } = self.phase
+            && break_id == shown_break_id
+        {
+            self.begin_stretching(break_id, due_since, effects);
+        }
+    }
+
+    fn window_painted(&mut self, painted_break_id: u64) {
+        if let PhaseState::Stretching {
+            break_id, paint_by, ..
+        } = &mut self.phase
+            && *break_id == painted_break_id
+        {
+            *paint_by = None;
+        }
     }
 
     fn snooze(&mut self, length: Option<Duration>, effects: &mut Effects) {
@@ -316,6 +344,7 @@ impl Engine {
         let PhaseState::BreakDue {
             break_id,
             due_since,
+            window_failed,
             ..
         } = self.phase
         else {
@@ -335,6 +364,9 @@ impl Engine {
             // With no snooze left, or a notification that went without the user (expired,
             // closed by a server that keeps nothing for long), the break must still be in front
             // of the user: the stretch window opens, with its own Start, Snooze and Skip.
+            // Unless this break's window already failed to paint: it would only be blank again.
+            // The break stays due (the tray and status say so) and its reminder comes as usual.
+            ClosedBy::User | ClosedBy::Expiry | ClosedBy::Server if window_failed => {}
             ClosedBy::User | ClosedBy::Expiry | ClosedBy::Server => {
                 self.begin_stretching(break_id, due_since, effects);
             }

@@ -90,12 +90,14 @@ impl Effects {
                     offer,
                     snoozes_left,
                     snooze,
+                    window_failed,
                 } => self.notifications.show_break_due(
                     break_id,
                     offer.as_ref(),
                     snoozes_left,
                     snooze,
                     self.tray.is_registered(),
+                    window_failed,
                 ),
                 Effect::WithdrawNotification => self.notifications.withdraw(),
                 // Gone by the time the break is back, so it never stands beside it.

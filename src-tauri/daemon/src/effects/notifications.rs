@@ -110,7 +110,9 @@ impl Notifications {
 
     /// "Time to unhunch — Cobra, 2 min" with Start, Snooze (while snoozes are left) and Skip.
     /// `tray` says whether the Unhunch icon is in a tray, for the words of a server without
-    /// actions. When no server shows it, the owner hears [`Message::BreakNotShown`].
+    /// actions. `window_failed`: the break's stretch window never painted, so the notification
+    /// offers no Start and says so. When no server shows it, the owner hears
+    /// [`Message::BreakNotShown`].
     pub fn show_break_due(
         &self,
         break_id: u64,
@@ -118,6 +120,7 @@ impl Notifications {
         snoozes_left: Option<u32>,
         snooze: Duration,
         tray: bool,
+        window_failed: bool,
     ) {
         self.send(Job::BreakDue(BreakDue {
             break_id,
@@ -125,6 +128,7 @@ impl Notifications {
             snoozes_left,
             snooze,
             tray,
+            window_failed,
         }));
     }
 
@@ -214,6 +218,7 @@ struct BreakDue {
     snoozes_left: Option<u32>,
     snooze: Duration,
     tray: bool,
+    window_failed: bool,
 }
 
 impl Job {
@@ -478,11 +483,17 @@ impl Worker {
             .iter()
             .any(|capability| capability == "actions");
         let server_name = self.server_name(deadline).await;
-        let Some(body) = break_body(has_actions, due.tray, due.snoozes_left, due.snooze) else {
+        let Some(mut body) = break_body(has_actions, due.tray, due.snoozes_left, due.snooze) else {
             return Err(
                 "the notification server offers no buttons and no tray is running".to_owned(),
             );
         };
+        if due.window_failed {
+            // Start would open the same blank window again: the break is offered without it.
+            body = "The stretch window could not be shown on this desktop. Stand up, roll your \
+                    shoulders and stretch your back your own way, then snooze or skip this reminder."
+                .to_owned();
+        }
         let summary = match &due.offer {
             Some(offer) => format!(
                 "Time to unhunch — {}, {}",
@@ -501,6 +512,9 @@ impl Worker {
         if has_actions {
             let can_snooze = due.snoozes_left != Some(0);
             for (key, label) in break_actions(&server_name, can_snooze, due.snooze) {
+                if due.window_failed && (key == "default" || key == "start") {
+                    continue;
+                }
                 notification.action(key, &label);
             }
         }

@@ -1,11 +1,12 @@
 //! Starting and closing the stretch window process (`unhunch-window`) and reading its reports.
 //!
 //! The plan goes in as one JSON line on the window's stdin (`--plan-contract 2 --plan-on-stdin`;
-//! an environment variable is capped at 128 KiB, which a long user routine outgrew). The daemon then
-//! keeps stdin open for as long as the window runs and writes nothing more: its end tells the window
-//! that the daemon is gone. The window prints `WindowReport` lines on stdout. An outcome reaches the owner
-//! as [`Message::WindowReported`] the moment it is printed, since a completed break's window stays
-//! open on its finish screen; when the process ends the owner hears [`Message::WindowExited`],
+//! an environment variable is capped at 128 KiB, which a long user routine outgrew). The daemon
+//! then keeps stdin open for as long as the window runs and writes nothing more: its end tells the
+//! window that the daemon is gone. The window prints `WindowReport` lines on stdout. An outcome
+//! reaches the owner as [`Message::WindowReported`] the moment it is printed (and its first painted
+//! frame as [`Message::WindowPainted`], which the engine waits for before it counts the break as on
+//! screen), since a completed break's window stays open on its finish screen; when the process ends the owner hears [`Message::WindowExited`],
 //! which counts as an abandoned break only if nothing was reported.
 //!
 //! A window of another plan contract (`unhunch_core::plan`) shows nothing and exits: a newer one
@@ -200,7 +201,12 @@ async fn watch(window: Window, plan_line: String, mut close: oneshot::Receiver<(
             }
             line = lines.next_line() => match line {
                 Ok(Some(line)) => {
-                    if let Some(outcome) = reports.read(&line, break_id) {
+                    let painted_before = reports.painted;
+                    let outcome = reports.read(&line, break_id);
+                    if reports.painted && !painted_before {
+                        let _ = inbox.send(Message::WindowPainted { break_id });
+                    }
+                    if let Some(outcome) = outcome {
                         let _ = inbox.send(Message::WindowReported { break_id, outcome });
                     }
                 }
@@ -361,6 +367,12 @@ impl Reports {
                 break_id: painted,
                 at,
             }) => {
+                if painted != break_id {
+                    warn!(
+                        "the window of break {break_id} reported painting break {painted}; ignored"
+                    );
+                    return None;
+                }
                 self.painted = true;
                 debug!(target: "unhunch::window", break_id = painted, painted_at = %at, received_at = %crate::clock::now(), "window painted");
                 None
