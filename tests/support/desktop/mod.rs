@@ -17,15 +17,23 @@
 //! One file per job: `session` sets a session up and tears it down, `processes` starts and ends
 //! its processes, `wait` polls a condition against a deadline, `bus` talks to the session's D-Bus,
 //! `notifications` watches dunst and the `Notify` calls, `tray` reads and clicks tray menus, `x11`
-//! works windows and takes screenshots, and `binaries` finds the workspace's built programs.
+//! works windows and takes screenshots, and `binaries` finds the workspace's built programs. For
+//! the desktop matrix: `parts` adds parts to a session, `window_managers`, `panels` and
+//! `drawn_notifications` start stock window managers, trays and notification servers and find
+//! what they drew, and `accessibility` reads where a program drew its buttons (AT-SPI).
 
+mod accessibility;
 mod binaries;
 mod bus;
+mod drawn_notifications;
 mod notifications;
+mod panels;
+mod parts;
 mod processes;
 mod session;
 mod tray;
 mod wait;
+mod window_managers;
 mod x11;
 
 use std::collections::BTreeSet;
@@ -33,13 +41,18 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub use accessibility::Widget;
 pub use binaries::{bin_path, find_bin, use_binaries_in};
 pub use bus::{BusError, BusMessage, BusMonitor};
+pub use drawn_notifications::{DrawnNotification, NotificationServer};
 pub use notifications::{CloseReason, ContextMenuEntry, HistoryNotification, SeenNotification};
+pub use panels::{DrawnItem, Tray};
+pub use parts::ExtraParts;
 pub use processes::{SessionProcess, command_line, parent_of, wait_for_exit};
 pub use session::SessionBuilder;
 pub use tray::MenuItem;
 pub use wait::{Probe, TimedOut, try_wait_until, wait_until};
+pub use window_managers::{WindowFacts, WindowManager};
 pub use x11::screenshot_path;
 
 use notifications::NotificationLog;

@@ -1,0 +1,429 @@
+//! One X11 cell of the matrix: a session on Xvfb with the cell's notification server, tray and
+//! window manager, each with its stock settings, and three breaks a user works through what is
+//! drawn: the first snoozed, the second skipped, the third started and walked to its end.
+
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+use unhunch_tests::daemon::{
+    self, Daemon, PROMPTLY, daemon_tray_item, history, menu, wait_for_record,
+};
+use unhunch_tests::desktop::{
+    BusMonitor, DrawnItem, DrawnNotification, ExtraParts, NotificationServer, Session, Tray,
+    WindowManager, parent_of, try_wait_until, wait_until,
+};
+
+use crate::table::{Row, Step, panic_message};
+
+/// One cell: its name and its parts.
+#[derive(Debug, Clone, Copy)]
+pub struct X11Cell {
+    pub name: &'static str,
+    pub order: usize,
+    pub server: NotificationServer,
+    pub tray: Tray,
+    pub window_manager: WindowManager,
+}
+
+/// Short intervals, so three breaks take seconds; the steps wait for Enter, so the walk is ours.
+const CONFIG: &str = "[breaks]\ninterval = \"5s\"\nheads_up = \"0s\"\nsnooze = \"3s\"\n\
+                      [stretch]\nauto_advance = false\n";
+
+/// How long a debug build of the window may take to open and paint on a loaded machine.
+const WINDOW_PAINTS: Duration = Duration::from_secs(45);
+
+/// The start of the break notification's summary.
+const BREAK_SUMMARY: &str = "Time to unhunch";
+
+/// Runs `cell`, records its row whatever happens, and fails when a step failed.
+pub fn run(cell: X11Cell) {
+    let mut row = Row::new(
+        cell.name,
+        cell.order,
+        [
+            cell.server.label().to_owned(),
+            cell.tray.label().to_owned(),
+            cell.window_manager.label().to_owned(),
+        ],
+    );
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        breaks_in(cell, &mut row);
+    }));
+    match outcome {
+        Ok(()) => row.finish(None),
+        Err(panic) => {
+            row.finish(Some(panic_message(&*panic)));
+            std::panic::resume_unwind(panic);
+        }
+    }
+}
+
+/// What the user has to act with in one cell.
+struct Desk {
+    cell: X11Cell,
+    server_pid: Option<u32>,
+    tray_item: Option<(String, DrawnItem)>,
+    notify_calls: BusMonitor,
+    work: String,
+    // Field order is drop order: the daemon and the added parts end before the session.
+    daemon: Daemon,
+    _parts: ExtraParts,
+    session: Session,
+}
+
+fn breaks_in(cell: X11Cell, row: &mut Row) {
+    let desk = Desk::start(cell);
+
+    // The first break: shown, then snoozed.
+    let first = desk.due_break(None);
+    let drawn = desk.shown(row, first, true);
+    desk.act(row, Step::Snooze, drawn.as_ref(), "Snooze", "Snooze");
+    wait_for_record(&desk.session, "snoozed", Some(first));
+    row.passed();
+
+    // The second: skipped.
+    let second = desk.due_break(Some(first));
+    let drawn = desk.shown(row, second, false);
+    desk.act(row, Step::Skip, drawn.as_ref(), "Skip", "Skip this break");
+    wait_for_record(&desk.session, "skipped", Some(second));
+    row.passed();
+
+    // The third: started while the user works in another window, painted, walked to its end.
+    let third = desk.due_break(Some(second));
+    let drawn = desk.shown(row, third, false);
+    desk.session.focus_client(&desk.work);
+    desk.act(row, Step::Start, drawn.as_ref(), "Start", "Stretch now");
+    wait_for_record(&desk.session, "started", Some(third));
+    row.passed();
+    let window = desk.stretch_window();
+    desk.painted(row, &window);
+    desk.placed(row, &window);
+    desk.walk_to_the_end(&window);
+    wait_for_record(&desk.session, "completed", Some(third));
+
+    // A fourth, dismissed with the server's stock click (stock dunst: a left click closes). The
+    // engine reminds of a due break every snooze length, so a long snooze makes sure what comes
+    // after the dismissal is its answer and not that reminder.
+    if cell.server == NotificationServer::DunstStock {
+        daemon::write_config(&desk.session, &CONFIG.replace("\"3s\"", "\"2m\""));
+        let fourth = desk.due_break(Some(third));
+        let drawn = desk.shown(row, fourth, false).expect("dunst draws it");
+        desk.dismissed(row, &drawn);
+    } else {
+        // Checked where the server's stock click dismisses (dunst); the others draw buttons.
+        row.not_applicable(Step::Dismissed, "");
+    }
+    row.fail_on_failed_checks();
+}
+
+impl Desk {
+    fn start(cell: X11Cell) -> Desk {
+        let mut session = Session::builder()
+            .without_notifications()
+            .without_tray()
+            .start();
+        let mut parts = ExtraParts::new();
+        if cell.server.accessible() {
+            session.start_accessibility_bus(&mut parts);
+        }
+        session.start_window_manager(&mut parts, cell.window_manager);
+        let server_pid = session.start_notification_server(&mut parts, cell.server);
+        session.start_panel(&mut parts, cell.tray);
+        let notify_calls = session.monitor_bus(&[
+            "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+            "type='signal',interface='org.freedesktop.Notifications',member='NotificationClosed'",
+        ]);
+        let work = session.start_focused_client(&mut parts);
+        let before = session.screenshot_here("before-daemon.png");
+        let daemon = Daemon::start(&session, Some(CONFIG));
+        let tray_item = (cell.tray != Tray::None).then(|| {
+            let item = daemon_tray_item(&session, &daemon);
+            (item, session.wait_for_drawn_item(&before, PROMPTLY))
+        });
+        Desk {
+            cell,
+            server_pid,
+            tray_item,
+            notify_calls,
+            work,
+            daemon,
+            _parts: parts,
+            session,
+        }
+    }
+
+    /// Waits for a break other than `previous` to be due and returns its id.
+    fn due_break(&self, previous: Option<u64>) -> u64 {
+        wait_until("the next break is due", Duration::from_secs(30), || {
+            let status = daemon::status(&self.session);
+            let id = status["break_id"].as_u64();
+            match id {
+                Some(id) if status["state"] == "break_due" && Some(id) != previous => Ok(id),
+                _ => Err(status),
+            }
+        })
+    }
+
+    /// The break notification as the server drew it, with words that fit the desktop. `check_words`
+    /// checks the body and the buttons once (they are the same for each break).
+    fn shown(&self, row: &mut Row, break_id: u64, check_words: bool) -> Option<DrawnNotification> {
+        let server = self.cell.server;
+        if self.server_pid.is_none() {
+            row.not_applicable(Step::Shown, "No notification server.");
+            return None;
+        }
+        let how = if server.accessible() {
+            "drawn (accessibility bus)"
+        } else {
+            "drawn (its window)"
+        };
+        if check_words {
+            row.begin(Step::Shown, how);
+        }
+        let notify = self.break_notify_call(break_id);
+        let drawn = self
+            .session
+            .wait_for_drawn_notification(server, BREAK_SUMMARY, PROMPTLY);
+        if check_words {
+            row.check(|| self.check_words(&notify, &drawn));
+            row.passed();
+        }
+        Some(drawn)
+    }
+
+    /// The newest `Notify` call of the break notification (summary, body, actions).
+    fn break_notify_call(&self, break_id: u64) -> Value {
+        let message = wait_until(
+            &format!("Unhunch sends the notification of break {break_id}"),
+            PROMPTLY,
+            || {
+                self.notify_calls
+                    .messages()
+                    .into_iter()
+                    .rev()
+                    .find(|message| {
+                        message.member == "Notify"
+                            && message.payload.first() == Some(&Value::from("Unhunch"))
+                            && message
+                                .payload
+                                .get(3)
+                                .and_then(Value::as_str)
+                                .is_some_and(|summary| summary.starts_with(BREAK_SUMMARY))
+                    })
+                    .ok_or("none yet")
+            },
+        );
+        Value::from(message.payload)
+    }
+
+    /// The body names only what this desktop has, and each action is drawn once, as a button.
+    fn check_words(&self, notify: &Value, drawn: &DrawnNotification) {
+        let body = notify[4].as_str().unwrap_or_default();
+        if self.cell.tray == Tray::None {
+            assert!(
+                !body.to_lowercase().contains("tray"),
+                "with no tray, the body must not send the user to one: {body:?}"
+            );
+        }
+        if self.cell.server.accessible() {
+            let labels = drawn.button_labels();
+            assert!(
+                drawn.other_controls.is_empty(),
+                "the actions must be drawn as buttons, not {:?}",
+                drawn.other_controls
+            );
+            for wanted in ["Start", "Snooze", "Skip"] {
+                let count = labels
+                    .iter()
+                    .filter(|label| label.starts_with(wanted))
+                    .count();
+                assert_eq!(
+                    count, 1,
+                    "one {wanted:?} button is drawn, not {count}: {labels:?}"
+                );
+            }
+        }
+    }
+
+    /// Does `step` as the user does: the drawn button labelled `button`, or, when the server
+    /// draws none, what the desktop offers (dunst's middle click is its action, the tray's menu
+    /// entry `tray_entry`).
+    fn act(
+        &self,
+        row: &mut Row,
+        step: Step,
+        drawn: Option<&DrawnNotification>,
+        button: &str,
+        tray_entry: &str,
+    ) {
+        if let Some(widget) = drawn.and_then(|drawn| drawn.button(button)) {
+            row.begin(step, "click on the drawn button");
+            let (x, y) = widget.centre();
+            self.session.click_at(x, y, 1);
+            return;
+        }
+        if step == Step::Start
+            && self.cell.server == NotificationServer::DunstStock
+            && let Some(drawn) = drawn
+        {
+            // Stock dunst runs a notification's default action on a middle click.
+            row.begin(step, "middle click on the drawn notification");
+            let (x, y) = drawn.centre();
+            self.session.click_at(x, y, 2);
+            return;
+        }
+        let (item, drawn_item) = self.tray_item.as_ref().unwrap_or_else(|| {
+            panic!("the user has no way to {button:?} here: no button drawn and no tray")
+        });
+        row.begin(step, "click on the tray icon, keys in its menu");
+        let published = menu(&self.session, item);
+        self.session
+            .pick_from_tray_menu(*drawn_item, &published, tray_entry);
+    }
+
+    /// The processes the daemon started that still run (a stretch window, say).
+    fn daemon_children(&self) -> Vec<i32> {
+        self.session
+            .leftover_processes()
+            .into_iter()
+            .filter(|process| parent_of(process.pid) == Some(self.daemon.pid()))
+            .map(|process| process.pid)
+            .collect()
+    }
+
+    /// The X window of the stretch window the daemon started.
+    fn stretch_window(&self) -> String {
+        wait_until("the stretch window is on screen", WINDOW_PAINTS, || {
+            let window_pid = self
+                .session
+                .leftover_processes()
+                .into_iter()
+                .find(|process| parent_of(process.pid) == Some(self.daemon.pid()))
+                .and_then(|process| u32::try_from(process.pid).ok())
+                .ok_or("no window process")?;
+            self.session
+                .visible_windows_of(window_pid)
+                .into_iter()
+                .max_by_key(|window| {
+                    let facts = self.session.window_facts(window);
+                    facts.width * facts.height
+                })
+                .ok_or("no window of it is mapped")
+        })
+    }
+
+    fn painted(&self, row: &mut Row, window: &str) {
+        row.begin(Step::Painted, "screenshot");
+        let mut shots = 0;
+        wait_until("the stretch window paints", WINDOW_PAINTS, || {
+            shots += 1;
+            let facts = self.session.window_facts(window);
+            let shot = self.session.screenshot_here(&format!("window-{shots}.png"));
+            let colours =
+                self.session
+                    .colours_in(&shot, facts.x, facts.y, facts.width, facts.height);
+            // A blank page is one colour; the intro has text, a picture and buttons.
+            if colours >= 64 {
+                Ok(())
+            } else {
+                Err(format!("{colours} colours in {facts:?}"))
+            }
+        });
+        row.passed();
+    }
+
+    /// Floating at its own size (decorated and above where a manager runs), and the focus still
+    /// where the user works.
+    fn placed(&self, row: &mut Row, window: &str) {
+        let facts = self.session.window_facts(window);
+        let managed = self.cell.window_manager != WindowManager::None;
+        row.begin(
+            Step::Floated,
+            if managed {
+                "xprop: size, frame, state"
+            } else {
+                "xprop: size"
+            },
+        );
+        row.check(|| {
+            assert!(
+                facts.floats_on(self.session.screen_size()),
+                "the stretch window must float at its own size: {facts:?}"
+            );
+            if managed {
+                assert!(
+                    facts.decorated(),
+                    "the manager must frame the window: {facts:?}"
+                );
+                assert!(facts.above(), "the window must be above others: {facts:?}");
+            }
+        });
+        row.passed();
+        row.begin(Step::FocusKept, "X input focus");
+        let focused = self.session.focused_window();
+        row.check(|| {
+            assert_eq!(
+                focused, self.work,
+                "the keyboard focus must stay in the user's work window ({}), not move to {focused} \
+                 (the stretch window is {window})",
+                self.work
+            );
+        });
+        row.passed();
+    }
+
+    /// Enter, step after step, until the window reports the break completed.
+    fn walk_to_the_end(&self, window: &str) {
+        for _ in 0..60 {
+            self.session.press_keys_in_window(window, &["Return"]);
+            let completed =
+                try_wait_until("the break is completed", Duration::from_secs(1), || {
+                    history(&self.session)
+                        .iter()
+                        .any(|record| record["event"] == "completed")
+                });
+            if completed.is_ok() {
+                return;
+            }
+        }
+        panic!("sixty presses of Enter did not walk the stretch to its end");
+    }
+
+    /// A left click, which stock dunst takes as "close": the break must not be left due with
+    /// nothing on screen; something is shown again, or the window opens.
+    fn dismissed(&self, row: &mut Row, drawn: &DrawnNotification) {
+        row.begin(Step::Dismissed, "left click on the drawn notification");
+        let windows_before = self.daemon_children();
+        let clicked_at = SystemTime::now();
+        let (x, y) = drawn.centre();
+        self.session.click_at(x, y, 1);
+        let closed = self.notify_calls.wait_for(
+            "the server closes the notification the user dismissed",
+            PROMPTLY,
+            |message| message.member == "NotificationClosed" && message.at >= clicked_at,
+        );
+        wait_until(
+            "after the dismissal, something is on screen again (a notification or the window)",
+            PROMPTLY,
+            || {
+                let window_opened = self
+                    .daemon_children()
+                    .iter()
+                    .any(|pid| !windows_before.contains(pid));
+                let shown_again = self.notify_calls.messages().iter().any(|message| {
+                    message.member == "Notify"
+                        && message.at > closed.at
+                        && message.payload.first() == Some(&Value::from("Unhunch"))
+                }) && self
+                    .session
+                    .notification_drawn(self.cell.server, BREAK_SUMMARY);
+                if window_opened || shown_again {
+                    Ok(())
+                } else {
+                    Err(format!("state {}", daemon::status(&self.session)["state"]))
+                }
+            },
+        );
+        row.passed();
+    }
+}
