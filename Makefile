@@ -18,7 +18,8 @@ PACKAGE_PACKAGES := dpkg-dev lintian desktop-file-utils appstream
 # Running the tests against real desktop parts: X server, session bus, notification daemon, tray,
 # WebKit's WebDriver, screenshots and input, and strace for the test that no break opens a network socket.
 TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin haskell-gtk-sni-tray-utils \
-	webkit2gtk-driver imagemagick xdotool x11-utils python3-xlib systemd strace
+	webkit2gtk-driver imagemagick xdotool x11-utils python3-xlib systemd strace \
+	sway sway-backgrounds foot weston grim wtype
 # The peers the footprint benchmark compares against.
 BENCH_PACKAGES := workrave safeeyes
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -189,6 +189,16 @@ impl Session {
         (bus, address.trim().to_owned())
     }
 
+    /// Where the session bus puts its socket: the runtime folder, except in a Wayland session,
+    /// where the compositor's user (for swaybar's tray) must reach it too.
+    pub(super) fn bus_socket_dir(&self) -> PathBuf {
+        if self.is_wayland() {
+            self.root.join("session-bus")
+        } else {
+            self.runtime_dir()
+        }
+    }
+
     pub(super) fn write_bus_config(&self) {
         // The system's session.conf would let the bus start dunst (and the accessibility bus) on
         // demand from /usr/share/dbus-1/services; tests of "no notification server" need a bus that
@@ -201,8 +211,20 @@ impl Session {
             std::os::unix::fs::symlink(dconf, services.join("ca.desrt.dconf.service"))
                 .expect("offer dconf on the session bus");
         }
+        // In a Wayland session the compositor runs as another user, whose bar (swaybar) is the
+        // tray: the session bus lets that user connect as well.
+        let other_user = if self.is_wayland() {
+            "\n    <allow user=\"*\"/>"
+        } else {
+            ""
+        };
         for (file, kind, socket_dir, services) in [
-            ("dbus-session.conf", "session", self.runtime_dir(), services),
+            (
+                "dbus-session.conf",
+                "session",
+                self.bus_socket_dir(),
+                services,
+            ),
             (
                 "dbus-system.conf",
                 "system",
@@ -222,7 +244,7 @@ impl Session {
   <policy context="default">
     <allow send_destination="*" eavesdrop="true"/>
     <allow eavesdrop="true"/>
-    <allow own="*"/>
+    <allow own="*"/>{other_user}
   </policy>
   <limit name="reply_timeout">60000</limit>
 </busconfig>

@@ -1,4 +1,5 @@
-//! A real desktop session for tests: Xvfb, a private D-Bus session bus, dunst and an SNI tray, torn down on drop.
+//! A real desktop session for tests: Xvfb (or a headless Wayland compositor), a private D-Bus
+//! session bus, dunst and an SNI tray, torn down on drop.
 //!
 //! Every test gets its own [`Session`]: a fresh temporary HOME with its XDG folders, its own X display,
 //! its own session bus, a notification server (dunst) and a tray (gtk-sni-tray-standalone, which runs
@@ -17,9 +18,10 @@
 //! One file per job: `session` sets a session up and tears it down, `processes` starts and ends
 //! its processes, `wait` polls a condition against a deadline, `bus` talks to the session's D-Bus,
 //! `notifications` watches dunst and the `Notify` calls, `tray` reads and clicks tray menus, `x11`
-//! works windows and takes screenshots, and `binaries` finds the workspace's built programs. For
-//! the desktop matrix: `parts` adds parts to a session, `window_managers`, `panels` and
-//! `drawn_notifications` start stock window managers, trays and notification servers and find
+//! works windows and takes screenshots, `wayland` runs sway or weston headless in place of the X
+//! server (with its windows, input and screenshots), and `binaries` finds the workspace's built
+//! programs. For the desktop matrix: `parts` adds parts to a session, `window_managers`, `panels`
+//! and `drawn_notifications` start stock window managers, trays and notification servers and find
 //! what they drew, and `accessibility` reads where a program drew its buttons (AT-SPI).
 
 mod accessibility;
@@ -33,6 +35,7 @@ mod processes;
 mod session;
 mod tray;
 mod wait;
+mod wayland;
 mod window_managers;
 mod x11;
 
@@ -52,6 +55,7 @@ pub use processes::{SessionProcess, command_line, parent_of, wait_for_exit};
 pub use session::SessionBuilder;
 pub use tray::MenuItem;
 pub use wait::{Probe, TimedOut, try_wait_until, wait_until};
+pub use wayland::{Compositor, SwayWindow};
 pub use window_managers::{WindowFacts, WindowManager};
 pub use x11::screenshot_path;
 
@@ -79,6 +83,8 @@ pub struct Session {
     system_bus_address: String,
     screen: (u32, u32),
     x_server: Option<Background>,
+    /// The Wayland compositor that stands in for the X server in a Wayland session.
+    wayland: Option<wayland::Wayland>,
     bus: Option<Background>,
     system_bus: Option<Background>,
     notification_server: Option<Background>,

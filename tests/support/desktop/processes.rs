@@ -116,6 +116,9 @@ impl Session {
             self.system_bus.take(),
             self.bus.take(),
             self.x_server.take(),
+            self.wayland
+                .as_mut()
+                .and_then(|wayland| wayland.process.take()),
         ]
         .into_iter()
         .flatten()
@@ -131,6 +134,10 @@ impl Session {
     }
 
     fn own_process_groups(&self) -> BTreeSet<i32> {
+        let compositor = self
+            .wayland
+            .as_ref()
+            .and_then(|wayland| wayland.process.as_ref());
         [
             &self.x_server,
             &self.bus,
@@ -141,6 +148,7 @@ impl Session {
         ]
         .into_iter()
         .flatten()
+        .chain(compositor)
         .filter_map(Background::pid)
         .chain(
             self.monitor_groups

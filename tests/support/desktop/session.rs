@@ -10,7 +10,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::processes::end_abandoned_sessions;
-use super::{SESSION_MARKER_VARIABLE, Session};
+use super::wayland::Wayland;
+use super::{Compositor, SESSION_MARKER_VARIABLE, Session};
 
 /// Chooses which parts of the desktop a [`Session`] starts with.
 #[derive(Debug, Clone)]
@@ -18,6 +19,7 @@ pub struct SessionBuilder {
     with_notifications: bool,
     with_tray: bool,
     screen: (u32, u32),
+    compositor: Option<Compositor>,
 }
 
 impl Session {
@@ -32,10 +34,11 @@ impl Session {
             with_notifications: true,
             with_tray: true,
             screen: (1280, 800),
+            compositor: None,
         }
     }
 
-    /// The X display, such as `":3"`.
+    /// The X display, such as `":3"`; empty in a Wayland session.
     pub fn display(&self) -> &str {
         &self.display
     }
@@ -93,8 +96,15 @@ impl Session {
 
     /// The environment a program needs to run in this session.
     pub fn env(&self) -> Vec<(OsString, OsString)> {
+        let display_variables: Vec<(&str, OsString)> = match &self.wayland {
+            None => vec![
+                ("DISPLAY", self.display.clone().into()),
+                ("XDG_SESSION_TYPE", "x11".into()),
+                ("GDK_BACKEND", "x11".into()),
+            ],
+            Some(wayland) => self.wayland_variables(wayland),
+        };
         let mut variables: Vec<(OsString, OsString)> = [
-            ("DISPLAY", self.display.clone().into()),
             ("DBUS_SESSION_BUS_ADDRESS", self.bus_address.clone().into()),
             (
                 "DBUS_SYSTEM_BUS_ADDRESS",
@@ -106,14 +116,13 @@ impl Session {
             ("XDG_STATE_HOME", self.state_dir().into_os_string()),
             ("XDG_CACHE_HOME", self.cache_dir().into_os_string()),
             ("XDG_RUNTIME_DIR", self.runtime_dir().into_os_string()),
-            ("XDG_SESSION_TYPE", "x11".into()),
-            ("GDK_BACKEND", "x11".into()),
             ("TMPDIR", self.root.join("tmp").into_os_string()),
             // Without this, every GTK program looks for an accessibility bus that is not there.
             ("NO_AT_BRIDGE", "1".into()),
             (SESSION_MARKER_VARIABLE, self.marker.clone().into()),
         ]
         .into_iter()
+        .chain(display_variables)
         .map(|(name, value)| (OsString::from(name), value))
         .collect();
         if let Some(rust_log) = std::env::var_os("RUST_LOG") {
@@ -156,6 +165,7 @@ impl Session {
             self.runtime_dir(),
             self.log_dir(),
             self.root.join("tmp"),
+            self.bus_socket_dir(),
             self.dunst_dir(),
             self.root.join("dbus-services"),
             self.root.join("system-bus"),
@@ -168,6 +178,11 @@ impl Session {
         // The runtime folder must be private to the user; `mode` is subject to the umask.
         fs::set_permissions(self.runtime_dir(), fs::Permissions::from_mode(0o700))
             .expect("make XDG_RUNTIME_DIR mode 0700");
+        if self.is_wayland() {
+            // swaybar, run by the compositor's user, connects to the session bus through here.
+            fs::set_permissions(self.bus_socket_dir(), fs::Permissions::from_mode(0o711))
+                .expect("let the compositor's user reach the session bus");
+        }
         self.write_dunst_files();
         self.write_bus_config();
     }
@@ -187,6 +202,13 @@ impl SessionBuilder {
         self
     }
 
+    /// Runs `compositor` headless (as the user `nobody`) in place of the X server: a Wayland
+    /// session with no `DISPLAY`. With sway, the tray is swaybar's, from sway's stock config.
+    pub fn wayland(mut self, compositor: Compositor) -> SessionBuilder {
+        self.compositor = Some(compositor);
+        self
+    }
+
     /// The screen size in pixels (1280x800 unless set).
     pub fn screen(mut self, width: u32, height: u32) -> SessionBuilder {
         self.screen = (width, height);
@@ -203,6 +225,9 @@ impl SessionBuilder {
         let root = std::env::temp_dir().join(format!("unhunch-test-{marker}"));
         // A folder by this name can only be left from an earlier run whose pid was reused.
         let _ = fs::remove_dir_all(&root);
+        let wayland = self
+            .compositor
+            .map(|compositor| Wayland::planned(compositor, &root));
         let mut session = Session {
             marker,
             home: root.join("home"),
@@ -212,6 +237,7 @@ impl SessionBuilder {
             system_bus_address: String::new(),
             screen: self.screen,
             x_server: None,
+            wayland,
             bus: None,
             system_bus: None,
             notification_server: None,
@@ -222,8 +248,14 @@ impl SessionBuilder {
         };
         // From here on, a panic drops `session`, which ends whatever was started.
         session.create_folders();
-        session.start_x_server();
-        session.start_bus();
+        if session.is_wayland() {
+            // The compositor's bar (swaybar) connects to the session bus for its tray.
+            session.start_bus();
+            session.start_compositor();
+        } else {
+            session.start_x_server();
+            session.start_bus();
+        }
         if self.with_notifications {
             session.start_notifications();
         }

@@ -27,9 +27,14 @@ pub struct MenuItem {
 
 impl Session {
     /// Starts the tray (watcher, host and panel) if it is not running. Returns once the watcher is
-    /// owned and reports a registered host, so tray items can register right away.
+    /// owned and reports a registered host, so tray items can register right away. In a sway
+    /// session the tray is swaybar's, which sway started; this then only waits for it.
     pub fn start_tray(&mut self) {
         if self.tray.is_some() {
+            return;
+        }
+        if self.compositor() == Some(super::Compositor::Sway) {
+            self.wait_for_swaybar_tray();
             return;
         }
         // gtk-sni-tray-standalone sometimes dies at start-up when its host asks its own watcher

@@ -88,7 +88,8 @@ impl Session {
         self.xdotool(&arguments);
     }
 
-    /// Saves a PNG of the whole screen to `path`. Panics when `import` fails.
+    /// Saves a PNG of the whole screen to `path` (`import` on X11, `grim` on sway,
+    /// `weston-screenshooter` on weston). Panics when the screenshot fails.
     pub fn screenshot(&self, path: impl AsRef<Path>) {
         let path = path.as_ref();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -98,6 +99,10 @@ impl Session {
                     parent.display()
                 )
             });
+        }
+        if self.is_wayland() {
+            self.wayland_screenshot(path);
+            return;
         }
         let output = self
             .command("import")
