@@ -17,7 +17,9 @@
 //!
 //! The table is printed after each cell and written to `tests/out/desktops.md`.
 
+mod steps;
 mod table;
+mod wayland;
 mod x11;
 
 use unhunch_tests::desktop::{NotificationServer, Tray, WindowManager};
@@ -68,6 +70,11 @@ fn cell_openbox() {
 }
 
 #[test]
+fn cell_sway() {
+    wayland::sway(5);
+}
+
+#[test]
 #[ignore = "slow: run by make test-desktops"]
 fn cell_notification_daemon() {
     x11::run(X11Cell {
@@ -89,4 +96,10 @@ fn cell_lxqt_notificationd() {
         tray: Tray::GtkSniTray,
         window_manager: WindowManager::None,
     });
+}
+
+#[test]
+#[ignore = "slow: run by make test-desktops"]
+fn cell_weston() {
+    wayland::weston(9);
 }

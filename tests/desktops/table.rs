@@ -97,7 +97,8 @@ impl Row {
 
     /// Runs the check `check` of the step under way: a failed check marks the step failed and is
     /// reported when the cell ends, so the cell's later steps still run and show in the table.
-    pub fn check(&mut self, check: impl FnOnce()) {
+    /// Returns whether the check passed.
+    pub fn check(&mut self, check: impl FnOnce()) -> bool {
         if let Err(panic) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(check)) {
             let message = panic_message(&*panic);
             if let Some((step, how)) = self.current.take() {
@@ -106,7 +107,9 @@ impl Row {
             } else {
                 self.failures.push(message);
             }
+            return false;
         }
+        true
     }
 
     /// Panics with every failed check, if there was one.

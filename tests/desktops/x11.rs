@@ -2,18 +2,20 @@
 //! window manager, each with its stock settings, and three breaks a user works through what is
 //! drawn: the first snoozed, the second skipped, the third started and walked to its end.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use serde_json::Value;
-use unhunch_tests::daemon::{
-    self, Daemon, PROMPTLY, daemon_tray_item, history, menu, wait_for_record,
-};
+use unhunch_tests::daemon::{self, Daemon, PROMPTLY, daemon_tray_item, menu, wait_for_record};
 use unhunch_tests::desktop::{
     BusMonitor, DrawnItem, DrawnNotification, ExtraParts, NotificationServer, Session, Tray,
-    WindowManager, parent_of, try_wait_until, wait_until,
+    WindowManager, parent_of, wait_until,
 };
 
-use crate::table::{Row, Step, panic_message};
+use crate::steps::{
+    BREAK_SUMMARY, CONFIG, NOTIFICATION_RULES, WINDOW_PAINTS, break_notify_call, daemon_children,
+    due_break, painted_enough, record, walk_to_the_end,
+};
+use crate::table::{Row, Step};
 
 /// One cell: its name and its parts.
 #[derive(Debug, Clone, Copy)]
@@ -25,19 +27,9 @@ pub struct X11Cell {
     pub window_manager: WindowManager,
 }
 
-/// Short intervals, so three breaks take seconds; the steps wait for Enter, so the walk is ours.
-const CONFIG: &str = "[breaks]\ninterval = \"5s\"\nheads_up = \"0s\"\nsnooze = \"3s\"\n\
-                      [stretch]\nauto_advance = false\n";
-
-/// How long a debug build of the window may take to open and paint on a loaded machine.
-const WINDOW_PAINTS: Duration = Duration::from_secs(45);
-
-/// The start of the break notification's summary.
-const BREAK_SUMMARY: &str = "Time to unhunch";
-
 /// Runs `cell`, records its row whatever happens, and fails when a step failed.
 pub fn run(cell: X11Cell) {
-    let mut row = Row::new(
+    let row = Row::new(
         cell.name,
         cell.order,
         [
@@ -46,16 +38,7 @@ pub fn run(cell: X11Cell) {
             cell.window_manager.label().to_owned(),
         ],
     );
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        breaks_in(cell, &mut row);
-    }));
-    match outcome {
-        Ok(()) => row.finish(None),
-        Err(panic) => {
-            row.finish(Some(panic_message(&*panic)));
-            std::panic::resume_unwind(panic);
-        }
-    }
+    record(row, |row| breaks_in(cell, row));
 }
 
 /// What the user has to act with in one cell.
@@ -75,30 +58,36 @@ fn breaks_in(cell: X11Cell, row: &mut Row) {
     let desk = Desk::start(cell);
 
     // The first break: shown, then snoozed.
-    let first = desk.due_break(None);
+    let first = due_break(&desk.session, None);
     let drawn = desk.shown(row, first, true);
     desk.act(row, Step::Snooze, drawn.as_ref(), "Snooze", "Snooze");
     wait_for_record(&desk.session, "snoozed", Some(first));
     row.passed();
 
     // The second: skipped.
-    let second = desk.due_break(Some(first));
+    let second = due_break(&desk.session, Some(first));
     let drawn = desk.shown(row, second, false);
     desk.act(row, Step::Skip, drawn.as_ref(), "Skip", "Skip this break");
     wait_for_record(&desk.session, "skipped", Some(second));
     row.passed();
 
     // The third: started while the user works in another window, painted, walked to its end.
-    let third = desk.due_break(Some(second));
+    let third = due_break(&desk.session, Some(second));
     let drawn = desk.shown(row, third, false);
     desk.session.focus_client(&desk.work);
     desk.act(row, Step::Start, drawn.as_ref(), "Start", "Stretch now");
     wait_for_record(&desk.session, "started", Some(third));
     row.passed();
     let window = desk.stretch_window();
-    desk.painted(row, &window);
+    let was_painted = desk.painted(row, &window);
     desk.placed(row, &window);
-    desk.walk_to_the_end(&window);
+    if !was_painted {
+        // A blank window cannot be walked through; the cell has failed already.
+        row.fail_on_failed_checks();
+    }
+    walk_to_the_end(&desk.session, || {
+        desk.session.press_keys_in_window(&window, &["Return"]);
+    });
     wait_for_record(&desk.session, "completed", Some(third));
 
     // A fourth, dismissed with the server's stock click (stock dunst: a left click closes). The
@@ -106,7 +95,7 @@ fn breaks_in(cell: X11Cell, row: &mut Row) {
     // after the dismissal is its answer and not that reminder.
     if cell.server == NotificationServer::DunstStock {
         daemon::write_config(&desk.session, &CONFIG.replace("\"3s\"", "\"2m\""));
-        let fourth = desk.due_break(Some(third));
+        let fourth = due_break(&desk.session, Some(third));
         let drawn = desk.shown(row, fourth, false).expect("dunst draws it");
         desk.dismissed(row, &drawn);
     } else {
@@ -129,10 +118,7 @@ impl Desk {
         session.start_window_manager(&mut parts, cell.window_manager);
         let server_pid = session.start_notification_server(&mut parts, cell.server);
         session.start_panel(&mut parts, cell.tray);
-        let notify_calls = session.monitor_bus(&[
-            "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
-            "type='signal',interface='org.freedesktop.Notifications',member='NotificationClosed'",
-        ]);
+        let notify_calls = session.monitor_bus(&NOTIFICATION_RULES);
         let work = session.start_focused_client(&mut parts);
         let before = session.screenshot_here("before-daemon.png");
         let daemon = Daemon::start(&session, Some(CONFIG));
@@ -152,18 +138,6 @@ impl Desk {
         }
     }
 
-    /// Waits for a break other than `previous` to be due and returns its id.
-    fn due_break(&self, previous: Option<u64>) -> u64 {
-        wait_until("the next break is due", Duration::from_secs(30), || {
-            let status = daemon::status(&self.session);
-            let id = status["break_id"].as_u64();
-            match id {
-                Some(id) if status["state"] == "break_due" && Some(id) != previous => Ok(id),
-                _ => Err(status),
-            }
-        })
-    }
-
     /// The break notification as the server drew it, with words that fit the desktop. `check_words`
     /// checks the body and the buttons once (they are the same for each break).
     fn shown(&self, row: &mut Row, break_id: u64, check_words: bool) -> Option<DrawnNotification> {
@@ -180,7 +154,7 @@ impl Desk {
         if check_words {
             row.begin(Step::Shown, how);
         }
-        let notify = self.break_notify_call(break_id);
+        let notify = break_notify_call(&self.notify_calls, break_id);
         let drawn = self
             .session
             .wait_for_drawn_notification(server, BREAK_SUMMARY, PROMPTLY);
@@ -189,31 +163,6 @@ impl Desk {
             row.passed();
         }
         Some(drawn)
-    }
-
-    /// The newest `Notify` call of the break notification (summary, body, actions).
-    fn break_notify_call(&self, break_id: u64) -> Value {
-        let message = wait_until(
-            &format!("Unhunch sends the notification of break {break_id}"),
-            PROMPTLY,
-            || {
-                self.notify_calls
-                    .messages()
-                    .into_iter()
-                    .rev()
-                    .find(|message| {
-                        message.member == "Notify"
-                            && message.payload.first() == Some(&Value::from("Unhunch"))
-                            && message
-                                .payload
-                                .get(3)
-                                .and_then(Value::as_str)
-                                .is_some_and(|summary| summary.starts_with(BREAK_SUMMARY))
-                    })
-                    .ok_or("none yet")
-            },
-        );
-        Value::from(message.payload)
     }
 
     /// The body names only what this desktop has, and each action is drawn once, as a button.
@@ -281,16 +230,6 @@ impl Desk {
             .pick_from_tray_menu(*drawn_item, &published, tray_entry);
     }
 
-    /// The processes the daemon started that still run (a stretch window, say).
-    fn daemon_children(&self) -> Vec<i32> {
-        self.session
-            .leftover_processes()
-            .into_iter()
-            .filter(|process| parent_of(process.pid) == Some(self.daemon.pid()))
-            .map(|process| process.pid)
-            .collect()
-    }
-
     /// The X window of the stretch window the daemon started.
     fn stretch_window(&self) -> String {
         wait_until("the stretch window is on screen", WINDOW_PAINTS, || {
@@ -312,24 +251,26 @@ impl Desk {
         })
     }
 
-    fn painted(&self, row: &mut Row, window: &str) {
+    fn painted(&self, row: &mut Row, window: &str) -> bool {
         row.begin(Step::Painted, "screenshot");
         let mut shots = 0;
-        wait_until("the stretch window paints", WINDOW_PAINTS, || {
-            shots += 1;
-            let facts = self.session.window_facts(window);
-            let shot = self.session.screenshot_here(&format!("window-{shots}.png"));
-            let colours =
-                self.session
-                    .colours_in(&shot, facts.x, facts.y, facts.width, facts.height);
-            // A blank page is one colour; the intro has text, a picture and buttons.
-            if colours >= 64 {
-                Ok(())
-            } else {
-                Err(format!("{colours} colours in {facts:?}"))
-            }
+        let painted = row.check(|| {
+            wait_until("the stretch window paints", WINDOW_PAINTS, || {
+                shots += 1;
+                let facts = self.session.window_facts(window);
+                let shot = self.session.screenshot_here(&format!("window-{shots}.png"));
+                let share = self.session.commonest_colour_share(
+                    &shot,
+                    facts.x,
+                    facts.y,
+                    facts.width,
+                    facts.height,
+                );
+                painted_enough(share).map_err(|blank| format!("{blank} in {facts:?}"))
+            });
         });
         row.passed();
+        painted
     }
 
     /// Floating at its own size (decorated and above where a manager runs), and the focus still
@@ -372,28 +313,11 @@ impl Desk {
         row.passed();
     }
 
-    /// Enter, step after step, until the window reports the break completed.
-    fn walk_to_the_end(&self, window: &str) {
-        for _ in 0..60 {
-            self.session.press_keys_in_window(window, &["Return"]);
-            let completed =
-                try_wait_until("the break is completed", Duration::from_secs(1), || {
-                    history(&self.session)
-                        .iter()
-                        .any(|record| record["event"] == "completed")
-                });
-            if completed.is_ok() {
-                return;
-            }
-        }
-        panic!("sixty presses of Enter did not walk the stretch to its end");
-    }
-
     /// A left click, which stock dunst takes as "close": the break must not be left due with
     /// nothing on screen; something is shown again, or the window opens.
     fn dismissed(&self, row: &mut Row, drawn: &DrawnNotification) {
         row.begin(Step::Dismissed, "left click on the drawn notification");
-        let windows_before = self.daemon_children();
+        let windows_before = daemon_children(&self.session, &self.daemon);
         let clicked_at = SystemTime::now();
         let (x, y) = drawn.centre();
         self.session.click_at(x, y, 1);
@@ -406,8 +330,7 @@ impl Desk {
             "after the dismissal, something is on screen again (a notification or the window)",
             PROMPTLY,
             || {
-                let window_opened = self
-                    .daemon_children()
+                let window_opened = daemon_children(&self.session, &self.daemon)
                     .iter()
                     .any(|pid| !windows_before.contains(pid));
                 let shown_again = self.notify_calls.messages().iter().any(|message| {

@@ -22,7 +22,8 @@
 //! server (with its windows, input and screenshots), and `binaries` finds the workspace's built
 //! programs. For the desktop matrix: `parts` adds parts to a session, `window_managers`, `panels`
 //! and `drawn_notifications` start stock window managers, trays and notification servers and find
-//! what they drew, and `accessibility` reads where a program drew its buttons (AT-SPI).
+//! what they drew, `accessibility` reads where a program drew its buttons (AT-SPI), and
+//! `wayland_pointer` gives a headless sway a pointer to click with.
 
 mod accessibility;
 mod binaries;
@@ -36,6 +37,7 @@ mod session;
 mod tray;
 mod wait;
 mod wayland;
+mod wayland_pointer;
 mod window_managers;
 mod x11;
 

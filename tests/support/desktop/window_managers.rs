@@ -212,6 +212,54 @@ impl Session {
         }
     }
 
+    /// How much of the rectangle of screenshot `shot` its commonest colour covers, from 0 to 1,
+    /// leaving out a margin of 8 pixels (a window's border). A blank window is one colour (the
+    /// pointer over it adds a few pixels); a painted page has text, pictures and buttons.
+    pub fn commonest_colour_share(
+        &self,
+        shot: &Path,
+        x: i32,
+        y: i32,
+        width: u32,
+        height: u32,
+    ) -> f64 {
+        const MARGIN: u32 = 8;
+        let (width, height) = (
+            width.saturating_sub(2 * MARGIN),
+            height.saturating_sub(2 * MARGIN),
+        );
+        let crop = format!(
+            "{width}x{height}+{}+{}",
+            x + MARGIN as i32,
+            y + MARGIN as i32
+        );
+        let output = self
+            .command("convert")
+            .arg(shot)
+            .args([
+                "-crop",
+                &crop,
+                "+repage",
+                "-format",
+                "%c",
+                "histogram:info:-",
+            ])
+            .output()
+            .expect("run ImageMagick's convert");
+        // Lines like `  459036: (246,245,244) #F6F5F4 srgb(246,245,244)`.
+        let commonest = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .filter_map(|line| line.trim().split(':').next()?.trim().parse::<u64>().ok())
+            .max()
+            .unwrap_or_else(|| {
+                panic!(
+                    "convert printed no histogram for {crop}: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                )
+            });
+        commonest as f64 / (f64::from(width) * f64::from(height)).max(1.0)
+    }
+
     /// How many different colours the screenshot `shot` has inside the rectangle; a blank window
     /// has one or two, a painted page hundreds (text is anti-aliased).
     pub fn colours_in(&self, shot: &Path, x: i32, y: i32, width: u32, height: u32) -> u64 {
