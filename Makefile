@@ -19,7 +19,9 @@ PACKAGE_PACKAGES := dpkg-dev lintian desktop-file-utils appstream
 # WebKit's WebDriver, screenshots and input, and strace for the test that no break opens a network socket.
 TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin haskell-gtk-sni-tray-utils \
 	webkit2gtk-driver imagemagick xdotool x11-utils python3-xlib systemd strace \
-	sway sway-backgrounds foot weston grim wtype
+	sway sway-backgrounds foot weston grim wtype \
+	xfce4-notifyd xfconf mate-notification-daemon notification-daemon lxqt-notificationd \
+	python3-dbus python3-gi
 # The peers the footprint benchmark compares against.
 BENCH_PACKAGES := workrave safeeyes
 

@@ -2,7 +2,7 @@
 //! Times are offsets from the start; effects are written as short words (see `timeline.rs`).
 
 use unhunch_core::Timestamp;
-use unhunch_core::engine::{Effect, Input, PauseLength, Phase, STRETCH_TIMEOUT};
+use unhunch_core::engine::{ClosedBy, Effect, Input, PauseLength, Phase, STRETCH_TIMEOUT};
 use unhunch_core::history::MAX_BREAK_ID;
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::routine::RoutineSet;
@@ -867,4 +867,60 @@ fn a_heads_up_change_alone_keeps_the_heads_up_on_screen_and_shows_it_once() {
         .expect_nothing();
     // The heads-up is not shown a second time at the new lead.
     t.at(m(25)).expect("show due #1, record due #1");
+}
+
+// A break notification that goes away without an action (stock dunst's left click closes it, a
+// server expires it, or closes it on its own) never leaves a break due with nothing showing.
+#[test]
+fn closing_the_break_notification_snoozes_it_and_says_so() {
+    let mut t = timeline_with(|settings| {
+        settings.breaks.heads_up = None;
+        settings.breaks.max_snoozes = Some(1);
+    });
+    t.at(m(25)).expect("show due #1, record due #1");
+    t.at(m(25) + s(4))
+        .notification_closed(1, ClosedBy::User)
+        .expect("record snoozed #1 (1 used), withdraw, say closing snoozed 5m")
+        .expect_phase(Phase::Working)
+        .expect_next_break_at(m(30) + s(4));
+    // The snoozed break comes back; with no snooze left, closing it opens the stretch window.
+    t.at(m(30) + s(4))
+        .expect("show due #2 (no snooze left), record due #2");
+    t.at(m(30) + s(9))
+        .notification_closed(2, ClosedBy::User)
+        .expect("withdraw, open window #2, record started #2")
+        .expect_phase(Phase::Stretching);
+}
+
+#[test]
+fn a_break_notification_that_expires_or_vanishes_opens_the_stretch_window() {
+    for closed_by in [ClosedBy::Expiry, ClosedBy::Server] {
+        let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+        t.at(m(25)).expect("show due #1, record due #1");
+        t.at(m(25) + s(10))
+            .notification_closed(1, closed_by)
+            .expect("withdraw, open window #1, record started #1")
+            .expect_phase(Phase::Stretching);
+    }
+}
+
+#[test]
+fn a_closed_notification_of_another_break_or_moment_changes_nothing() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    // Before any break is due (a heads-up closed, say), nothing happens.
+    t.at(m(3))
+        .notification_closed(1, ClosedBy::User)
+        .expect_nothing()
+        .expect_phase(Phase::Working);
+    t.at(m(25)).expect("show due #1, record due #1");
+    t.notification_closed(7, ClosedBy::User)
+        .expect_nothing()
+        .expect_phase(Phase::BreakDue);
+    // Unhunch's own withdrawal after Start reports the closing late: the break is under way.
+    t.at(m(26))
+        .start()
+        .expect("withdraw, open window #1, record started #1");
+    t.notification_closed(1, ClosedBy::Server)
+        .expect_nothing()
+        .expect_phase(Phase::Stretching);
 }

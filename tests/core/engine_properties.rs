@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use proptest::prelude::*;
-use unhunch_core::engine::{Effect, Input, PauseLength};
+use unhunch_core::engine::{ClosedBy, Effect, Input, PauseLength};
 use unhunch_core::history::{HistoryEvent, HistoryRecord, MAX_BREAK_ID};
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::routine::RoutineSet;
@@ -41,6 +41,8 @@ enum Action {
     WindowClosed(Option<WindowOutcome>),
     /// A window of an earlier break closes.
     StaleWindowClosed,
+    /// The current break's notification goes away without an action.
+    NotificationClosed(ClosedBy),
     UserIdle(Duration),
     ClockJumped(i64),
     SettingsChanged(Settings),
@@ -117,6 +119,7 @@ fn action() -> impl Strategy<Value = Action> {
         2 => Just(Action::Resume),
         5 => outcome().prop_map(Action::WindowClosed),
         1 => Just(Action::StaleWindowClosed),
+        2 => prop_oneof![Just(ClosedBy::User), Just(ClosedBy::Expiry), Just(ClosedBy::Server)].prop_map(Action::NotificationClosed),
         3 => secs(0..=3600).prop_map(Action::UserIdle),
         2 => prop_oneof![-3_600_000i64..=-1, 1i64..=36_000_000].prop_map(Action::ClockJumped),
         1 => settings().prop_map(Action::SettingsChanged),
@@ -326,6 +329,13 @@ impl Run {
             Action::Resume => Input::Resume,
             Action::WindowClosed(outcome) => match self.engine.status(self.now).break_id {
                 Some(break_id) => Input::WindowClosed { break_id, outcome },
+                None => Input::Tick,
+            },
+            Action::NotificationClosed(closed_by) => match self.engine.status(self.now).break_id {
+                Some(break_id) => Input::BreakNotificationClosed {
+                    break_id,
+                    closed_by,
+                },
                 None => Input::Tick,
             },
             Action::StaleWindowClosed => {

@@ -8,7 +8,7 @@
 
 use std::time::Duration;
 
-use unhunch_core::engine::{Effect, Input, PauseLength, Phase, Refusal};
+use unhunch_core::engine::{ClosedBy, Effect, Input, PauseLength, Phase, Refusal};
 use unhunch_core::history::HistoryEvent;
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::routine::RoutineSet;
@@ -206,6 +206,13 @@ impl Timeline {
             }),
         )
     }
+    /// The notification of break `break_id` went away without an action, `closed_by` whom.
+    pub fn notification_closed(&mut self, break_id: u64, closed_by: ClosedBy) -> &mut Self {
+        self.send(Input::BreakNotificationClosed {
+            break_id,
+            closed_by,
+        })
+    }
     pub fn idle_for(&mut self, idle_for: Duration) -> &mut Self {
         self.send(Input::UserIdle { idle_for })
     }
@@ -283,6 +290,12 @@ pub fn describe(effects: &[Effect]) -> String {
                 _ => format!("show due #{break_id}"),
             },
             Effect::WithdrawNotification => "withdraw".to_string(),
+            Effect::ExplainClosingSnoozed { snooze } => {
+                format!(
+                    "say closing snoozed {}",
+                    unhunch_core::HumanDuration(*snooze)
+                )
+            }
             Effect::OpenWindow(plan) => format!("open window #{}", plan.break_id),
             Effect::CloseWindow { break_id } => format!("close window #{break_id}"),
             Effect::Record(record) => format!("record {}", describe_event(&record.event)),

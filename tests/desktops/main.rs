@@ -30,7 +30,7 @@ fn cell_dunst_stock() {
     x11::run(X11Cell {
         name: "dunst-stock",
         order: 1,
-        server: NotificationServer::DunstStock,
+        server: Some(NotificationServer::DunstStock),
         tray: Tray::GtkSniTray,
         window_manager: WindowManager::None,
     });
@@ -41,7 +41,7 @@ fn cell_xfce() {
     x11::run(X11Cell {
         name: "xfce",
         order: 2,
-        server: NotificationServer::Xfce4Notifyd,
+        server: Some(NotificationServer::XfceNotifyd),
         tray: Tray::Xfce4Panel,
         window_manager: WindowManager::Xfwm4,
     });
@@ -52,7 +52,7 @@ fn cell_no_tray() {
     x11::run(X11Cell {
         name: "no-tray",
         order: 3,
-        server: NotificationServer::MateNotificationDaemon,
+        server: Some(NotificationServer::MateNotificationDaemon),
         tray: Tray::None,
         window_manager: WindowManager::None,
     });
@@ -63,7 +63,7 @@ fn cell_openbox() {
     x11::run(X11Cell {
         name: "openbox",
         order: 4,
-        server: NotificationServer::MateNotificationDaemon,
+        server: Some(NotificationServer::MateNotificationDaemon),
         tray: Tray::GtkSniTray,
         window_manager: WindowManager::Openbox,
     });
@@ -80,7 +80,7 @@ fn cell_notification_daemon() {
     x11::run(X11Cell {
         name: "notification-daemon",
         order: 6,
-        server: NotificationServer::NotificationDaemon,
+        server: Some(NotificationServer::NotificationDaemon),
         tray: Tray::GtkSniTray,
         window_manager: WindowManager::None,
     });
@@ -92,7 +92,19 @@ fn cell_lxqt_notificationd() {
     x11::run(X11Cell {
         name: "lxqt-notificationd",
         order: 7,
-        server: NotificationServer::LxqtNotificationd,
+        server: Some(NotificationServer::LxqtNotificationd),
+        tray: Tray::GtkSniTray,
+        window_manager: WindowManager::None,
+    });
+}
+
+#[test]
+#[ignore = "slow: run by make test-desktops"]
+fn cell_without_actions() {
+    x11::run(X11Cell {
+        name: "without-actions",
+        order: 8,
+        server: Some(NotificationServer::WithoutActions),
         tray: Tray::GtkSniTray,
         window_manager: WindowManager::None,
     });

@@ -43,9 +43,7 @@ fn breaks_on_sway(row: &mut Row) {
         .start();
     let mut parts = ExtraParts::new();
     session.add_virtual_pointer(&mut parts);
-    session
-        .start_notification_server(&mut parts, NotificationServer::DunstStock)
-        .expect("dunst runs");
+    session.start_accessible_notification_server(&mut parts, NotificationServer::DunstStock);
     let calls = session.monitor_bus(&NOTIFICATION_RULES);
     // The user's work: a terminal, which sway tiles and focuses like any window.
     let work = session.command("foot");

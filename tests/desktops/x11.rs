@@ -7,8 +7,8 @@ use std::time::SystemTime;
 use serde_json::Value;
 use unhunch_tests::daemon::{self, Daemon, PROMPTLY, daemon_tray_item, menu, wait_for_record};
 use unhunch_tests::desktop::{
-    BusMonitor, DrawnItem, DrawnNotification, ExtraParts, NotificationServer, Session, Tray,
-    WindowManager, parent_of, wait_until,
+    AccessibleNotification, BusMonitor, DrawnItem, ExtraParts, NotificationServer, Session, Tray,
+    WindowManager, accessible_name, parent_of, wait_until,
 };
 
 use crate::steps::{
@@ -22,7 +22,8 @@ use crate::table::{Row, Step};
 pub struct X11Cell {
     pub name: &'static str,
     pub order: usize,
-    pub server: NotificationServer,
+    /// The notification server, `None` for none.
+    pub server: Option<NotificationServer>,
     pub tray: Tray,
     pub window_manager: WindowManager,
 }
@@ -33,7 +34,9 @@ pub fn run(cell: X11Cell) {
         cell.name,
         cell.order,
         [
-            cell.server.label().to_owned(),
+            cell.server
+                .map_or("none", NotificationServer::label)
+                .to_owned(),
             cell.tray.label().to_owned(),
             cell.window_manager.label().to_owned(),
         ],
@@ -44,7 +47,6 @@ pub fn run(cell: X11Cell) {
 /// What the user has to act with in one cell.
 struct Desk {
     cell: X11Cell,
-    server_pid: Option<u32>,
     tray_item: Option<(String, DrawnItem)>,
     notify_calls: BusMonitor,
     work: String,
@@ -93,7 +95,7 @@ fn breaks_in(cell: X11Cell, row: &mut Row) {
     // A fourth, dismissed with the server's stock click (stock dunst: a left click closes). The
     // engine reminds of a due break every snooze length, so a long snooze makes sure what comes
     // after the dismissal is its answer and not that reminder.
-    if cell.server == NotificationServer::DunstStock {
+    if cell.server == Some(NotificationServer::DunstStock) {
         daemon::write_config(&desk.session, &CONFIG.replace("\"3s\"", "\"2m\""));
         let fourth = due_break(&desk.session, Some(third));
         let drawn = desk.shown(row, fourth, false).expect("dunst draws it");
@@ -112,11 +114,13 @@ impl Desk {
             .without_tray()
             .start();
         let mut parts = ExtraParts::new();
-        if cell.server.accessible() {
+        if cell.server.and_then(accessible_name).is_some() {
             session.start_accessibility_bus(&mut parts);
         }
         session.start_window_manager(&mut parts, cell.window_manager);
-        let server_pid = session.start_notification_server(&mut parts, cell.server);
+        if let Some(server) = cell.server {
+            session.start_accessible_notification_server(&mut parts, server);
+        }
         session.start_panel(&mut parts, cell.tray);
         let notify_calls = session.monitor_bus(&NOTIFICATION_RULES);
         let work = session.start_focused_client(&mut parts);
@@ -128,7 +132,6 @@ impl Desk {
         });
         Desk {
             cell,
-            server_pid,
             tray_item,
             notify_calls,
             work,
@@ -140,13 +143,27 @@ impl Desk {
 
     /// The break notification as the server drew it, with words that fit the desktop. `check_words`
     /// checks the body and the buttons once (they are the same for each break).
-    fn shown(&self, row: &mut Row, break_id: u64, check_words: bool) -> Option<DrawnNotification> {
-        let server = self.cell.server;
-        if self.server_pid.is_none() {
+    fn shown(
+        &self,
+        row: &mut Row,
+        break_id: u64,
+        check_words: bool,
+    ) -> Option<AccessibleNotification> {
+        let Some(server) = self.cell.server else {
             row.not_applicable(Step::Shown, "No notification server.");
             return None;
+        };
+        if server == NotificationServer::WithoutActions {
+            // The stand-in draws nothing: what it was sent is all there is to see.
+            if check_words {
+                row.begin(Step::Shown, "sent (D-Bus; the stand-in draws nothing)");
+                let notify = break_notify_call(&self.notify_calls, break_id);
+                row.check(|| self.check_body(&notify));
+                row.passed();
+            }
+            return None;
         }
-        let how = if server.accessible() {
+        let how = if accessible_name(server).is_some() {
             "drawn (accessibility bus)"
         } else {
             "drawn (its window)"
@@ -165,16 +182,27 @@ impl Desk {
         Some(drawn)
     }
 
-    /// The body names only what this desktop has, and each action is drawn once, as a button.
-    fn check_words(&self, notify: &Value, drawn: &DrawnNotification) {
-        let body = notify[4].as_str().unwrap_or_default();
+    /// The body names only what this desktop has: a tray menu only where there is a tray, and
+    /// there, when the server draws no actions, the way to them.
+    fn check_body(&self, notify: &Value) {
+        let body = notify[4].as_str().unwrap_or_default().to_lowercase();
         if self.cell.tray == Tray::None {
             assert!(
-                !body.to_lowercase().contains("tray"),
+                !body.contains("tray"),
                 "with no tray, the body must not send the user to one: {body:?}"
             );
+        } else if self.cell.server == Some(NotificationServer::WithoutActions) {
+            assert!(
+                body.contains("tray"),
+                "with no actions on the notification, the body must say where they are: {body:?}"
+            );
         }
-        if self.cell.server.accessible() {
+    }
+
+    /// The words fit the desktop, and each action is drawn once, as a button.
+    fn check_words(&self, notify: &Value, drawn: &AccessibleNotification) {
+        self.check_body(notify);
+        if self.cell.server.and_then(accessible_name).is_some() {
             let labels = drawn.button_labels();
             assert!(
                 drawn.other_controls.is_empty(),
@@ -201,24 +229,24 @@ impl Desk {
         &self,
         row: &mut Row,
         step: Step,
-        drawn: Option<&DrawnNotification>,
+        drawn: Option<&AccessibleNotification>,
         button: &str,
         tray_entry: &str,
     ) {
         if let Some(widget) = drawn.and_then(|drawn| drawn.button(button)) {
             row.begin(step, "click on the drawn button");
             let (x, y) = widget.centre();
-            self.session.click_at(x, y, 1);
+            self.session.click_screen_at(x, y, 1);
             return;
         }
         if step == Step::Start
-            && self.cell.server == NotificationServer::DunstStock
+            && self.cell.server == Some(NotificationServer::DunstStock)
             && let Some(drawn) = drawn
         {
             // Stock dunst runs a notification's default action on a middle click.
             row.begin(step, "middle click on the drawn notification");
             let (x, y) = drawn.centre();
-            self.session.click_at(x, y, 2);
+            self.session.click_screen_at(x, y, 2);
             return;
         }
         let (item, drawn_item) = self.tray_item.as_ref().unwrap_or_else(|| {
@@ -315,12 +343,12 @@ impl Desk {
 
     /// A left click, which stock dunst takes as "close": the break must not be left due with
     /// nothing on screen; something is shown again, or the window opens.
-    fn dismissed(&self, row: &mut Row, drawn: &DrawnNotification) {
+    fn dismissed(&self, row: &mut Row, drawn: &AccessibleNotification) {
         row.begin(Step::Dismissed, "left click on the drawn notification");
         let windows_before = daemon_children(&self.session, &self.daemon);
         let clicked_at = SystemTime::now();
         let (x, y) = drawn.centre();
-        self.session.click_at(x, y, 1);
+        self.session.click_screen_at(x, y, 1);
         let closed = self.notify_calls.wait_for(
             "the server closes the notification the user dismissed",
             PROMPTLY,
@@ -339,7 +367,7 @@ impl Desk {
                         && message.payload.first() == Some(&Value::from("Unhunch"))
                 }) && self
                     .session
-                    .notification_drawn(self.cell.server, BREAK_SUMMARY);
+                    .notification_drawn(NotificationServer::DunstStock, BREAK_SUMMARY);
                 if window_opened || shown_again {
                     Ok(())
                 } else {

@@ -64,7 +64,7 @@ impl Session {
     /// Clicks the screen at (`x`, `y`) with mouse `button` (1 left, 2 middle, 3 right), as a user
     /// does: the pointer moves there and the X server sends the press and release to whatever
     /// is drawn at that point.
-    pub fn click_at(&self, x: i32, y: i32, button: u8) {
+    pub fn click_screen_at(&self, x: i32, y: i32, button: u8) {
         let output = self.run(
             "xdotool",
             &[

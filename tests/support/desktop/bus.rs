@@ -206,10 +206,14 @@ impl Session {
         // write their settings through, may be started on demand. Otherwise this is session.conf's
         // policy.
         let services = self.root.join("dbus-services");
-        let dconf = Path::new("/usr/share/dbus-1/services/ca.desrt.dconf.service");
-        if dconf.is_file() {
-            std::os::unix::fs::symlink(dconf, services.join("ca.desrt.dconf.service"))
-                .expect("offer dconf on the session bus");
+        // XFCE's settings daemon, xfconfd, is started the same way when xfce4-notifyd asks for
+        // its settings, as on an XFCE desktop.
+        for service in ["ca.desrt.dconf.service", "org.xfce.Xfconf.service"] {
+            let file = Path::new("/usr/share/dbus-1/services").join(service);
+            if file.is_file() {
+                std::os::unix::fs::symlink(&file, services.join(service))
+                    .unwrap_or_else(|error| panic!("could not offer {service}: {error}"));
+            }
         }
         // In a Wayland session the compositor runs as another user, whose bar (swaybar) is the
         // tray: the session bus lets that user connect as well.

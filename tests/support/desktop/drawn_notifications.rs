@@ -1,28 +1,18 @@
-//! Notification servers as Debian ships them, each with its stock settings, and their notifications
-//! as drawn on screen: found (the server's window, or its widgets on the accessibility bus) and
-//! clicked with the pointer.
+//! A notification server (see `servers`) run where the accessibility bus sees it, and its
+//! notification as drawn: found by its summary label and its buttons, with their names and screen
+//! rectangles as the toolkit reports them (dunst, which has no toolkit, by its window), so a test
+//! can check what is drawn and click it with the pointer.
 
 use std::time::Duration;
 
 use super::accessibility::Widget;
 use super::parts::ExtraParts;
+use super::servers::NotificationServer;
 use super::{NOTIFICATIONS_NAME, Session, wait_until};
-
-/// A notification server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotificationServer {
-    /// dunst with Debian's `/etc/xdg/dunst/dunstrc` (no config of the user's).
-    DunstStock,
-    Xfce4Notifyd,
-    MateNotificationDaemon,
-    NotificationDaemon,
-    LxqtNotificationd,
-    None,
-}
 
 /// Where a server drew one notification, and its buttons.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DrawnNotification {
+pub struct AccessibleNotification {
     /// The rectangle of the notification (its window for dunst, its summary label otherwise).
     pub x: i32,
     pub y: i32,
@@ -34,67 +24,39 @@ pub struct DrawnNotification {
     pub other_controls: Vec<Widget>,
 }
 
-impl NotificationServer {
-    /// The name the matrix prints.
-    pub fn label(self) -> &'static str {
-        match self {
-            NotificationServer::DunstStock => "dunst (stock)",
-            NotificationServer::Xfce4Notifyd => "xfce4-notifyd",
-            NotificationServer::MateNotificationDaemon => "mate-notification-daemon",
-            NotificationServer::NotificationDaemon => "notification-daemon",
-            NotificationServer::LxqtNotificationd => "lxqt-notificationd",
-            NotificationServer::None => "none",
-        }
-    }
-
-    /// The program, and its name on the accessibility bus.
-    fn program(self) -> Option<(&'static str, &'static str)> {
-        match self {
-            NotificationServer::DunstStock => Some(("dunst", "dunst")),
-            NotificationServer::Xfce4Notifyd => Some((
-                "/usr/lib/x86_64-linux-gnu/xfce4/notifyd/xfce4-notifyd",
-                "xfce4-notifyd",
-            )),
-            NotificationServer::MateNotificationDaemon => Some((
-                "/usr/lib/mate-notification-daemon/mate-notification-daemon",
-                "mate-notification-daemon",
-            )),
-            NotificationServer::NotificationDaemon => Some((
-                "/usr/lib/notification-daemon/notification-daemon",
-                "notification-daemon",
-            )),
-            NotificationServer::LxqtNotificationd => {
-                Some(("lxqt-notificationd", "lxqt-notificationd"))
-            }
-            NotificationServer::None => None,
-        }
-    }
-
-    /// Whether the server's widgets are found on the accessibility bus (all but dunst, which
-    /// draws with cairo and has none).
-    pub fn accessible(self) -> bool {
-        !matches!(
-            self,
-            NotificationServer::DunstStock | NotificationServer::None
-        )
+/// The name a server goes by on the accessibility bus; `None` for those that draw without a
+/// toolkit (dunst draws with cairo) or draw nothing (the stand-in without actions).
+pub fn accessible_name(server: NotificationServer) -> Option<&'static str> {
+    match server {
+        NotificationServer::XfceNotifyd => Some("xfce4-notifyd"),
+        NotificationServer::MateNotificationDaemon => Some("mate-notification-daemon"),
+        NotificationServer::NotificationDaemon => Some("notification-daemon"),
+        NotificationServer::LxqtNotificationd => Some("lxqt-notificationd"),
+        NotificationServer::DunstTest
+        | NotificationServer::DunstStock
+        | NotificationServer::WithoutActions => None,
     }
 }
 
 impl Session {
-    /// Starts `server` with its stock settings; returns its pid once it owns
-    /// `org.freedesktop.Notifications`. Start the accessibility bus first for a server whose
-    /// buttons a test clicks.
-    pub fn start_notification_server(
+    /// Starts `server` with its stock settings where the accessibility bus sees it (start that
+    /// bus first); returns its pid once it owns `org.freedesktop.Notifications`. The server is
+    /// one of `parts`, not the session's own (see [`Session::start_notifications`]).
+    pub fn start_accessible_notification_server(
         &self,
         parts: &mut ExtraParts,
         server: NotificationServer,
-    ) -> Option<u32> {
-        let (program, _) = server.program()?;
-        if server == NotificationServer::Xfce4Notifyd {
+    ) -> u32 {
+        server.check_installed();
+        if server == NotificationServer::XfceNotifyd {
             self.start_xfconf(parts);
         }
-        let command = self.accessible_command(program);
-        Some(self.start_extra_part(
+        let mut command = server.command(self);
+        command
+            .env_remove("NO_AT_BRIDGE")
+            .env("QT_LINUX_ACCESSIBILITY_ALWAYS_ON", "1")
+            .env("QT_ACCESSIBILITY", "1");
+        self.start_extra_part(
             parts,
             server.label(),
             command,
@@ -105,7 +67,7 @@ impl Session {
                     .then_some(pid)
                     .ok_or_else(|| "no owner".to_owned())
             },
-        ))
+        )
     }
 
     /// Waits until `server` draws a notification whose summary starts with
@@ -115,12 +77,12 @@ impl Session {
         server: NotificationServer,
         summary: &str,
         timeout: Duration,
-    ) -> DrawnNotification {
+    ) -> AccessibleNotification {
         wait_until(
             &format!("{} draws a notification {summary:?}", server.label()),
             timeout,
             || {
-                if server.accessible() {
+                if accessible_name(server).is_some() {
                     self.drawn_by_accessible_server(server, summary)
                 } else {
                     self.drawn_by_dunst()
@@ -129,21 +91,22 @@ impl Session {
         )
     }
 
-    /// Whether `server` still draws a notification whose summary starts with `summary`.
+    /// Whether `server` still draws a notification whose summary starts with `summary` (for
+    /// dunst: any notification).
     pub fn notification_drawn(&self, server: NotificationServer, summary: &str) -> bool {
-        if server.accessible() {
+        if accessible_name(server).is_some() {
             self.drawn_by_accessible_server(server, summary).is_ok()
         } else {
             self.drawn_by_dunst().is_ok()
         }
     }
 
-    fn drawn_by_dunst(&self) -> Result<DrawnNotification, String> {
+    fn drawn_by_dunst(&self) -> Result<AccessibleNotification, String> {
         // dunst does not name its pid on its window (_NET_WM_PID), but its class.
         let windows = self.visible_windows_of_class("^Dunst$");
         let window = windows.first().ok_or("dunst shows no window")?;
         let facts = self.window_facts(window);
-        Ok(DrawnNotification {
+        Ok(AccessibleNotification {
             x: facts.x,
             y: facts.y,
             width: facts.width as i32,
@@ -157,8 +120,8 @@ impl Session {
         &self,
         server: NotificationServer,
         summary: &str,
-    ) -> Result<DrawnNotification, String> {
-        let (_, app) = server.program().expect("a server");
+    ) -> Result<AccessibleNotification, String> {
+        let app = accessible_name(server).expect("a server the accessibility bus sees");
         let widgets: Vec<Widget> = self
             .accessible_widgets()
             .into_iter()
@@ -182,7 +145,7 @@ impl Session {
             .filter(|widget| widget.role == "combo box")
             .cloned()
             .collect();
-        Ok(DrawnNotification {
+        Ok(AccessibleNotification {
             x: label.x,
             y: label.y,
             width: label.width,
@@ -193,7 +156,7 @@ impl Session {
     }
 }
 
-impl DrawnNotification {
+impl AccessibleNotification {
     /// The labels of the drawn buttons, left to right as listed.
     pub fn button_labels(&self) -> Vec<&str> {
         self.buttons

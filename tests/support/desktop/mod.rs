@@ -2,7 +2,8 @@
 //! session bus, dunst and an SNI tray, torn down on drop.
 //!
 //! Every test gets its own [`Session`]: a fresh temporary HOME with its XDG folders, its own X display,
-//! its own session bus, a notification server (dunst) and a tray (gtk-sni-tray-standalone, which runs
+//! its own session bus, a notification server (dunst with a test config unless the builder picks
+//! another [`NotificationServer`], each in its stock configuration) and a tray (gtk-sni-tray-standalone, which runs
 //! the StatusNotifierWatcher, a host and a panel that draws the icons). Nothing is shared between
 //! tests and nothing outlives the session, even when a test panics: every process started with the
 //! session's environment carries a marker variable, and dropping the session ends all of them.
@@ -17,22 +18,27 @@
 //!
 //! One file per job: `session` sets a session up and tears it down, `processes` starts and ends
 //! its processes, `wait` polls a condition against a deadline, `bus` talks to the session's D-Bus,
-//! `notifications` watches dunst and the `Notify` calls, `tray` reads and clicks tray menus, `x11`
+//! `notifications` starts the notification server and watches dunst and the `Notify` calls,
+//! `servers` knows each notification server (how to start it, what it is called, how it draws),
+//! `drawn` finds what a server drew and clicks it, `tray` reads and clicks tray menus, `x11`
 //! works windows and takes screenshots, `wayland` runs sway or weston headless in place of the X
 //! server (with its windows, input and screenshots), and `binaries` finds the workspace's built
-//! programs. For the desktop matrix: `parts` adds parts to a session, `window_managers`, `panels`
-//! and `drawn_notifications` start stock window managers, trays and notification servers and find
-//! what they drew, `accessibility` reads where a program drew its buttons (AT-SPI), and
-//! `wayland_pointer` gives a headless sway a pointer to click with.
+//! programs. For the desktop matrix: `parts` adds parts to a session, `window_managers` and
+//! `panels` start stock window managers and trays and find what they drew,
+//! `drawn_notifications` runs a server where the accessibility bus sees it, `accessibility`
+//! reads where a program drew its buttons (AT-SPI), and `wayland_pointer` gives a headless sway
+//! a pointer to click with.
 
 mod accessibility;
 mod binaries;
 mod bus;
+mod drawn;
 mod drawn_notifications;
 mod notifications;
 mod panels;
 mod parts;
 mod processes;
+mod servers;
 mod session;
 mod tray;
 mod wait;
@@ -49,11 +55,13 @@ use std::time::Duration;
 pub use accessibility::Widget;
 pub use binaries::{bin_path, find_bin, use_binaries_in};
 pub use bus::{BusError, BusMessage, BusMonitor};
-pub use drawn_notifications::{DrawnNotification, NotificationServer};
+pub use drawn::{ButtonSpot, DrawnNotification, MouseButton};
+pub use drawn_notifications::{AccessibleNotification, accessible_name};
 pub use notifications::{CloseReason, ContextMenuEntry, HistoryNotification, SeenNotification};
 pub use panels::{DrawnItem, Tray};
 pub use parts::ExtraParts;
 pub use processes::{SessionProcess, command_line, parent_of, wait_for_exit};
+pub use servers::{NotificationServer, STOCK_DUNSTRC, WITHOUT_ACTIONS_EXPIRY};
 pub use session::SessionBuilder;
 pub use tray::MenuItem;
 pub use wait::{Probe, TimedOut, try_wait_until, wait_until};
@@ -89,6 +97,8 @@ pub struct Session {
     wayland: Option<wayland::Wayland>,
     bus: Option<Background>,
     system_bus: Option<Background>,
+    /// Which notification server [`Session::start_notifications`] starts.
+    notification_server_kind: NotificationServer,
     notification_server: Option<Background>,
     notification_monitor: Option<Background>,
     tray: Option<Background>,

@@ -1,5 +1,6 @@
-//! Notifications: dunst started and stopped, what it shows, its history and its context menu
-//! (`dunstctl`), and every `Notify` call and notification signal as the bus carried them.
+//! Notifications: the session's notification server started, stopped and crashed, what dunst
+//! shows, its history and its context menu (`dunstctl`), and every `Notify` call and
+//! notification signal as the bus carried them, whichever server runs.
 
 use std::collections::HashMap;
 use std::fs;
@@ -73,29 +74,36 @@ pub struct ContextMenuEntry {
 }
 
 impl Session {
-    /// Starts dunst, and the bus monitor that records notifications, if they are not running.
-    /// Returns once dunst owns `org.freedesktop.Notifications`.
+    /// Starts the session's notification server (see [`super::SessionBuilder::notification_server`]),
+    /// and the bus monitor that records notifications, if they are not running. Returns once the
+    /// server owns `org.freedesktop.Notifications`.
     pub fn start_notifications(&mut self) {
         if self.notification_server.is_some() {
             return;
         }
-        let dunst_dir = self.dunst_dir();
-        let config = dunst_dir.join("dunstrc");
-        let mut command = self.command("dunst");
-        command.arg("-config").arg(&config);
-        let mut dunst = self.spawn_part("dunst", command, PartOutput::Log);
+        let kind = self.notification_server_kind;
+        kind.check_installed();
+        let command = kind.command(self);
+        let name = kind.label().split(' ').next().unwrap_or("notifications");
+        let mut server = self.spawn_part(name, command, PartOutput::Log);
         let ready = self.wait_for_part(
-            &mut dunst,
-            "dunst owns org.freedesktop.Notifications",
+            &mut server,
+            &format!("{} owns org.freedesktop.Notifications", kind.label()),
             |session| session.name_owner(NOTIFICATIONS_NAME).ok_or("no owner"),
         );
-        self.notification_server = Some(dunst);
-        let owner =
-            ready.unwrap_or_else(|log| panic!("dunst exited while starting; its log:\n{log}"));
+        self.notification_server = Some(server);
+        let owner = ready.unwrap_or_else(|log| {
+            panic!("{} exited while starting; its log:\n{log}", kind.label())
+        });
+        // A monitor left from a server that crashed filters for that server's replies.
+        if let Some(monitor) = self.notification_monitor.take() {
+            monitor.stop();
+        }
         self.start_notification_monitor(&owner);
     }
 
-    /// Stops dunst (and its bus monitor), as when a user's notification server goes away.
+    /// Stops the notification server (and its bus monitor), as when a user's notification server
+    /// goes away.
     pub fn stop_notifications(&mut self) {
         if let Some(monitor) = self.notification_monitor.take() {
             monitor.stop();
@@ -103,8 +111,49 @@ impl Session {
         if let Some(server) = self.notification_server.take() {
             server.stop();
         }
+        self.wait_until_no_notification_server();
+    }
+
+    /// Kills the notification server with SIGKILL, as when it crashes: it closes nothing and
+    /// says nothing. The bus monitor keeps recording until the next server starts.
+    pub fn kill_notifications(&mut self) {
+        let server = self
+            .notification_server
+            .take()
+            .expect("a notification server is running in this session");
+        if let Some(group) = server.pid().and_then(rustix::process::Pid::from_raw) {
+            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::KILL);
+        }
+        server.stop();
+        self.wait_until_no_notification_server();
+    }
+
+    /// What the running server says it is (`GetServerInformation`): name, vendor, version, spec
+    /// version.
+    pub fn notification_server_information(&self) -> [String; 4] {
+        let reply = self
+            .bus_call(
+                NOTIFICATIONS_NAME,
+                "/org/freedesktop/Notifications",
+                NOTIFICATIONS_NAME,
+                "GetServerInformation",
+                "",
+                &[],
+            )
+            .unwrap_or_else(|error| panic!("the notification server does not answer: {error}"));
+        let text = |index: usize| {
+            reply
+                .get(index)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        [text(0), text(1), text(2), text(3)]
+    }
+
+    fn wait_until_no_notification_server(&self) {
         wait_until(
-            "org.freedesktop.Notifications has no owner after dunst stopped",
+            "org.freedesktop.Notifications has no owner after its server stopped",
             START_TIMEOUT,
             || !self.name_has_owner(NOTIFICATIONS_NAME),
         );
@@ -119,13 +168,13 @@ impl Session {
         fs::write(&path, config).expect("write the dunst config");
     }
 
-    /// Stops dunst with SIGSTOP, as when a notification server hangs: it keeps its bus name, and
+    /// Stops the notification server with SIGSTOP, as when it hangs: it keeps its bus name, and
     /// calls to it wait unanswered until [`Session::continue_notifications`].
     pub fn freeze_notifications(&self) {
         self.signal_notification_server(rustix::process::Signal::STOP);
     }
 
-    /// Lets a frozen dunst run again (SIGCONT); it then answers the calls that waited, in order.
+    /// Lets a frozen notification server run again (SIGCONT); it then answers the calls that waited, in order.
     pub fn continue_notifications(&self) {
         self.signal_notification_server(rustix::process::Signal::CONT);
     }
@@ -136,9 +185,10 @@ impl Session {
             .as_ref()
             .and_then(|server| server.pid())
             .and_then(rustix::process::Pid::from_raw)
-            .expect("dunst is running in this session");
-        rustix::process::kill_process(pid, signal)
-            .unwrap_or_else(|error| panic!("could not send {signal:?} to dunst: {error}"));
+            .expect("a notification server is running in this session");
+        rustix::process::kill_process(pid, signal).unwrap_or_else(|error| {
+            panic!("could not send {signal:?} to the notification server: {error}")
+        });
     }
 
     /// Every notification sent to the server in this session, oldest first, with its actions,

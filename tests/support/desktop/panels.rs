@@ -136,7 +136,7 @@ impl Session {
                 panic!("the tray menu has no selectable {label:?}: {texts:?}")
             });
         let before = self.screenshot_here("menu-before.png");
-        self.click_at(item.x + item.width / 2, item.y + item.height / 2, 1);
+        self.click_screen_at(item.x + item.width / 2, item.y + item.height / 2, 1);
         let mut shots = 0;
         wait_until("the tray menu is drawn", Duration::from_secs(10), || {
             shots += 1;

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::processes::end_abandoned_sessions;
+use super::servers::NotificationServer;
 use super::wayland::Wayland;
 use super::{Compositor, SESSION_MARKER_VARIABLE, Session};
 
@@ -17,6 +18,7 @@ use super::{Compositor, SESSION_MARKER_VARIABLE, Session};
 #[derive(Debug, Clone)]
 pub struct SessionBuilder {
     with_notifications: bool,
+    notification_server: NotificationServer,
     with_tray: bool,
     screen: (u32, u32),
     compositor: Option<Compositor>,
@@ -32,10 +34,16 @@ impl Session {
     pub fn builder() -> SessionBuilder {
         SessionBuilder {
             with_notifications: true,
+            notification_server: NotificationServer::default(),
             with_tray: true,
             screen: (1280, 800),
             compositor: None,
         }
+    }
+
+    /// The notification server this session runs (or starts, when it was left out).
+    pub fn notification_server_kind(&self) -> NotificationServer {
+        self.notification_server_kind
     }
 
     /// The X display, such as `":3"`; empty in a Wayland session.
@@ -196,6 +204,13 @@ impl SessionBuilder {
         self
     }
 
+    /// Runs `server` as the notification server, in its stock configuration (dunst with the
+    /// harness's test config unless this is called).
+    pub fn notification_server(mut self, server: NotificationServer) -> SessionBuilder {
+        self.notification_server = server;
+        self
+    }
+
     /// Starts without the tray, so no StatusNotifierWatcher exists until [`Session::start_tray`].
     pub fn without_tray(mut self) -> SessionBuilder {
         self.with_tray = false;
@@ -238,6 +253,7 @@ impl SessionBuilder {
             screen: self.screen,
             x_server: None,
             wayland,
+            notification_server_kind: self.notification_server,
             bus: None,
             system_bus: None,
             notification_server: None,

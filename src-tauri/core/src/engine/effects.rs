@@ -23,6 +23,9 @@ pub enum Effect {
     },
     /// Take down whatever notification is showing.
     WithdrawNotification,
+    /// Tell the user that closing the break notification put the break off by `snooze`, so a
+    /// close that meant "not now" is not mistaken for a break taken or lost.
+    ExplainClosingSnoozed { snooze: Duration },
     /// Start the stretch window process with this plan.
     OpenWindow(StretchPlan),
     /// Close the stretch window of this break (paused, skipped from elsewhere, timed out, quit).

@@ -33,6 +33,16 @@ pub enum Input {
         break_id: u64,
         outcome: Option<WindowOutcome>,
     },
+    /// The notification of due break `break_id` went away without any of its actions: the user
+    /// closed it (stock dunst's left click, a close button), it expired, or its server closed it.
+    /// A break is never left due with nothing showing: closed by the user it is snoozed, and the
+    /// user is told so ([`crate::engine::Effect::ExplainClosingSnoozed`]); with no snooze left, or
+    /// when it expired or vanished, the stretch window opens (it has its own Start, Snooze and
+    /// Skip). A stale `break_id`, or a break no longer due, is ignored.
+    BreakNotificationClosed {
+        break_id: u64,
+        closed_by: ClosedBy,
+    },
     /// The user has been idle for `idle_for` (no keyboard or pointer input). The shell may
     /// report one idle spell again and again: it counts as one natural break, and while it lasts
     /// the countdown keeps starting over.
@@ -51,6 +61,17 @@ pub enum Input {
     /// The daemon is about to exit: a break in progress is abandoned. The engine then rests
     /// (no deadline) without recording a pause.
     Quit,
+}
+
+/// Why a notification went away, from the server's `NotificationClosed` reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosedBy {
+    /// Reason 2: dismissed by the user.
+    User,
+    /// Reason 1: it expired.
+    Expiry,
+    /// Reason 3 or anything else: the server closed it, and Unhunch had not asked.
+    Server,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -31,7 +31,7 @@ use crate::settings::Settings;
 use crate::time::Timestamp;
 
 pub use effects::{Effect, Offer, Refusal};
-pub use inputs::{Input, PauseLength};
+pub use inputs::{ClosedBy, Input, PauseLength};
 pub use status::{Phase, Status};
 
 use effects::{Effects, keep_only_the_last_notification_effect};

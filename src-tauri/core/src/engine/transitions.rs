@@ -11,7 +11,7 @@ use crate::time::Timestamp;
 
 use super::deadlines::{at_least_a_second, heads_up_before};
 use super::effects::{Effect, Effects, Refusal};
-use super::inputs::{Input, PauseLength};
+use super::inputs::{ClosedBy, Input, PauseLength};
 use super::{CountdownKind, Engine, PhaseState, STRETCH_TIMEOUT, pause_end};
 
 /// After a settings change, a break is never due sooner than this (unless the new interval is
@@ -50,6 +50,10 @@ impl Engine {
             Input::WindowClosed { break_id, outcome } => {
                 self.window_closed(break_id, outcome, effects)
             }
+            Input::BreakNotificationClosed {
+                break_id,
+                closed_by,
+            } => self.break_notification_closed(break_id, closed_by, effects),
             Input::UserIdle { idle_for } => self.user_idle(idle_for, effects),
             // Handled before catching up, in `handle`.
             Input::ClockJumped { .. } => {}
@@ -286,6 +290,40 @@ impl Engine {
             None => {
                 effects.record(HistoryEvent::Abandoned { break_id });
                 self.start_fresh_interval(effects.now);
+            }
+        }
+    }
+
+    fn break_notification_closed(
+        &mut self,
+        closed_break_id: u64,
+        closed_by: ClosedBy,
+        effects: &mut Effects,
+    ) {
+        let PhaseState::BreakDue {
+            break_id,
+            due_since,
+            ..
+        } = self.phase
+        else {
+            return;
+        };
+        if break_id != closed_break_id {
+            return;
+        }
+        match closed_by {
+            // Closing a reminder means "not now": the closest thing Unhunch has is a snooze.
+            ClosedBy::User if self.snoozes_left() != Some(0) => {
+                self.snooze(None, effects);
+                effects.push(Effect::ExplainClosingSnoozed {
+                    snooze: at_least_a_second(self.settings.breaks.snooze),
+                });
+            }
+            // With no snooze left, or a notification that went without the user (expired,
+            // closed by a server that keeps nothing for long), the break must still be in front
+            // of the user: the stretch window opens, with its own Start, Snooze and Skip.
+            ClosedBy::User | ClosedBy::Expiry | ClosedBy::Server => {
+                self.begin_stretching(break_id, due_since, effects);
             }
         }
     }
