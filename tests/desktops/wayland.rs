@@ -216,7 +216,8 @@ pub fn weston(order: usize) {
             .without_notifications()
             .without_tray()
             .start();
-        let daemon = Daemon::start(&session, Some(CONFIG));
+        // Held until the cell ends, when the session ends it.
+        let _daemon = Daemon::start(&session, Some(CONFIG));
         for step in [Step::Shown, Step::Snooze, Step::Skip, Step::Dismissed] {
             row.not_applicable(step, "");
         }
@@ -230,14 +231,16 @@ pub fn weston(order: usize) {
         wait_for_record(&session, "started", None);
         row.passed();
         row.begin(Step::Painted, "the window's paint report");
-        wait_until("the window reports it painted", WINDOW_PAINTS, || {
-            let log = daemon::daemon_stderr(&session);
-            log.contains("window painted").then_some(()).ok_or(())
+        row.check(|| {
+            wait_until("the window reports it painted", WINDOW_PAINTS, || {
+                let log = daemon::daemon_stderr(&session);
+                log.contains("window painted").then_some(()).ok_or(())
+            });
         });
         row.passed();
-        let _ = daemon_children(&session, &daemon);
         row.not_applicable(Step::Floated, "");
         row.not_applicable(Step::FocusKept, "");
+        row.fail_on_failed_checks();
     });
 }
 
