@@ -150,7 +150,7 @@ impl Row {
         }
         for failure in failures {
             let first_line = failure.lines().next().unwrap_or_default();
-            let short: String = first_line.chars().take(220).collect();
+            let short: String = first_line.chars().take(160).collect();
             self.notes.push(format!("failed: {short}"));
         }
         let steps: serde_json::Map<String, Value> = STEPS

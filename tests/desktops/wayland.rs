@@ -65,8 +65,7 @@ fn breaks_on_sway(row: &mut Row) {
     daemon_tray_item(&session, &daemon);
     let item = session.wait_for_drawn_item(&before, PROMPTLY);
     row.note(&format!(
-        "swaybar drew the item at {},{}; it draws no menu (a click asks the item to activate), so \
-         Snooze and Skip go through D-Bus (`unhunch snooze`, `unhunch skip`).",
+        "swaybar drew the item (at {},{}) but draws no menu: Snooze and Skip through D-Bus.",
         item.x, item.y
     ));
     let desk = session.screenshot_here("desk.png");
@@ -101,10 +100,7 @@ fn breaks_on_sway(row: &mut Row) {
     // notification, while the terminal has the keyboard.
     let third = due_break(&session, Some(second));
     let drawn = drawn_notification(&session, &desk).unwrap_or(drawn);
-    row.begin(
-        Step::Start,
-        "middle click on the drawn notification (sway seat)",
-    );
+    row.begin(Step::Start, "middle click on it (sway seat)");
     click(&session, drawn.centre(), "button2");
     wait_for_record(&session, "started", Some(third));
     row.passed();
@@ -162,10 +158,7 @@ fn breaks_on_sway(row: &mut Row) {
     daemon::write_config(&session, &CONFIG.replace("\"3s\"", "\"2m\""));
     let fourth = due_break(&session, Some(third));
     let drawn = drawn_notification(&session, &desk).unwrap_or(drawn);
-    row.begin(
-        Step::Dismissed,
-        "left click on the drawn notification (sway seat)",
-    );
+    row.begin(Step::Dismissed, "left click on it (sway seat)");
     let windows_before = daemon_children(&session, &daemon);
     let clicked_at = SystemTime::now();
     click(&session, drawn.centre(), "button1");
@@ -222,15 +215,14 @@ pub fn weston(order: usize) {
             row.not_applicable(step, "");
         }
         row.note(
-            "weston has no notification server or tray to click and no screenshot on its \
-             headless backend: the break is started through D-Bus (`unhunch stretch-now`) and \
-             the window's own paint report is read from the daemon's log.",
+            "weston: no server, tray or screenshot there; started through D-Bus, painting read \
+             from the window's own report.",
         );
         row.begin(Step::Start, "D-Bus");
         command(&session, "stretch-now");
         wait_for_record(&session, "started", None);
         row.passed();
-        row.begin(Step::Painted, "the window's paint report");
+        row.begin(Step::Painted, "paint report");
         row.check(|| {
             wait_until("the window reports it painted", WINDOW_PAINTS, || {
                 let log = daemon::daemon_stderr(&session);

@@ -156,7 +156,7 @@ impl Desk {
         if server == NotificationServer::WithoutActions {
             // The stand-in draws nothing: what it was sent is all there is to see.
             if check_words {
-                row.begin(Step::Shown, "sent (D-Bus; the stand-in draws nothing)");
+                row.begin(Step::Shown, "sent (draws nothing)");
                 let notify = break_notify_call(&self.notify_calls, break_id);
                 row.check(|| self.check_body(&notify));
                 row.passed();
@@ -164,7 +164,7 @@ impl Desk {
             return None;
         }
         let how = if accessible_name(server).is_some() {
-            "drawn (accessibility bus)"
+            "drawn (AT-SPI)"
         } else {
             "drawn (its window)"
         };
@@ -244,7 +244,7 @@ impl Desk {
             && let Some(drawn) = drawn
         {
             // Stock dunst runs a notification's default action on a middle click.
-            row.begin(step, "middle click on the drawn notification");
+            row.begin(step, "middle click on it");
             let (x, y) = drawn.centre();
             self.session.click_screen_at(x, y, 2);
             return;
@@ -252,7 +252,7 @@ impl Desk {
         let (item, drawn_item) = self.tray_item.as_ref().unwrap_or_else(|| {
             panic!("the user has no way to {button:?} here: no button drawn and no tray")
         });
-        row.begin(step, "click on the tray icon, keys in its menu");
+        row.begin(step, "tray icon click, menu keys");
         let published = menu(&self.session, item);
         self.session
             .pick_from_tray_menu(*drawn_item, &published, tray_entry);
@@ -309,7 +309,7 @@ impl Desk {
         row.begin(
             Step::Floated,
             if managed {
-                "xprop: size, frame, state"
+                "xprop: size, frame, above"
             } else {
                 "xprop: size"
             },
@@ -328,7 +328,7 @@ impl Desk {
             }
         });
         row.passed();
-        row.begin(Step::FocusKept, "X input focus");
+        row.begin(Step::FocusKept, "X focus");
         let focused = self.session.focused_window();
         row.check(|| {
             assert_eq!(
@@ -344,7 +344,7 @@ impl Desk {
     /// A left click, which stock dunst takes as "close": the break must not be left due with
     /// nothing on screen; something is shown again, or the window opens.
     fn dismissed(&self, row: &mut Row, drawn: &AccessibleNotification) {
-        row.begin(Step::Dismissed, "left click on the drawn notification");
+        row.begin(Step::Dismissed, "left click on it");
         let windows_before = daemon_children(&self.session, &self.daemon);
         let clicked_at = SystemTime::now();
         let (x, y) = drawn.centre();
