@@ -11,5 +11,6 @@ mod cli;
 mod config;
 mod degraded;
 mod notifications;
+mod servers;
 mod tray;
 mod window_contract;

@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
+use unhunch_core::engine::ClosedBy;
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::{HumanDuration, Timestamp};
 
@@ -40,9 +41,12 @@ pub enum Message {
         reported: bool,
         failure: Option<String>,
     },
-    /// The notification server closed the notification with this id (dismissed or expired).
+    /// The notification server closed the notification with this id without an action
+    /// (dismissed, expired, or on its own); `break_id` names the break it was showing, if any.
     NotificationClosed {
         id: u32,
+        break_id: Option<u64>,
+        closed_by: ClosedBy,
     },
     /// No notification server showed this break's notification in time (none is running, or it
     /// does not answer): the stretch window should open instead, if the break is still due.

@@ -273,7 +273,22 @@ impl Owner {
                     self.feed(Input::WindowClosed { break_id, outcome }).await;
                 }
             }
-            Message::NotificationClosed { id } => self.effects.notification_closed(id),
+            Message::NotificationClosed {
+                id,
+                break_id,
+                closed_by,
+            } => {
+                self.effects.notification_closed(id);
+                // The engine decides what a break notification gone without an action means.
+                if let Some(break_id) = break_id {
+                    info!("the notification of break {break_id} was closed ({closed_by:?})");
+                    self.feed(Input::BreakNotificationClosed {
+                        break_id,
+                        closed_by,
+                    })
+                    .await;
+                }
+            }
             Message::BreakNotShown { break_id, why } => {
                 let status = self.engine.status(clock::now());
                 if status.phase == Phase::BreakDue && status.break_id == Some(break_id) {

@@ -31,6 +31,8 @@ pub struct Tray {
     handle: Arc<OnceLock<TrayHandle>>,
     /// Set when the tray service stopped; Unhunch goes on without it.
     gone: bool,
+    /// Whether the icon is registered with a running tray (a StatusNotifierWatcher).
+    registered: Arc<AtomicBool>,
 }
 
 impl Tray {
@@ -47,6 +49,11 @@ impl Tray {
                 self.gone = true;
             }
         }
+    }
+
+    /// Whether the Unhunch icon is in a tray now, so its menu is there for the user.
+    pub fn is_registered(&self) -> bool {
+        !self.gone && self.registered.load(Ordering::Relaxed)
     }
 
     /// Takes the icon down.
@@ -113,7 +120,10 @@ pub fn start(inbox: Inbox, bus: zbus::Connection, report: StatusReport) -> Tray 
     let (latest, reports) = watch::channel(report);
     let handle = Arc::new(OnceLock::new());
     let started = handle.clone();
+    let registered = Arc::new(AtomicBool::new(false));
+    let registered_in_task = registered.clone();
     tokio::spawn(async move {
+        let registered = registered_in_task;
         let mut delays = RETRY_DELAYS.iter();
         loop {
             let tray = UnhunchTray {
@@ -121,9 +131,14 @@ pub fn start(inbox: Inbox, bus: zbus::Connection, report: StatusReport) -> Tray 
                 bus: bus.clone(),
                 report: reports.borrow().clone(),
                 watcher_missing: AtomicBool::new(false),
+                registered: registered.clone(),
             };
             match tray.assume_sni_available(true).spawn().await {
                 Ok(handle) => {
+                    // The service runs; whether a tray took the icon, the watcher tells.
+                    if watcher_is_running(&bus).await {
+                        registered.store(true, Ordering::Relaxed);
+                    }
                     let handle = started.get_or_init(|| handle);
                     // A status published while the service was starting went only to `latest`.
                     let view = reports.borrow().clone();
@@ -151,6 +166,18 @@ pub fn start(inbox: Inbox, bus: zbus::Connection, report: StatusReport) -> Tray 
         latest,
         handle,
         gone: false,
+        registered,
+    }
+}
+
+/// Whether a StatusNotifierWatcher (a tray) owns its name on the bus.
+async fn watcher_is_running(bus: &zbus::Connection) -> bool {
+    match zbus::fdo::DBusProxy::new(bus).await {
+        Ok(proxy) => match "org.kde.StatusNotifierWatcher".try_into() {
+            Ok(name) => proxy.name_has_owner(name).await.unwrap_or(false),
+            Err(_) => false,
+        },
+        Err(_) => false,
     }
 }
 
@@ -160,6 +187,8 @@ pub struct UnhunchTray {
     report: StatusReport,
     /// Set while no tray is running, so the log says so once per outage.
     watcher_missing: AtomicBool,
+    /// Shared with [`Tray::is_registered`]: whether a tray has the icon.
+    registered: Arc<AtomicBool>,
 }
 
 impl UnhunchTray {
@@ -305,10 +334,12 @@ impl ksni::Tray for UnhunchTray {
 
     fn watcher_online(&self) {
         self.watcher_missing.store(false, Ordering::Relaxed);
+        self.registered.store(true, Ordering::Relaxed);
         info!("a system tray appeared: the Unhunch icon is registering with it");
     }
 
     fn watcher_offline(&self, reason: OfflineReason) -> bool {
+        self.registered.store(false, Ordering::Relaxed);
         if let OfflineReason::Error(ksni::Error::Watcher(refusal)) = &reason
             && !matches!(refusal, zbus::fdo::Error::ServiceUnknown(_))
         {

@@ -92,14 +92,14 @@ impl Session {
             |session| session.name_owner(NOTIFICATIONS_NAME).ok_or("no owner"),
         );
         self.notification_server = Some(server);
-        let owner = ready.unwrap_or_else(|log| {
-            panic!("{} exited while starting; its log:\n{log}", kind.label())
-        });
-        // A monitor left from a server that crashed filters for that server's replies.
-        if let Some(monitor) = self.notification_monitor.take() {
-            monitor.stop();
+        if let Err(log) = ready {
+            panic!("{} exited while starting; its log:\n{log}", kind.label());
         }
-        self.start_notification_monitor(&owner);
+        // A monitor left running after a server crashed goes on recording for the next one, so
+        // nothing sent the moment the new server owns the name is missed.
+        if self.notification_monitor.is_none() {
+            self.start_notification_monitor();
+        }
     }
 
     /// Stops the notification server (and its bus monitor), as when a user's notification server
@@ -273,13 +273,15 @@ impl Session {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
-    fn start_notification_monitor(&mut self, server_unique_name: &str) {
+    fn start_notification_monitor(&mut self) {
         let log = Arc::clone(&self.notifications);
+        // Every method return, not only the server's: a server that crashes and starts again has
+        // a new unique name, and the log pairs replies with `Notify` calls by their serials.
         let monitor = self.spawn_monitor(
             "notification-monitor".into(),
             &[
                 "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
-                &format!("type='method_return',sender='{server_unique_name}'"),
+                "type='method_return'",
                 "type='signal',interface='org.freedesktop.Notifications'",
             ],
             move |message| log.lock().expect("notification log").record(message),

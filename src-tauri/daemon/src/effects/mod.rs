@@ -13,6 +13,7 @@ mod window;
 use std::path::PathBuf;
 
 use tracing::{error, warn};
+use unhunch_core::duration::friendly;
 use unhunch_core::engine::Refusal;
 use unhunch_core::history::{HistoryEvent, HistoryRecord};
 use unhunch_core::{Effect, Input, Timestamp};
@@ -83,8 +84,20 @@ impl Effects {
                     offer.as_ref(),
                     snoozes_left,
                     snooze,
+                    self.tray.is_registered(),
                 ),
                 Effect::WithdrawNotification => self.notifications.withdraw(),
+                // Gone by the time the break is back, so it never stands beside it.
+                Effect::ExplainClosingSnoozed { snooze } => {
+                    let length = friendly(snooze);
+                    self.notifications.tell_for(
+                        &format!("Break put off for {length}"),
+                        &format!(
+                            "Closing the reminder snoozes the break; it comes back in {length}."
+                        ),
+                        snooze,
+                    );
+                }
                 Effect::OpenWindow(plan) => {
                     let break_id = plan.break_id;
                     if let Err(why) = self.windows.open(&plan) {

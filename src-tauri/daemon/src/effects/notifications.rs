@@ -12,18 +12,32 @@
 //! still shows what it was sent, so a late answer is watched for: a heads-up or break notification
 //! that is no longer wanted when it finally appears is closed at once, rather than left over a
 //! running stretch.
+//!
+//! Servers differ (see `tests/support/desktop/servers.rs` for how each draws), so the break
+//! notification is fitted to the one that answers: its name (`GetServerInformation`) says whether
+//! it draws the `default` action as a button of its own (then no separate Start is offered, and
+//! lxqt gets three actions, which it draws as buttons rather than a combo box), and its
+//! capabilities say whether it has actions at all. The words say what the desktop has: buttons,
+//! or the tray menu; with neither, the break is not shown here and the stretch window opens.
+//! A closing the user did not get through an action comes back as [`Message::NotificationClosed`]
+//! for the engine to decide on. A server that vanishes (crashed, replaced) while the break is up
+//! is watched for on the bus: the break is shown again by the next server, or, when none comes
+//! within [`ANSWER_LIMIT`], it comes back as [`Message::BreakNotShown`].
 
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
-use notify_rust::{Hint, Notification, NotificationHandle, NotificationResponse, Timeout, Urgency};
+use futures_util::StreamExt;
+use notify_rust::{
+    CloseReason, Hint, Notification, NotificationHandle, NotificationResponse, Timeout, Urgency,
+};
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
-use tokio::time::{Instant, timeout, timeout_at};
+use tokio::time::{Instant, sleep_until, timeout, timeout_at};
 use tracing::{debug, info, warn};
 use unhunch_core::duration::friendly;
-use unhunch_core::engine::Offer;
+use unhunch_core::engine::{ClosedBy, Offer};
 
 use crate::inbox::{Inbox, Message, Origin, Request};
 
@@ -38,6 +52,12 @@ const LATE_ANSWER_WATCH: Duration = Duration::from_secs(3600);
 
 const APP_NAME: &str = "Unhunch";
 
+/// How long a message to the user stays up, unless it says less.
+const MESSAGE_EXPIRY: Duration = Duration::from_secs(20);
+
+/// The bus name every notification server owns.
+const SERVER_NAME: &str = "org.freedesktop.Notifications";
+
 /// The owner's side: every method returns at once.
 pub struct Notifications {
     jobs: mpsc::UnboundedSender<Job>,
@@ -48,6 +68,7 @@ impl Notifications {
     pub fn new(inbox: Inbox, bus: zbus::Connection) -> Notifications {
         let (jobs, receiver) = mpsc::unbounded_channel();
         let (late_answers, late_receiver) = mpsc::unbounded_channel();
+        tokio::spawn(watch_the_server(bus.clone(), jobs.clone()));
         let worker = Worker {
             inbox,
             bus,
@@ -60,6 +81,8 @@ impl Notifications {
             wanted: Wanted::Nothing,
             capabilities: None,
             message_id: None,
+            last_break: None,
+            lost_break_until: None,
         };
         tokio::spawn(worker.run());
         Notifications { jobs }
@@ -75,20 +98,23 @@ impl Notifications {
     }
 
     /// "Time to unhunch — Cobra, 2 min" with Start, Snooze (while snoozes are left) and Skip.
-    /// When no server shows it, the owner hears [`Message::BreakNotShown`].
+    /// `tray` says whether the Unhunch icon is in a tray, for the words of a server without
+    /// actions. When no server shows it, the owner hears [`Message::BreakNotShown`].
     pub fn show_break_due(
         &self,
         break_id: u64,
         offer: Option<&Offer>,
         snoozes_left: Option<u32>,
         snooze: Duration,
+        tray: bool,
     ) {
-        self.send(Job::BreakDue {
+        self.send(Job::BreakDue(BreakDue {
             break_id,
             offer: offer.cloned(),
             snoozes_left,
             snooze,
-        });
+            tray,
+        }));
     }
 
     /// Takes the heads-up or break notification down.
@@ -103,9 +129,16 @@ impl Notifications {
 
     /// A message that is not a break, such as a mistake in the config file.
     pub fn tell(&self, summary: &str, body: &str) {
+        self.tell_for(summary, body, MESSAGE_EXPIRY);
+    }
+
+    /// A message that stops being true after `expires` (at most [`MESSAGE_EXPIRY`]), such as
+    /// "Break put off for 5 min", which must not still be up when the break is back.
+    pub fn tell_for(&self, summary: &str, body: &str, expires: Duration) {
         self.send(Job::Tell {
             summary: summary.to_owned(),
             body: body.to_owned(),
+            expires: expires.clamp(Duration::from_secs(1), MESSAGE_EXPIRY),
         });
     }
 
@@ -130,29 +163,34 @@ enum Job {
         expires_at: Instant,
         offer: Option<Offer>,
     },
-    BreakDue {
-        break_id: u64,
-        offer: Option<Offer>,
-        snoozes_left: Option<u32>,
-        snooze: Duration,
-    },
+    BreakDue(BreakDue),
     Withdraw,
     Closed(u32),
+    /// `org.freedesktop.Notifications` has an owner again (`true`) or none (`false`).
+    ServerPresent(bool),
     Tell {
         summary: String,
         body: String,
+        expires: Duration,
     },
     ShutDown(oneshot::Sender<()>),
+}
+
+/// What the break notification shows, kept to show it again on a server that comes back.
+#[derive(Debug, Clone)]
+struct BreakDue {
+    break_id: u64,
+    offer: Option<Offer>,
+    snoozes_left: Option<u32>,
+    snooze: Duration,
+    tray: bool,
 }
 
 impl Job {
     /// Jobs about the one notification the heads-up and the break share: a later one makes an
     /// earlier one that has not been sent yet pointless.
     fn is_about_the_shared_notification(&self) -> bool {
-        matches!(
-            self,
-            Job::HeadsUp { .. } | Job::BreakDue { .. } | Job::Withdraw
-        )
+        matches!(self, Job::HeadsUp { .. } | Job::BreakDue(_) | Job::Withdraw)
     }
 }
 
@@ -189,6 +227,10 @@ struct Worker {
     capabilities: Option<Vec<String>>,
     /// The id of the last message to the user, so the next one replaces it.
     message_id: Option<u32>,
+    /// The break notification last asked for, to show again when its server went away.
+    last_break: Option<BreakDue>,
+    /// Set while the break notification's server is gone: until when another may come back.
+    lost_break_until: Option<Instant>,
 }
 
 struct Shown {
@@ -213,6 +255,12 @@ impl Worker {
                         self.late_answer(late).await;
                         continue;
                     }
+                    () = sleep_until(self.lost_break_until.unwrap_or_else(Instant::now)),
+                        if self.lost_break_until.is_some() =>
+                    {
+                        self.no_server_came_back();
+                        continue;
+                    }
                 },
             };
             while let Ok(later) = self.jobs.try_recv() {
@@ -232,21 +280,10 @@ impl Worker {
                     self.wish(Wanted::HeadsUp { expires_at });
                     self.show_heads_up(expires_at, offer.as_ref()).await;
                 }
-                Job::BreakDue {
-                    break_id,
-                    offer,
-                    snoozes_left,
-                    snooze,
-                } => {
+                Job::BreakDue(due) => {
                     self.wish(Wanted::BreakDue);
-                    let shown = self
-                        .show_break_due(break_id, offer.as_ref(), snoozes_left, snooze)
-                        .await;
-                    if let Err(why) = shown {
-                        // The stretch window takes its place; a late answer must not add it.
-                        self.wish(Wanted::Nothing);
-                        let _ = self.inbox.send(Message::BreakNotShown { break_id, why });
-                    }
+                    self.last_break = Some(due.clone());
+                    self.show_break_or_report(&due).await;
                 }
                 Job::Withdraw => {
                     self.wish(Wanted::Nothing);
@@ -257,7 +294,12 @@ impl Worker {
                         self.shown = None;
                     }
                 }
-                Job::Tell { summary, body } => self.tell(&summary, &body).await,
+                Job::ServerPresent(present) => self.server_present(present).await,
+                Job::Tell {
+                    summary,
+                    body,
+                    expires,
+                } => self.tell(&summary, &body, expires).await,
                 Job::ShutDown(done) => {
                     self.wish(Wanted::Nothing);
                     self.withdraw().await;
@@ -271,6 +313,64 @@ impl Worker {
     fn wish(&mut self, wanted: Wanted) {
         self.generation += 1;
         self.wanted = wanted;
+        self.lost_break_until = None;
+    }
+
+    /// Shows the break notification; one that cannot be shown is reported to the owner, which
+    /// opens the stretch window instead.
+    async fn show_break_or_report(&mut self, due: &BreakDue) {
+        if let Err(why) = self.show_break_due(due).await {
+            // The stretch window takes its place; a late answer must not add it.
+            self.wish(Wanted::Nothing);
+            let break_id = due.break_id;
+            let _ = self.inbox.send(Message::BreakNotShown { break_id, why });
+        }
+    }
+
+    /// The notification server went away or came back. What it showed went with it: the break
+    /// notification is shown again by the server that comes back within [`ANSWER_LIMIT`].
+    async fn server_present(&mut self, present: bool) {
+        // Another server may read markup, or draw buttons, differently.
+        self.capabilities = None;
+        if !present {
+            let Some(shown) = self.shown.take() else {
+                return;
+            };
+            shown.listener.abort();
+            if self.wanted == Wanted::BreakDue {
+                warn!(
+                    "the notification server went away with the break notification ({}) on screen; waiting {} s for one to come back",
+                    shown.id,
+                    ANSWER_LIMIT.as_secs()
+                );
+                self.lost_break_until = Some(Instant::now() + ANSWER_LIMIT);
+            }
+            return;
+        }
+        if self.lost_break_until.take().is_some()
+            && let Some(due) = self.last_break.clone()
+        {
+            info!(
+                "a notification server is back: showing break {} again",
+                due.break_id
+            );
+            self.show_break_or_report(&due).await;
+        }
+    }
+
+    /// No server came back in time for the break notification it lost.
+    fn no_server_came_back(&mut self) {
+        self.lost_break_until = None;
+        let Some(due) = &self.last_break else {
+            return;
+        };
+        let break_id = due.break_id;
+        let why = format!(
+            "the notification server went away and none came back within {} s",
+            ANSWER_LIMIT.as_secs()
+        );
+        self.wish(Wanted::Nothing);
+        let _ = self.inbox.send(Message::BreakNotShown { break_id, why });
     }
 
     async fn show_heads_up(&mut self, expires_at: Instant, offer: Option<&Offer>) {
@@ -313,20 +413,19 @@ impl Worker {
         }
     }
 
-    async fn show_break_due(
-        &mut self,
-        break_id: u64,
-        offer: Option<&Offer>,
-        snoozes_left: Option<u32>,
-        snooze: Duration,
-    ) -> Result<(), String> {
+    async fn show_break_due(&mut self, due: &BreakDue) -> Result<(), String> {
         let deadline = Instant::now() + ANSWER_LIMIT;
         let capabilities = self.server_capabilities(deadline).await?;
         let has_actions = capabilities
             .iter()
             .any(|capability| capability == "actions");
-        let can_snooze = snoozes_left != Some(0);
-        let summary = match offer {
+        let server_name = self.server_name(deadline).await;
+        let Some(body) = break_body(has_actions, due.tray, due.snoozes_left, due.snooze) else {
+            return Err(
+                "the notification server offers no buttons and no tray is running".to_owned(),
+            );
+        };
+        let summary = match &due.offer {
             Some(offer) => format!(
                 "Time to unhunch — {}, {}",
                 offer.routine_name,
@@ -334,16 +433,6 @@ impl Worker {
             ),
             None => "Time to unhunch — a stretch break".to_owned(),
         };
-        let mut body = if has_actions {
-            "Hands off the keyboard, breathe out, and let Unhunch walk you through it.".to_owned()
-        } else {
-            "Open the Unhunch tray menu to start, snooze or skip it.".to_owned()
-        };
-        match snoozes_left {
-            Some(0) => body.push_str(" No snoozes left for this break."),
-            Some(1) => body.push_str(" One snooze left."),
-            _ => {}
-        }
         let mut notification = base_notification();
         notification
             .summary(&summary)
@@ -352,15 +441,12 @@ impl Worker {
             .timeout(Timeout::Never);
         notification.hint(Hint::Resident(false));
         if has_actions {
-            notification
-                .action("default", "Start")
-                .action("start", "Start");
-            if can_snooze {
-                notification.action("snooze", &format!("Snooze {}", friendly(snooze)));
+            let can_snooze = due.snoozes_left != Some(0);
+            for (key, label) in break_actions(&server_name, can_snooze, due.snooze) {
+                notification.action(key, &label);
             }
-            notification.action("skip", "Skip");
         }
-        self.show(notification, Some(break_id), deadline).await
+        self.show(notification, Some(due.break_id), deadline).await
     }
 
     async fn withdraw(&mut self) {
@@ -370,7 +456,7 @@ impl Worker {
         }
     }
 
-    async fn tell(&mut self, summary: &str, body: &str) {
+    async fn tell(&mut self, summary: &str, body: &str, expires: Duration) {
         let deadline = Instant::now() + ANSWER_LIMIT;
         if self.capabilities.is_none() {
             // Only to know whether the body is read as markup; no answer leaves it escaped.
@@ -381,7 +467,7 @@ impl Worker {
             .summary(summary)
             .body(&body_text(body, self.capabilities.as_deref()))
             .urgency(Urgency::Normal)
-            .timeout(Timeout::Milliseconds(20_000));
+            .timeout(Timeout::Milliseconds(expires.as_millis() as u32));
         if let Some(id) = self.message_id {
             notification.id(id);
         }
@@ -484,6 +570,26 @@ impl Worker {
         });
     }
 
+    /// The server's name (`GetServerInformation`), such as "dunst" or "Xfce Notify Daemon";
+    /// empty when it does not say by `deadline`.
+    async fn server_name(&mut self, deadline: Instant) -> String {
+        let call = self.bus.call_method(
+            Some(SERVER_NAME),
+            "/org/freedesktop/Notifications",
+            Some(SERVER_NAME),
+            "GetServerInformation",
+            &(),
+        );
+        match timeout_at(deadline, call).await {
+            Ok(Ok(reply)) => reply
+                .body()
+                .deserialize::<(String, String, String, String)>()
+                .map(|(name, ..)| name)
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    }
+
     /// What the server can do ("actions", "body-markup"…). An error means no server answered
     /// by `deadline`; the answer is remembered for messages sent while the server is silent.
     async fn server_capabilities(&mut self, deadline: Instant) -> Result<Vec<String>, String> {
@@ -534,6 +640,109 @@ pub fn body_text(text: &str, capabilities: Option<&[String]>) -> String {
     }
 }
 
+/// Whether the server called `server_name` draws the `default` action as a button of its own,
+/// beside the others (xfce4-notifyd and lxqt-notificationd do; dunst, MATE and GNOME's
+/// notification-daemon take a click on the notification for it).
+fn draws_default_as_button(server_name: &str) -> bool {
+    matches!(server_name, "Xfce Notify Daemon" | "lxqt-notificationd")
+}
+
+/// The actions of the break notification, as (key, label), for the server called `server_name`.
+/// Start is the `default` action, so a click on the notification starts the break; where the
+/// server draws `default` as a button, it is the Start button, and no second one is offered.
+/// That also keeps lxqt-notificationd at three actions, which it draws as buttons (four or more
+/// become a combo box, which it has crashed on); its buttons are narrow, so Snooze goes without
+/// its length there (the body says it).
+fn break_actions(
+    server_name: &str,
+    can_snooze: bool,
+    snooze: Duration,
+) -> Vec<(&'static str, String)> {
+    let mut actions = vec![("default", "Start".to_owned())];
+    if !draws_default_as_button(server_name) {
+        actions.push(("start", "Start".to_owned()));
+    }
+    if can_snooze {
+        let label = if server_name == "lxqt-notificationd" {
+            "Snooze".to_owned()
+        } else {
+            format!("Snooze {}", friendly(snooze))
+        };
+        actions.push(("snooze", label));
+    }
+    actions.push(("skip", "Skip".to_owned()));
+    actions
+}
+
+/// The body of the break notification, saying what the desktop has: the notification's own
+/// buttons (`has_actions`), or else the tray menu (`tray`). `None` when it has neither: the
+/// notification could offer no way to act, so the stretch window opens instead.
+fn break_body(
+    has_actions: bool,
+    tray: bool,
+    snoozes_left: Option<u32>,
+    snooze: Duration,
+) -> Option<String> {
+    let mut body = if has_actions {
+        let mut body =
+            "Hands off the keyboard, breathe out, and let Unhunch walk you through it.".to_owned();
+        match snoozes_left {
+            Some(0) => body.push_str(
+                " No snoozes left for this break: closing this reminder opens the stretch.",
+            ),
+            _ => body.push_str(&format!(
+                " Closing this reminder puts the break off {}.",
+                friendly(snooze)
+            )),
+        }
+        body
+    } else if tray {
+        let mut body =
+            "Start, snooze or skip it from the Unhunch tray menu; when this reminder goes, the stretch window opens."
+                .to_owned();
+        if snoozes_left == Some(0) {
+            body.push_str(" No snoozes left for this break.");
+        }
+        body
+    } else {
+        return None;
+    };
+    if snoozes_left == Some(1) {
+        body.push_str(" One snooze left.");
+    }
+    Some(body)
+}
+
+/// Watches `org.freedesktop.Notifications` change hands and tells the worker, so a break
+/// notification lost with a crashed server is shown again. Without the watch (the bus refused
+/// it), a vanished server is noticed only at the next notification.
+async fn watch_the_server(bus: zbus::Connection, jobs: mpsc::UnboundedSender<Job>) {
+    let changes = match zbus::fdo::DBusProxy::new(&bus).await {
+        Ok(proxy) => proxy
+            .receive_name_owner_changed_with_args(&[(0, SERVER_NAME)])
+            .await
+            .map_err(|why| why.to_string()),
+        Err(why) => Err(why.to_string()),
+    };
+    let mut changes = match changes {
+        Ok(changes) => changes,
+        Err(why) => {
+            warn!("cannot watch the notification server come and go ({why})");
+            return;
+        }
+    };
+    while let Some(change) = changes.next().await {
+        let Ok(arguments) = change.args() else {
+            continue;
+        };
+        let present = arguments.new_owner().is_some();
+        debug!("org.freedesktop.Notifications changed hands (owner now: {present})");
+        if jobs.send(Job::ServerPresent(present)).is_err() {
+            return;
+        }
+    }
+}
+
 fn base_notification() -> Notification {
     let mut notification = Notification::new();
     notification.appname(APP_NAME).icon("");
@@ -562,7 +771,16 @@ async fn listen_for_action(
                 },
                 NotificationResponse::Closed(reason) => {
                     debug!("notification {id} closed: {reason:?}");
-                    let _ = inbox.send(Message::NotificationClosed { id });
+                    let closed_by = match reason {
+                        CloseReason::Dismissed => ClosedBy::User,
+                        CloseReason::Expired => ClosedBy::Expiry,
+                        CloseReason::CloseAction | CloseReason::Other(_) => ClosedBy::Server,
+                    };
+                    let _ = inbox.send(Message::NotificationClosed {
+                        id,
+                        break_id,
+                        closed_by,
+                    });
                     None
                 }
                 _ => None,
@@ -581,7 +799,65 @@ async fn listen_for_action(
 
 #[cfg(test)]
 mod tests {
-    use super::body_text;
+    use std::time::Duration;
+
+    use super::{body_text, break_actions, break_body};
+
+    const FIVE_MIN: Duration = Duration::from_secs(300);
+
+    fn keys(actions: &[(&str, String)]) -> Vec<String> {
+        actions
+            .iter()
+            .map(|(key, label)| format!("{key}={label}"))
+            .collect()
+    }
+
+    #[test]
+    fn servers_that_draw_the_default_action_as_a_button_get_one_start() {
+        assert_eq!(
+            keys(&break_actions("Xfce Notify Daemon", true, FIVE_MIN)),
+            ["default=Start", "snooze=Snooze 5 min", "skip=Skip"]
+        );
+        assert_eq!(
+            keys(&break_actions("lxqt-notificationd", true, FIVE_MIN)),
+            ["default=Start", "snooze=Snooze", "skip=Skip"]
+        );
+        for server in ["dunst", "Notification Daemon", ""] {
+            assert_eq!(
+                keys(&break_actions(server, true, FIVE_MIN)),
+                [
+                    "default=Start",
+                    "start=Start",
+                    "snooze=Snooze 5 min",
+                    "skip=Skip"
+                ],
+                "{server}"
+            );
+        }
+        assert_eq!(
+            keys(&break_actions("dunst", false, FIVE_MIN)),
+            ["default=Start", "start=Start", "skip=Skip"]
+        );
+    }
+
+    #[test]
+    fn the_words_say_what_the_desktop_has() {
+        let with_buttons = break_body(true, false, None, FIVE_MIN).expect("a body");
+        assert!(
+            with_buttons.contains("puts the break off 5 min"),
+            "{with_buttons}"
+        );
+        assert!(!with_buttons.contains("tray"), "{with_buttons}");
+        let last = break_body(true, true, Some(0), FIVE_MIN).expect("a body");
+        assert!(
+            last.contains("closing this reminder opens the stretch"),
+            "{last}"
+        );
+        let tray_only = break_body(false, true, Some(1), FIVE_MIN).expect("a body");
+        assert!(tray_only.contains("tray menu"), "{tray_only}");
+        assert!(tray_only.contains("One snooze left"), "{tray_only}");
+        assert_eq!(break_body(false, false, None, FIVE_MIN), None);
+    }
 
     #[test]
     fn bodies_are_escaped_for_servers_that_read_markup_or_might() {
