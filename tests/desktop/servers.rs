@@ -94,8 +94,13 @@ fn stock_dunst_a_left_click_snoozes_the_break_says_so_and_a_middle_click_starts_
     });
     assert_eq!(session.dunst_displayed_count(), 1);
 
-    // The middle click is dunst's do_action: the default action, Start.
-    session.click_notification_body(MouseButton::Middle, PROMPTLY);
+    // The middle click is dunst's do_action: the default action, Start. Skip and Snooze are only
+    // in its context menu, which needs dmenu.
+    assert!(session.click_action(&second, "skip", PROMPTLY).is_err());
+    assert_eq!(
+        session.click_action(&second, "default", PROMPTLY),
+        Ok("a middle click on the notification")
+    );
     wait_for_record(&session, "started", Some(second_break));
     let acted = unhunch_notifications(&session)
         .into_iter()
@@ -155,6 +160,53 @@ fn xfce4_notifyd_draws_one_start_button_and_a_click_on_it_starts_the_break() {
         !window_processes(&session, &daemon).is_empty()
     });
     session.wait_until_nothing_drawn(PROMPTLY);
+}
+
+#[test]
+fn xfce4_notifyd_closes_on_a_click_beside_its_buttons_which_snoozes_the_break() {
+    let session = session_with(NotificationServer::XfceNotifyd);
+    let _daemon = Daemon::start(&session, Some(QUICK_BREAKS));
+    wait_for_break_after(&session, SystemTime::UNIX_EPOCH);
+    let break_id = due_break_id(&session);
+    session.click_notification_body(MouseButton::Left, PROMPTLY);
+    wait_for_record(&session, "snoozed", Some(break_id));
+    wait_until("Unhunch says the break was put off", PROMPTLY, || {
+        unhunch_notifications(&session)
+            .into_iter()
+            .any(|notification| notification.summary == "Break put off for 3 s")
+    });
+}
+
+#[test]
+fn mate_and_notification_daemon_snooze_on_their_button_and_start_on_a_click_on_the_body() {
+    for server in [
+        NotificationServer::MateNotificationDaemon,
+        NotificationServer::NotificationDaemon,
+    ] {
+        let session = session_with(server);
+        let _daemon = Daemon::start(&session, Some(QUICK_BREAKS));
+        let first = wait_for_break_after(&session, SystemTime::UNIX_EPOCH);
+        assert_eq!(
+            action_keys(&first),
+            ["default", "start", "snooze", "skip"],
+            "{}: the body is the default action, so Start is a button too",
+            server.label()
+        );
+        let first_break = due_break_id(&session);
+        let how = session.click_action(&first, "snooze", PROMPTLY);
+        assert_eq!(how, Ok("a left click on its button"), "{}", server.label());
+        wait_for_record(&session, "snoozed", Some(first_break));
+
+        let second = wait_for_break_after(&session, first.sent_at);
+        let second_break = due_break_id(&session);
+        session.click_notification_body(MouseButton::Left, PROMPTLY);
+        wait_for_record(&session, "started", Some(second_break));
+        let acted = unhunch_notifications(&session)
+            .into_iter()
+            .find(|notification| notification.id == second.id)
+            .expect("the second break notification was seen");
+        assert_eq!(acted.invoked_actions, ["default"], "{}", server.label());
+    }
 }
 
 #[test]

@@ -129,6 +129,76 @@ impl Session {
         self.click_at(&drawn.window, spot.x, spot.y, MouseButton::Left);
     }
 
+    /// Invokes the action `key` of `notification` (as sent) the way a user of the session's server
+    /// would, by real input on what it drew wherever it can: a click on its button, or on its body
+    /// for `default` where no button draws it (a middle click on stock dunst). Returns how it was
+    /// done. `Err` says why the server offers no way for it: stock dunst shows other actions only
+    /// in its dmenu context menu, and the server without actions has none. With dunst's test
+    /// config, other actions are picked from its context menu (`dunstctl context`, not a click).
+    pub fn click_action(
+        &self,
+        notification: &SeenNotification,
+        key: &str,
+        timeout: Duration,
+    ) -> Result<&'static str, String> {
+        let server = self.notification_server_kind();
+        let label = notification
+            .actions
+            .iter()
+            .find(|(action, _)| action == key)
+            .map(|(_, label)| label.clone())
+            .ok_or_else(|| format!("the notification has no action {key:?}: {notification:?}"))?;
+        let body_is_default = key == "default" && !server.draws_default_as_button();
+        match server {
+            NotificationServer::WithoutActions => {
+                Err(format!("{} offers no actions", server.label()))
+            }
+            NotificationServer::DunstStock if key == "default" => {
+                self.click_notification_body(MouseButton::Middle, timeout);
+                Ok("a middle click on the notification")
+            }
+            NotificationServer::DunstStock => Err(format!(
+                "stock dunst offers {label:?} only in its context menu, which needs dmenu"
+            )),
+            NotificationServer::DunstTest if key == "default" => {
+                self.click_notification_body(MouseButton::Left, timeout);
+                Ok("a left click on the notification")
+            }
+            NotificationServer::DunstTest => {
+                self.dunst_context_with_choice(&label);
+                Ok("dunst's context menu (dunstctl context)")
+            }
+            _ if body_is_default => {
+                self.click_notification_body(MouseButton::Left, timeout);
+                Ok("a left click on the notification's body")
+            }
+            _ => {
+                let drawn_keys: Vec<&str> = notification
+                    .actions
+                    .iter()
+                    .map(|(action, _)| action.as_str())
+                    .filter(|action| *action != "default" || server.draws_default_as_button())
+                    .collect();
+                let labels = server.drawn_buttons(&notification.actions);
+                if labels.len() != drawn_keys.len() {
+                    return Err(format!(
+                        "{} draws no buttons for {} actions (a combo box)",
+                        server.label(),
+                        notification.actions.len()
+                    ));
+                }
+                let index = drawn_keys
+                    .iter()
+                    .position(|drawn| *drawn == key)
+                    .ok_or_else(|| format!("{} draws no button for {key:?}", server.label()))?;
+                let (drawn, spots) = self.drawn_buttons(labels.len(), timeout);
+                let spot = spots[index];
+                self.click_at(&drawn.window, spot.x, spot.y, MouseButton::Left);
+                Ok("a left click on its button")
+            }
+        }
+    }
+
     /// Waits until the newest notification window shows `count` buttons in a row at its bottom,
     /// and returns the window and the buttons, left to right.
     pub fn drawn_buttons(

@@ -11,7 +11,7 @@
 //! | xfce4-notifyd | `xfce4-notifyd`, one per notification | a button of its own, like the others | buttons in a row at the bottom | a click on the body (reason 2) |
 //! | mate-notification-daemon | `mate-notification-daemon`, one per notification | a click on the body | buttons at the bottom right, a countdown pie right of them | the × at the top right |
 //! | notification-daemon | `notification-daemon`, one per notification | a click on the body | flat buttons (text only) at the bottom | the × at the top right |
-//! | lxqt-notificationd | `lxqt-notificationd`, one window for all, newest at the bottom | a button of its own | up to three buttons; four or more become a combo box and an OK button | the × at the top right |
+//! | lxqt-notificationd | `lxqt-notificationd`, one window for all, newest at the bottom | a button of its own, and a click on the body | up to three buttons; four or more become a combo box and an OK button | the × at the top right |
 //! | without actions (stand-in) | draws nothing | — | — | expires every notification after a few seconds, whatever it asked for, as notify-osd does |
 
 use std::fs;

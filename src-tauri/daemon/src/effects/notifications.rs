@@ -330,8 +330,10 @@ impl Worker {
     /// The notification server went away or came back. What it showed went with it: the break
     /// notification is shown again by the server that comes back within [`ANSWER_LIMIT`].
     async fn server_present(&mut self, present: bool) {
-        // Another server may read markup, or draw buttons, differently.
+        // Another server may read markup, or draw buttons, differently, and knows nothing of
+        // the ids the last one gave out.
         self.capabilities = None;
+        self.message_id = None;
         if !present {
             let Some(shown) = self.shown.take() else {
                 return;
@@ -735,10 +737,17 @@ async fn watch_the_server(bus: zbus::Connection, jobs: mpsc::UnboundedSender<Job
         let Ok(arguments) = change.args() else {
             continue;
         };
+        let had_owner = arguments.old_owner().is_some();
         let present = arguments.new_owner().is_some();
         debug!("org.freedesktop.Notifications changed hands (owner now: {present})");
-        if jobs.send(Job::ServerPresent(present)).is_err() {
-            return;
+        // A server replaced by another in one step took its notifications with it, as one that
+        // went away would have.
+        let went = had_owner.then_some(Job::ServerPresent(false));
+        let came = present.then_some(Job::ServerPresent(true));
+        for job in went.into_iter().chain(came) {
+            if jobs.send(job).is_err() {
+                return;
+            }
         }
     }
 }
