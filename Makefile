@@ -1,7 +1,8 @@
 # Unhunch: two commands do all the set-up on a fresh Debian/Ubuntu machine.
 #   make run    installs what the app needs, builds it and starts the daemon
 #   make test   installs what the tests need and runs every check CI runs
-# Other targets: make bench (the footprint benchmark, full), make deps / make test-deps,
+# Other targets: make bench (the footprint benchmark, full), make test-desktops (every cell of the
+#   desktop matrix), make deps / make test-deps,
 #   make package              the .deb in target/debian/ (sudo apt install ./target/debian/unhunch_*.deb)
 #   make install [PREFIX=~/.local]   the same files under PREFIX (default /usr/local); make uninstall takes them away
 
@@ -16,16 +17,19 @@ BUILD_PACKAGES := build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev li
 # AppStream file's validators (librsvg2-bin, above, draws the icon's PNG sizes).
 PACKAGE_PACKAGES := dpkg-dev lintian desktop-file-utils appstream
 # Running the tests against real desktop parts: X server, session bus, notification daemon, tray,
-# WebKit's WebDriver, screenshots and input, and strace for the test that no break opens a network socket.
+# WebKit's WebDriver, screenshots and input, and strace for the test that no break opens a network socket;
+# for the desktop matrix also the Xfce panel, openbox and xfwm4, and the accessibility bus with its
+# GObject bindings (where a notification server drew its buttons).
 TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin haskell-gtk-sni-tray-utils \
 	webkit2gtk-driver imagemagick xdotool xprintidle x11-utils python3-xlib systemd strace \
+	sway sway-backgrounds foot weston grim wtype \
 	xfce4-notifyd xfconf mate-notification-daemon notification-daemon lxqt-notificationd \
 	python3-dbus python3-gi \
-	sway sway-backgrounds foot weston grim wtype openbox xfwm4
+	xfce4-panel openbox xfwm4 at-spi2-core gir1.2-atspi-2.0
 # The peers the footprint benchmark compares against.
 BENCH_PACKAGES := workrave safeeyes
 
-.PHONY: run test bench deps test-deps bench-deps package-deps build release check-rust lint \
+.PHONY: run test test-desktops bench deps test-deps bench-deps package-deps build release check-rust lint \
 	package install uninstall
 
 PREFIX ?= /usr/local
@@ -37,6 +41,14 @@ test: test-deps lint package
 	$(CARGO) build --workspace --all-targets
 	$(CARGO) test --workspace --no-fail-fast
 	$(CARGO) run -q -p unhunch-tests --bin footprint -- --smoke
+
+# Every cell of the desktop matrix (make test runs the CI cells); prints the table, which is also
+# in tests/out/desktops.md.
+test-desktops: test-deps
+	$(CARGO) build --workspace --bins
+	rm -rf tests/out/desktops
+	$(CARGO) test -p unhunch-tests --test desktops -- --include-ignored --test-threads=2; \
+		status=$$?; cat tests/out/desktops.md; exit $$status
 
 bench: test-deps bench-deps
 	$(CARGO) build --workspace --release

@@ -23,18 +23,28 @@
 //! `drawn` finds what a server drew and clicks it, `tray` reads and clicks tray menus, `x11`
 //! works windows and takes screenshots, `wayland` runs sway or weston headless in place of the X
 //! server (with its windows, input and screenshots), and `binaries` finds the workspace's built
-//! programs.
+//! programs. For the desktop matrix: `parts` adds parts to a session, `window_managers` and
+//! `panels` start stock window managers and trays and find what they drew,
+//! `drawn_notifications` runs a server where the accessibility bus sees it, `accessibility`
+//! reads where a program drew its buttons (AT-SPI), and `wayland_pointer` gives a headless sway
+//! a pointer to click with.
 
+mod accessibility;
 mod binaries;
 mod bus;
 mod drawn;
+mod drawn_notifications;
 mod notifications;
+mod panels;
+mod parts;
 mod processes;
 mod servers;
 mod session;
 mod tray;
 mod wait;
 mod wayland;
+mod wayland_pointer;
+mod window_managers;
 mod x11;
 
 use std::collections::BTreeSet;
@@ -42,16 +52,21 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub use accessibility::Widget;
 pub use binaries::{bin_path, find_bin, use_binaries_in};
 pub use bus::{BusError, BusMessage, BusMonitor};
 pub use drawn::{ButtonSpot, DrawnNotification, MouseButton};
+pub use drawn_notifications::{AccessibleNotification, accessible_name};
 pub use notifications::{CloseReason, ContextMenuEntry, HistoryNotification, SeenNotification};
+pub use panels::{DrawnItem, Tray};
+pub use parts::ExtraParts;
 pub use processes::{SessionProcess, command_line, parent_of, wait_for_exit};
 pub use servers::{NotificationServer, STOCK_DUNSTRC, WITHOUT_ACTIONS_EXPIRY};
 pub use session::SessionBuilder;
 pub use tray::MenuItem;
 pub use wait::{Probe, TimedOut, try_wait_until, wait_until};
 pub use wayland::{Compositor, SwayWindow};
+pub use window_managers::{WindowFacts, WindowManager};
 pub use x11::screenshot_path;
 
 use notifications::NotificationLog;
