@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::MutexGuard;
 use std::time::Duration;
 
 use unhunch_tests::desktop::{Session, bin_path, use_binaries_in, wait_until};
@@ -15,6 +16,39 @@ use crate::daemon::{
     Daemon, PROMPTLY, daemon_tray_item, history, unhunch, wait_for_notification, wait_for_record,
     window_processes, write_config,
 };
+
+/// The .deb and this test's turn with dpkg, or `None` (said on stderr) when the test cannot
+/// install packages because it does not run as root. Panics when Unhunch is already installed: the
+/// tests install and remove the package, and must not take away one the machine's owner installed.
+pub(super) fn turn_to_install() -> Option<(PathBuf, MutexGuard<'static, ()>)> {
+    if !rustix::process::geteuid().is_root() {
+        eprintln!(
+            "skipped: installing the .deb with dpkg needs root (CI runs as root); \
+             the package's contents are checked by the other package tests"
+        );
+        return None;
+    }
+    let deb = deb_path();
+    let turn = dpkg_turn();
+    assert!(
+        !installed(),
+        "unhunch is already installed on this machine; this test installs and removes the package, \
+         so remove it first (`dpkg -r unhunch`)"
+    );
+    Some((deb, turn))
+}
+
+/// `dpkg -i DEB`, which must succeed.
+pub(super) fn dpkg_install(deb: &Path) {
+    let installing = run(Command::new("dpkg").arg("--install").arg(deb));
+    assert!(
+        installing.status.success() && installed(),
+        "dpkg --install {} failed: {}{}",
+        deb.display(),
+        String::from_utf8_lossy(&installing.stdout),
+        String::from_utf8_lossy(&installing.stderr)
+    );
+}
 
 /// Whether dpkg counts the package as installed.
 pub(super) fn installed() -> bool {
@@ -64,20 +98,9 @@ fn user_files(session: &Session) -> BTreeMap<PathBuf, Vec<u8>> {
 
 #[test]
 fn the_installed_package_runs_a_whole_break_and_removing_it_keeps_the_users_files() {
-    if !rustix::process::geteuid().is_root() {
-        eprintln!(
-            "skipped: installing the .deb with dpkg needs root (CI runs as root); \
-             the package's contents are checked by the other package tests"
-        );
+    let Some((deb, _turn)) = turn_to_install() else {
         return;
-    }
-    let deb = deb_path();
-    let _turn = dpkg_turn();
-    assert!(
-        !installed(),
-        "unhunch is already installed on this machine; this test installs and removes the package, \
-         so remove it first (`dpkg -r unhunch`)"
-    );
+    };
     let package_files: Vec<PathBuf> =
         stdout_of(Command::new("dpkg-deb").arg("--contents").arg(&deb))
             .lines()
@@ -102,13 +125,7 @@ fn the_installed_package_runs_a_whole_break_and_removing_it_keeps_the_users_file
     .expect("copy a routine into the user's folder");
 
     let _removal = Removal;
-    let installing = run(Command::new("dpkg").arg("--install").arg(&deb));
-    assert!(
-        installing.status.success() && installed(),
-        "dpkg --install failed: {}{}",
-        String::from_utf8_lossy(&installing.stdout),
-        String::from_utf8_lossy(&installing.stderr)
-    );
+    dpkg_install(&deb);
     assert_eq!(
         stdout_of(Command::new("/usr/bin/unhunch").arg("--version")),
         format!("unhunch {}\n", env!("CARGO_PKG_VERSION"))

@@ -15,21 +15,9 @@ use std::time::Duration;
 
 use unhunch_tests::desktop::{Session, parent_of, use_binaries_in, wait_until};
 
-use super::installed::{Removal, installed};
-use super::{deb_path, dpkg_turn, packaging, run, staged_root, stdout_of};
+use super::installed::{Removal, dpkg_install, installed, turn_to_install};
+use super::{packaging, run, staged_root, stdout_of};
 use crate::daemon::{Daemon, PROMPTLY, unhunch, wait_for_record, write_config};
-
-/// `dpkg -i DEB`, which must succeed.
-fn dpkg_install(deb: &Path) {
-    let installing = run(Command::new("dpkg").arg("--install").arg(deb));
-    assert!(
-        installing.status.success() && installed(),
-        "dpkg --install {} failed: {}{}",
-        deb.display(),
-        String::from_utf8_lossy(&installing.stdout),
-        String::from_utf8_lossy(&installing.stderr)
-    );
-}
 
 fn installed_version() -> String {
     stdout_of(Command::new("dpkg-query").args(["--show", "--showformat=${Version}", "unhunch"]))
@@ -78,20 +66,9 @@ fn build_newer_deb(version: &str, folder: &Path) -> PathBuf {
 
 #[test]
 fn a_newer_package_installed_over_a_running_unhunch_serves_the_next_break_with_the_new_window() {
-    if !rustix::process::geteuid().is_root() {
-        eprintln!(
-            "skipped: installing the .deb with dpkg needs root (CI runs as root); \
-             the package's contents are checked by the other package tests"
-        );
+    let Some((deb, _turn)) = turn_to_install() else {
         return;
-    }
-    let deb = deb_path();
-    let _turn = dpkg_turn();
-    assert!(
-        !installed(),
-        "unhunch is already installed on this machine; this test installs and removes the package, \
-         so remove it first (`dpkg -r unhunch`)"
-    );
+    };
     let session = Session::builder().without_tray().start();
     // No break comes by itself: the one break of this test is asked for after the upgrade.
     write_config(&session, "[breaks]\ninterval = \"1h\"\n");
