@@ -13,11 +13,13 @@
 //!
 //! The folder, by job: `inputs` what the shell sends, `effects` what comes back, `status` what
 //! the engine tells about itself, `transitions` what each input does, `deadlines` what the passing
-//! of time does, `presence` what the user's time away from keyboard and pointer does, and `offer`
+//! of time does, `presence` what the user's time away from keyboard and pointer does, `deferral` what full
+//! screen, do-not-disturb and a camera in use do, and `offer`
 //! which routine a break offers. This file holds the engine's state and
 //! the three calls a shell makes.
 
 mod deadlines;
+mod deferral;
 mod effects;
 mod inputs;
 mod offer;
@@ -34,7 +36,7 @@ use crate::settings::Settings;
 use crate::time::Timestamp;
 
 pub use effects::{Effect, Offer, Refusal};
-pub use inputs::{ClosedBy, Input, PauseLength};
+pub use inputs::{ClosedBy, Input, Interruptions, PauseLength};
 pub use status::{Phase, Status, Waiting};
 
 use effects::{Effects, keep_only_the_last_notification_effect};
@@ -61,6 +63,8 @@ pub struct Engine {
     offer: Option<String>,
     /// What the latest idle measurement said; `None` until the shell sends one.
     presence: Option<presence::Presence>,
+    /// What the shell last said about full screen, do-not-disturb and the camera.
+    interruptions: Interruptions,
 }
 
 impl Engine {
@@ -76,6 +80,7 @@ impl Engine {
             next_break_id: 1,
             offer: None,
             presence: None,
+            interruptions: Interruptions::default(),
         };
         engine.phase = engine.interval_countdown(now);
         engine
@@ -235,6 +240,9 @@ enum PhaseState {
         remind_at: Timestamp,
         /// This break's stretch window was opened and never painted: its notification says so.
         window_failed: bool,
+        /// The break waited `max_wait` for the user to be interruptible: it is shown as a
+        /// notification only, and the window opens only when the user asks.
+        notification_only: bool,
     },
     Stretching {
         break_id: u64,
