@@ -197,6 +197,17 @@ pub fn refusal_message(refusal: Refusal) -> String {
     }
 }
 
+/// What a deferral waits on, in the words of the tray and `unhunch status`.
+fn waiting_label(reason: Waiting) -> &'static str {
+    match reason {
+        Waiting::FullScreen => "full-screen window",
+        Waiting::DoNotDisturb => "do not disturb",
+        Waiting::Camera => "camera in use",
+        Waiting::Pause => "a pause in your typing",
+        Waiting::Return => "your return",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,16 +220,5 @@ mod tests {
         );
         assert_eq!(friendly_countdown(Duration::from_secs(12 * 60)), "12 min");
         assert_eq!(friendly_countdown(Duration::from_secs(45)), "45 s");
-    }
-}
-
-/// What a deferral waits on, in the words of the tray and `unhunch status`.
-fn waiting_label(reason: Waiting) -> &'static str {
-    match reason {
-        Waiting::FullScreen => "full-screen window",
-        Waiting::DoNotDisturb => "do not disturb",
-        Waiting::Camera => "camera in use",
-        Waiting::Pause => "a pause in your typing",
-        Waiting::Return => "your return",
     }
 }
