@@ -132,3 +132,85 @@ fn with_the_full_screen_check_off_a_full_screen_window_does_not_hold_the_break()
         .collect();
     assert!(deferred.is_empty(), "{deferred:?}");
 }
+
+/// A notification server that has only the freedesktop draft's `Inhibited` property (no Notify):
+/// a stand-in, as no server Debian 12 ships has the property. Its do-not-disturb is switched with
+/// a standard `org.freedesktop.DBus.Properties.Set` call, and announced with `PropertiesChanged`.
+const INHIBITED_SERVER: &str = r#"
+import dbus, dbus.service, dbus.mainloop.glib
+from gi.repository import GLib
+
+IFACE = "org.freedesktop.Notifications"
+
+class Server(dbus.service.Object):
+    inhibited = False
+
+    @dbus.service.method(dbus.PROPERTIES_IFACE, in_signature="ss", out_signature="v")
+    def Get(self, interface, name):
+        if interface == IFACE and name == "Inhibited":
+            return dbus.Boolean(self.inhibited)
+        raise dbus.exceptions.DBusException("no such property", name="org.freedesktop.DBus.Error.UnknownProperty")
+
+    @dbus.service.method(dbus.PROPERTIES_IFACE, in_signature="ssv")
+    def Set(self, interface, name, value):
+        self.inhibited = bool(value)
+        self.PropertiesChanged(IFACE, {"Inhibited": dbus.Boolean(self.inhibited)}, [])
+
+    @dbus.service.signal(dbus.PROPERTIES_IFACE, signature="sa{sv}as")
+    def PropertiesChanged(self, interface, changed, invalidated):
+        pass
+
+dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
+bus = dbus.SessionBus()
+name = dbus.service.BusName(IFACE, bus)
+Server(bus, "/org/freedesktop/Notifications")
+GLib.MainLoop().run()
+"#;
+
+#[test]
+fn a_servers_inhibited_property_holds_the_break_through_the_protocol() {
+    let session = Session::builder().without_notifications().start();
+    let mut parts = ExtraParts::new();
+    let mut command = session.command("/usr/bin/python3");
+    command.args(["-c", INHIBITED_SERVER]);
+    session.start_extra_part(
+        &mut parts,
+        "inhibited-server",
+        command,
+        "the stand-in owns org.freedesktop.Notifications",
+        |session, _| {
+            session
+                .name_has_owner("org.freedesktop.Notifications")
+                .then_some(())
+                .ok_or_else(|| "no owner".to_owned())
+        },
+    );
+    let set_inhibited = |value: &str| {
+        let output = session.run(
+            "gdbus",
+            &[
+                "call",
+                "--session",
+                "--dest",
+                "org.freedesktop.Notifications",
+                "--object-path",
+                "/org/freedesktop/Notifications",
+                "--method",
+                "org.freedesktop.DBus.Properties.Set",
+                "org.freedesktop.Notifications",
+                "Inhibited",
+                value,
+            ],
+        );
+        assert!(output.status.success(), "Set Inhibited {value}: {output:?}");
+    };
+    let _daemon = Daemon::start(&session, Some(CONFIG));
+    // Switched on after the daemon started: heard as a signal, not read at the start.
+    set_inhibited("<true>");
+    wait_for_waiting(&session, "do_not_disturb");
+    let record = wait_for_record(&session, "deferred", None);
+    assert_eq!(record["reason"], "do_not_disturb", "{record}");
+    set_inhibited("<false>");
+    // The stand-in shows no notification, so the stretch window may follow; the break came.
+    wait_for_record(&session, "due", Some(1));
+}
