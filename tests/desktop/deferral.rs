@@ -116,6 +116,21 @@ fn dunst_paused_holds_the_break_and_unpausing_lets_it_through() {
 }
 
 #[test]
+fn a_paused_dunst_that_quits_holds_the_break_no_longer() {
+    let mut session = Session::builder()
+        .notification_server(NotificationServer::DunstStock)
+        .start();
+    let output = session.run("dunstctl", &["set-paused", "true"]);
+    assert!(output.status.success(), "{output:?}");
+    let _daemon = Daemon::start(&session, Some(CONFIG));
+    wait_for_waiting(&session, "do_not_disturb");
+    // The server goes away (its pause with it), and a fresh one starts unpaused.
+    session.stop_notifications();
+    session.start_notifications();
+    wait_for_record(&session, "due", Some(1));
+}
+
+#[test]
 fn with_the_full_screen_check_off_a_full_screen_window_does_not_hold_the_break() {
     let session = Session::start();
     let mut parts = ExtraParts::new();

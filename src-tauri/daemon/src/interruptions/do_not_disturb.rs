@@ -1,7 +1,8 @@
 //! The notification server's do-not-disturb, heard as `PropertiesChanged` signals on
 //! `/org/freedesktop/Notifications`: dunst's `paused` (interface `org.dunstproject.cmd0`, what
 //! `dunstctl set-paused` sets) and the `Inhibited` property that servers following the newer
-//! freedesktop draft have. Both are read once at the start; after that only signals wake the task.
+//! freedesktop draft have. Both are read at the start and whenever the server changes hands;
+//! besides that only signals wake the task.
 
 use futures_util::StreamExt;
 use tracing::{debug, info};
@@ -32,29 +33,39 @@ async fn follow(bus: &zbus::Connection, inbox: &Inbox) -> zbus::Result<()> {
         .cache_properties(zbus::proxy::CacheProperties::No)
         .build()
         .await?;
-    // Subscribed before the first read, so a change in between is not missed.
+    // Subscribed before the first read, so a change in between is not missed. A server that
+    // starts, stops or is replaced is read afresh: a paused server that quit leaves no pause.
     let mut changes = proxy.receive_properties_changed().await?;
-    let mut on = [false; SWITCHES.len()];
-    for (index, (interface, property)) in SWITCHES.iter().enumerate() {
-        let interface = InterfaceName::from_static_str_unchecked(interface);
-        if let Ok(value) = proxy.get(interface, property).await {
-            on[index] = bool::try_from(value).unwrap_or(false);
-        }
-    }
+    let mut owners = zbus::fdo::DBusProxy::new(bus)
+        .await?
+        .receive_name_owner_changed_with_args(&[(0, DESTINATION)])
+        .await?;
+    let mut on = read(&proxy).await;
     let mut told = on.iter().any(|switch| *switch);
     if !tell(inbox, told) {
         return Ok(());
     }
-    while let Some(signal) = changes.next().await {
-        let Ok(args) = signal.args() else {
-            continue;
-        };
-        for (index, (interface, property)) in SWITCHES.iter().enumerate() {
-            if args.interface_name().as_str() != *interface {
-                continue;
+    loop {
+        tokio::select! {
+            signal = changes.next() => {
+                let Some(signal) = signal else { return Ok(()) };
+                let Ok(args) = signal.args() else {
+                    continue;
+                };
+                for (index, (interface, property)) in SWITCHES.iter().enumerate() {
+                    if args.interface_name().as_str() != *interface {
+                        continue;
+                    }
+                    if let Some(value) = args.changed_properties().get(property) {
+                        on[index] = bool::try_from(value).unwrap_or(false);
+                    }
+                }
             }
-            if let Some(value) = args.changed_properties().get(property) {
-                on[index] = bool::try_from(value).unwrap_or(false);
+            owner = owners.next() => {
+                if owner.is_none() {
+                    return Ok(());
+                }
+                on = read(&proxy).await;
             }
         }
         let now_on = on.iter().any(|switch| *switch);
@@ -66,7 +77,18 @@ async fn follow(bus: &zbus::Connection, inbox: &Inbox) -> zbus::Result<()> {
             }
         }
     }
-    Ok(())
+}
+
+/// Each switch as the server says now; one it does not have (or no server) is off.
+async fn read(proxy: &PropertiesProxy<'_>) -> [bool; SWITCHES.len()] {
+    let mut on = [false; SWITCHES.len()];
+    for (index, (interface, property)) in SWITCHES.iter().enumerate() {
+        let interface = InterfaceName::from_static_str_unchecked(interface);
+        if let Ok(value) = proxy.get(interface, property).await {
+            on[index] = bool::try_from(value).unwrap_or(false);
+        }
+    }
+    on
 }
 
 /// Tells the owner; false once it is gone.
