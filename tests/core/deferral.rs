@@ -194,3 +194,26 @@ fn a_deferred_break_that_gives_up_opens_the_window_again_for_the_next_break() {
         .notification_closed(2, ClosedBy::Expiry)
         .expect("withdraw, open window #2, record started #2");
 }
+
+#[test]
+fn no_heads_up_is_shown_during_a_full_screen_window() {
+    let mut t = timeline_with(|settings| settings.breaks.max_wait = m(5));
+    t.at(m(20)).interruptions(FULL_SCREEN);
+    t.at(m(25) - s(30)).expect_nothing();
+    t.at(m(25)).expect("record deferred FullScreen");
+    t.at(m(26))
+        .interruptions(NONE)
+        .expect("show due #1, record due #1");
+}
+
+#[test]
+fn a_heads_up_on_screen_goes_when_the_break_is_deferred() {
+    let mut t = timeline_with(|settings| settings.breaks.max_wait = m(5));
+    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(10))
+        .interruptions(FULL_SCREEN)
+        .expect_nothing();
+    t.at(m(25)).expect("withdraw, record deferred FullScreen");
+    // Nothing is left to withdraw when the break is skipped meanwhile.
+    t.at(m(26)).skip().expect("record skipped #1");
+}

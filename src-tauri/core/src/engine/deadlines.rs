@@ -19,6 +19,7 @@ impl Engine {
             if deadline > now {
                 break;
             }
+            let deferred = self.deferral_reason().is_some();
             match &mut self.phase {
                 PhaseState::Working(countdown) => {
                     if countdown.due_at <= now {
@@ -28,6 +29,11 @@ impl Engine {
                         && heads_up_at <= now
                     {
                         countdown.heads_up_at = None;
+                        if deferred {
+                            // A heads-up would interrupt as much as the break: none is shown,
+                            // and the break's time decides whether it waits.
+                            continue;
+                        }
                         countdown.heads_up_shown = true;
                         let break_due_at = countdown.due_at;
                         let offer = self.offer_or_pick();

@@ -4,7 +4,7 @@
 
 use crate::history::HistoryEvent;
 
-use super::effects::Effects;
+use super::effects::{Effect, Effects};
 use super::{Engine, Interruptions, PhaseState, Waiting};
 
 impl Engine {
@@ -37,11 +37,16 @@ impl Engine {
         effects: &mut Effects,
     ) {
         let gives_up_at = effects.now.plus(self.settings.breaks.max_wait);
+        if heads_up_shown {
+            // "Stretch break in 30 s" is no longer true, and it is on screen during what the
+            // user must not be interrupted in.
+            effects.push(Effect::WithdrawNotification);
+        }
         self.phase = PhaseState::Held {
             reason,
             due_since,
             gives_up_at: Some(gives_up_at),
-            heads_up_shown,
+            heads_up_shown: false,
         };
         effects.record(HistoryEvent::Deferred { reason });
     }
