@@ -13,10 +13,9 @@
 //!
 //! The folder, by job: `inputs` what the shell sends, `effects` what comes back, `status` what
 //! the engine tells about itself, `transitions` what each input does, `deadlines` what the passing
-//! of time does, `presence` what the user's time away from keyboard and pointer does, `deferral` what full
-//! screen, do-not-disturb and a camera in use do, and `offer`
-//! which routine a break offers. This file holds the engine's state and
-//! the three calls a shell makes.
+//! of time does, `presence` what the user's time away from keyboard and pointer does, `deferral`
+//! what full screen, do-not-disturb and a camera in use do, and `offer` which routine a break
+//! offers. This file holds the engine's state and the calls a shell makes.
 
 mod deadlines;
 mod deferral;
@@ -255,8 +254,9 @@ enum PhaseState {
     Paused {
         until: Option<Timestamp>,
     },
-    /// The break's time came (`due_since`) while the user was typing or away: it waits for a
-    /// pause until `gives_up_at`, or for the user's return (no deadline).
+    /// The break's time came (`due_since`) while the user was typing, away, or not to be
+    /// interrupted (full screen, do-not-disturb, camera): it waits for a pause or for the
+    /// interruption to end until `gives_up_at`, or for the user's return (no deadline).
     Held {
         reason: Waiting,
         due_since: Timestamp,
