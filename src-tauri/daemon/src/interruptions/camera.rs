@@ -37,8 +37,17 @@ mod tests {
 
     use super::*;
 
+    /// A `/proc`-like tree, removed when dropped.
+    struct FakeProc(PathBuf);
+
+    impl Drop for FakeProc {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
     /// A `/proc`-like tree named `name`: each (pid, link targets) gets `pid/fd/N -> target`.
-    fn fake_proc(name: &str, processes: &[(u32, &[&str])]) -> PathBuf {
+    fn fake_proc(name: &str, processes: &[(u32, &[&str])]) -> FakeProc {
         let root =
             std::env::temp_dir().join(format!("unhunch-camera-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
@@ -51,7 +60,7 @@ mod tests {
         }
         // Entries that are not processes are passed over.
         std::fs::create_dir_all(root.join("self")).expect("non-pid entry");
-        root
+        FakeProc(root)
     }
 
     #[test]
@@ -60,18 +69,18 @@ mod tests {
             "other",
             &[(10, &["/dev/null", "pipe:[123]"]), (20, &["/dev/video0"])],
         );
-        assert!(in_use(&proc, 1));
+        assert!(in_use(&proc.0, 1));
     }
 
     #[test]
     fn no_video_device_open_is_no_camera() {
         let proc = fake_proc("none", &[(10, &["/dev/null", "/dev/snd/pcmC0D0p"])]);
-        assert!(!in_use(&proc, 1));
+        assert!(!in_use(&proc.0, 1));
     }
 
     #[test]
     fn the_daemon_itself_does_not_count() {
         let proc = fake_proc("own", &[(20, &["/dev/video2"])]);
-        assert!(!in_use(&proc, 20));
+        assert!(!in_use(&proc.0, 20));
     }
 }
