@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use proptest::prelude::*;
-use unhunch_core::engine::{ClosedBy, Effect, Input, PauseLength, Waiting};
+use unhunch_core::engine::{ClosedBy, Effect, Input, Interruptions, PauseLength, Waiting};
 use unhunch_core::history::{HistoryEvent, HistoryRecord, MAX_BREAK_ID};
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::routine::RoutineSet;
@@ -47,6 +47,8 @@ enum Action {
     /// The current break's notification goes away without an action.
     NotificationClosed(ClosedBy),
     UserIdle(Duration),
+    /// Full screen, do-not-disturb and the camera come and go.
+    Interruptions(Interruptions),
     ClockJumped(i64),
     SettingsChanged(Settings),
     /// The user's routine files change: all built-in routines, or only every other one.
@@ -76,7 +78,7 @@ fn settings() -> impl Strategy<Value = Settings> {
             Just(PlaceChoice::Chair),
             Just(PlaceChoice::Floor)
         ],
-        any::<bool>(),
+        (any::<bool>(), any::<[bool; 3]>()),
     )
         .prop_map(
             |(
@@ -88,7 +90,14 @@ fn settings() -> impl Strategy<Value = Settings> {
                 (wait_for_pause, max_wait),
                 focus,
                 place,
-                auto_advance,
+                (
+                    auto_advance,
+                    [
+                        defer_for_fullscreen,
+                        defer_for_do_not_disturb,
+                        defer_for_camera,
+                    ],
+                ),
             )| {
                 let mut settings = Settings::default();
                 settings.breaks.interval = interval;
@@ -102,6 +111,9 @@ fn settings() -> impl Strategy<Value = Settings> {
                 settings.stretch.focus = focus;
                 settings.stretch.place = place;
                 settings.stretch.auto_advance = auto_advance;
+                settings.breaks.defer_for_fullscreen = defer_for_fullscreen;
+                settings.breaks.defer_for_do_not_disturb = defer_for_do_not_disturb;
+                settings.breaks.defer_for_camera = defer_for_camera;
                 settings
             },
         )
@@ -133,6 +145,7 @@ fn action() -> impl Strategy<Value = Action> {
         3 => secs(0..=3600).prop_map(Action::UserIdle),
         // Typing, and short pauses, so breaks wait for a pause often.
         3 => secs(0..=15).prop_map(Action::UserIdle),
+        2 => any::<[bool; 3]>().prop_map(|[full_screen, do_not_disturb, camera]| Action::Interruptions(Interruptions { full_screen, do_not_disturb, camera })),
         2 => prop_oneof![-3_600_000i64..=-1, 1i64..=36_000_000].prop_map(Action::ClockJumped),
         1 => settings().prop_map(Action::SettingsChanged),
         1 => any::<bool>().prop_map(|all| Action::RoutinesChanged { all }),
@@ -205,6 +218,16 @@ impl Run {
             prop_assert!(
                 deadline.since(due) <= MAX_MAX_WAIT && deadline >= due,
                 "waits from {due} until {deadline} {}",
+                context()
+            );
+        }
+        // A deferred break (full screen, do-not-disturb, camera) always has its end in sight:
+        // at most the longest `max_wait` away.
+        if status.waiting.is_some_and(Waiting::is_deferral) {
+            let deadline = self.engine.next_deadline();
+            prop_assert!(
+                deadline.is_some_and(|deadline| deadline.since(self.now) <= MAX_MAX_WAIT),
+                "deferred until {deadline:?} {}",
                 context()
             );
         }
@@ -382,6 +405,7 @@ impl Run {
                 }
             }
             Action::UserIdle(idle_for) => Input::UserIdle { idle_for },
+            Action::Interruptions(interruptions) => Input::Interruptions(interruptions),
             Action::ClockJumped(by_millis) => {
                 self.now = Timestamp::from_unix_millis(self.now.unix_millis() + by_millis);
                 if by_millis > 0 {

@@ -1,7 +1,7 @@
 //! The history model: records as JSON lines, and daily summaries by local day, around midnight.
 
 use unhunch_core::Timestamp;
-use unhunch_core::engine::PauseLength;
+use unhunch_core::engine::{PauseLength, Waiting};
 use unhunch_core::history::{
     DaySummary, HistoryEvent, HistoryRecord, MAX_BREAK_ID, daily_summaries, last_break_id,
     pause_in_force, unfinished_break,
@@ -362,4 +362,49 @@ fn a_break_begun_with_no_outcome_is_unfinished() {
         HistoryEvent::Skipped { break_id: 3 },
     ));
     assert_eq!(unfinished_break(&records), Some(4));
+}
+
+#[test]
+fn a_deferral_is_a_line_with_its_reason_and_older_files_stay_readable() {
+    let line = serde_json::to_string(&record(
+        "2026-11-23T10:25:00Z",
+        HistoryEvent::Deferred {
+            reason: Waiting::FullScreen,
+        },
+    ))
+    .unwrap();
+    assert_eq!(
+        line,
+        r#"{"at":"2026-11-23T10:25:00Z","event":"deferred","reason":"full_screen"}"#
+    );
+    for (reason, waiting) in [
+        ("do_not_disturb", Waiting::DoNotDisturb),
+        ("camera", Waiting::Camera),
+    ] {
+        let line =
+            format!(r#"{{"at":"2026-11-23T10:25:00Z","event":"deferred","reason":"{reason}"}}"#);
+        assert_eq!(
+            serde_json::from_str::<HistoryRecord>(&line).unwrap().event,
+            HistoryEvent::Deferred { reason: waiting }
+        );
+    }
+    // A file written before deferrals existed has only the older events, read as before; a
+    // deferral is not a break outcome, so it neither opens nor closes a break.
+    let records = vec![
+        record(
+            "2026-11-23T10:25:00Z",
+            HistoryEvent::Due {
+                break_id: 3,
+                routine: None,
+            },
+        ),
+        record(
+            "2026-11-23T10:26:00Z",
+            HistoryEvent::Deferred {
+                reason: Waiting::Camera,
+            },
+        ),
+    ];
+    assert_eq!(unfinished_break(&records), Some(3));
+    assert_eq!(last_break_id(&records), 3);
 }

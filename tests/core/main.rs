@@ -4,6 +4,7 @@
 
 mod broken_files;
 mod daemon_layers;
+mod deferral;
 mod engine;
 mod engine_properties;
 mod fuzz;

@@ -61,6 +61,16 @@ fn every_setting_is_read() {
     assert_eq!(settings.stretch.focus, Focus::Left);
     assert_eq!(settings.stretch.place, PlaceChoice::Chair);
     assert!(!settings.stretch.auto_advance);
+    let deferrals = settings_of(
+        "[breaks]\ndefer_for_fullscreen = false\ndefer_for_do_not_disturb = false\ndefer_for_camera = false\n",
+    );
+    assert!(!deferrals.breaks.defer_for_fullscreen);
+    assert!(!deferrals.breaks.defer_for_do_not_disturb);
+    assert!(!deferrals.breaks.defer_for_camera);
+    let defaults = unhunch_core::Settings::default();
+    assert!(defaults.breaks.defer_for_fullscreen);
+    assert!(defaults.breaks.defer_for_do_not_disturb);
+    assert!(defaults.breaks.defer_for_camera);
     assert_eq!(
         settings_of("[breaks]\nmax_snoozes = 7\n")
             .breaks
@@ -74,7 +84,7 @@ fn an_unknown_key_suggests_the_nearest_known_one() {
     assert_eq!(
         problems_of("[breaks]\nintervall = \"25m\"\n"),
         "config.toml:2:1: breaks.intervall: unknown key `intervall`; did you mean `interval`?\n  \
-         help: the keys in [breaks] are: interval, snooze, max_snoozes, heads_up, natural_break, wait_for_pause, max_wait"
+         help: the keys in [breaks] are: interval, snooze, max_snoozes, heads_up, natural_break, wait_for_pause, max_wait, defer_for_fullscreen, defer_for_do_not_disturb, defer_for_camera"
     );
     assert_eq!(
         problems_of("[stretch]\ncolour = \"blue\"\n"),
@@ -147,6 +157,11 @@ fn a_wrong_type_says_the_expected_type() {
          config.toml:3:15: breaks.max_snoozes: expected a whole number, found text\n  \
          help: write a whole number from 0 (no limit) to 100\n\
          config.toml:5:16: stretch.auto_advance: expected true or false, found text\n  \
+         help: write it without quotes: true or false"
+    );
+    assert_eq!(
+        problems_of("[breaks]\ndefer_for_camera = \"no\"\n"),
+        "config.toml:2:20: breaks.defer_for_camera: expected true or false, found text\n  \
          help: write it without quotes: true or false"
     );
     assert_eq!(

@@ -178,6 +178,17 @@ impl Timeline {
         self
     }
 
+    /// When the engine wants the shell to look for a camera in use, as an offset from the start.
+    pub fn expect_camera_check_at(&mut self, offset: Option<Duration>) -> &mut Self {
+        assert_eq!(
+            self.engine.next_camera_check().map(shown),
+            offset.map(|offset| shown(START.plus(offset))),
+            "camera check as seen at {}",
+            shown(self.now)
+        );
+        self
+    }
+
     pub fn expect_next_deadline_at(&mut self, offset: Duration) -> &mut Self {
         let next = self.engine.next_deadline().map(shown);
         assert_eq!(
@@ -375,6 +386,7 @@ fn describe_event(event: &HistoryEvent) -> String {
         HistoryEvent::Paused { until: Some(until) } => format!("paused until {}", shown(*until)),
         HistoryEvent::Paused { until: None } => "paused".to_string(),
         HistoryEvent::Resumed => "resumed".to_string(),
+        HistoryEvent::Deferred { reason } => format!("deferred {reason:?}"),
     }
 }
 

@@ -21,6 +21,7 @@ use unhunch_tests::daemon;
 
 mod cli;
 mod config;
+mod deferral;
 mod degraded;
 mod first_start;
 mod idle;

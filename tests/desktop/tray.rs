@@ -28,6 +28,8 @@ fn the_tray_item_registers_and_its_menu_holds_every_entry() {
     assert_eq!(
         entries(&menu),
         owned(&[
+            // The line that says why a break waits, hidden while none does.
+            ("", false),
             ("Stretch now", true),
             ("Snooze 5 min", false),
             ("Skip next break", true),

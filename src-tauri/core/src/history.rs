@@ -1,7 +1,7 @@
 //! The history model: what happened to each break, as serde types, and pure daily summaries.
 //! Storage (append-only JSON Lines) lives in the daemon.
 
-use crate::engine::PauseLength;
+use crate::engine::{PauseLength, Waiting};
 use crate::time::{MILLIS_PER_DAY, Timestamp, civil_from_days};
 
 /// The highest break id: 2^53 - 1, the largest integer every JSON reader (JavaScript's numbers
@@ -56,6 +56,12 @@ pub enum HistoryEvent {
     NaturalBreak {
         away_secs: u64,
     },
+    /// A break's time came while the user must not be interrupted (`full_screen`,
+    /// `do_not_disturb`, `camera`): it waits, at most `max_wait`. Files written before this
+    /// event existed simply have none.
+    Deferred {
+        reason: Waiting,
+    },
     /// `until` is `None` for "until I resume".
     Paused {
         until: Option<Timestamp>,
@@ -74,6 +80,7 @@ impl HistoryEvent {
             | HistoryEvent::Skipped { break_id }
             | HistoryEvent::Abandoned { break_id } => Some(*break_id),
             HistoryEvent::NaturalBreak { .. }
+            | HistoryEvent::Deferred { .. }
             | HistoryEvent::Paused { .. }
             | HistoryEvent::Resumed => None,
         }
@@ -110,6 +117,7 @@ pub fn unfinished_break(records: &[HistoryRecord]) -> Option<u64> {
                 }
             }
             HistoryEvent::NaturalBreak { .. }
+            | HistoryEvent::Deferred { .. }
             | HistoryEvent::Paused { .. }
             | HistoryEvent::Resumed => {}
         }
@@ -194,6 +202,7 @@ pub fn daily_summaries(
             HistoryEvent::NaturalBreak { .. } => summary.natural_breaks += 1,
             HistoryEvent::Due { .. }
             | HistoryEvent::Started { .. }
+            | HistoryEvent::Deferred { .. }
             | HistoryEvent::Paused { .. }
             | HistoryEvent::Resumed => {}
         }

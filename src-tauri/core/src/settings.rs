@@ -43,6 +43,15 @@ pub struct BreakSettings {
     /// The longest a due break waits for the right moment, then it comes anyway.
     /// `[breaks] max_wait`, default 30m, 10s..=4h.
     pub max_wait: Duration,
+    /// A break waits while the active window is full screen. `[breaks] defer_for_fullscreen`,
+    /// default true.
+    pub defer_for_fullscreen: bool,
+    /// A break waits while the notification server is in do-not-disturb.
+    /// `[breaks] defer_for_do_not_disturb`, default true.
+    pub defer_for_do_not_disturb: bool,
+    /// A break waits while another program has a camera open. `[breaks] defer_for_camera`,
+    /// default true.
+    pub defer_for_camera: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +93,9 @@ impl Default for Settings {
                 natural_break: Duration::from_secs(3 * 60),
                 wait_for_pause: Some(Duration::from_secs(10)),
                 max_wait: Duration::from_secs(30 * 60),
+                defer_for_fullscreen: true,
+                defer_for_do_not_disturb: true,
+                defer_for_camera: true,
             },
             stretch: StretchSettings {
                 focus: Focus::Both,
@@ -197,6 +209,21 @@ impl Settings {
                             settings.breaks.max_wait = wait;
                         }
                     }
+                    ("breaks", "defer_for_fullscreen") => {
+                        if let Some(flag) = check.boolean(value, &path) {
+                            settings.breaks.defer_for_fullscreen = flag;
+                        }
+                    }
+                    ("breaks", "defer_for_do_not_disturb") => {
+                        if let Some(flag) = check.boolean(value, &path) {
+                            settings.breaks.defer_for_do_not_disturb = flag;
+                        }
+                    }
+                    ("breaks", "defer_for_camera") => {
+                        if let Some(flag) = check.boolean(value, &path) {
+                            settings.breaks.defer_for_camera = flag;
+                        }
+                    }
                     ("stretch", "focus") => {
                         if let Some(index) =
                             check.choice(value, &path, "a focus", &["both", "left", "right"])
@@ -261,6 +288,9 @@ const BREAKS_KEYS: &[&str] = &[
     "natural_break",
     "wait_for_pause",
     "max_wait",
+    "defer_for_fullscreen",
+    "defer_for_do_not_disturb",
+    "defer_for_camera",
 ];
 const STRETCH_KEYS: &[&str] = &["focus", "place", "auto_advance"];
 const MIN_INTERVAL: Duration = Duration::from_secs(1);
@@ -414,7 +444,8 @@ impl Settings {
         };
         format!(
             "[breaks]\ninterval = \"{}\"\nsnooze = \"{}\"\nmax_snoozes = {}\nheads_up = \"{}\"\n\
-             natural_break = \"{}\"\nwait_for_pause = \"{}\"\nmax_wait = \"{}\"\n\n[stretch]\nfocus = \"{focus}\"\nplace = \"{place}\"\n\
+             natural_break = \"{}\"\nwait_for_pause = \"{}\"\nmax_wait = \"{}\"\n\
+             defer_for_fullscreen = {}\ndefer_for_do_not_disturb = {}\ndefer_for_camera = {}\n\n[stretch]\nfocus = \"{focus}\"\nplace = \"{place}\"\n\
              auto_advance = {}\n",
             HumanDuration(breaks.interval),
             HumanDuration(breaks.snooze),
@@ -423,6 +454,9 @@ impl Settings {
             HumanDuration(breaks.natural_break),
             HumanDuration(breaks.wait_for_pause.unwrap_or(Duration::ZERO)),
             HumanDuration(breaks.max_wait),
+            breaks.defer_for_fullscreen,
+            breaks.defer_for_do_not_disturb,
+            breaks.defer_for_camera,
             stretch.auto_advance,
         )
     }

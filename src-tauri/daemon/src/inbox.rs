@@ -72,8 +72,22 @@ pub enum Message {
     IdleMeasured {
         idle_for: Duration,
     },
+    /// A sign that the user must not be interrupted came or went (full screen, do-not-disturb),
+    /// or the camera was looked at.
+    InterruptionChanged {
+        sign: Sign,
+        on: bool,
+    },
     OpenSettings,
     OpenHistory,
+}
+
+/// A sign that the user must not be interrupted now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sign {
+    FullScreen,
+    DoNotDisturb,
+    Camera,
 }
 
 /// Why a stretch window showed nothing, for the user: a headline and the sentences under it.

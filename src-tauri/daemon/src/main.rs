@@ -25,6 +25,7 @@ mod history_summary;
 mod icon;
 mod idle;
 mod inbox;
+mod interruptions;
 mod logging;
 mod output;
 mod owner;

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
-use unhunch_core::engine::{PauseLength, Refusal};
+use unhunch_core::engine::{Interruptions, PauseLength, Refusal, Waiting};
 use unhunch_core::login_question::{self, Answer};
 use unhunch_core::routine::{RoutineSet, is_same_id};
 use unhunch_core::{Engine, Input, Problem, Settings, Timestamp};
@@ -22,7 +22,7 @@ use crate::clock::{self, ClockWatch};
 use crate::effects::Effects;
 use crate::files::{self, ConfigLoad, Paths};
 use crate::idle::{IdleSource, IdleWatch};
-use crate::inbox::{Inbox, Message, Origin, PauseRequest, Request};
+use crate::inbox::{Inbox, Message, Origin, PauseRequest, Request, Sign};
 use crate::programs;
 use crate::status::{StatusReport, refusal_message};
 
@@ -91,6 +91,7 @@ pub async fn run(
         paths.history_file.clone(),
     );
     crate::watch::spawn(&paths, inbox.clone());
+    crate::interruptions::start(connection.clone(), inbox.clone());
     // A break the last run began and never ended (it was killed mid-break) gets its outcome now.
     if let Some(break_id) = unfinished_break {
         info!("break {break_id} was never ended (Unhunch stopped during it): abandoned");
@@ -103,6 +104,9 @@ pub async fn run(
         clock: ClockWatch::new(),
         idle: IdleWatch::start(connection.clone(), inbox.clone()),
         idle_asked_for: None,
+        interruptions: Interruptions::default(),
+        camera_asked_for: None,
+        inbox: inbox.clone(),
         refresh_at: None,
         paths,
         published: None,
@@ -124,6 +128,12 @@ struct Owner {
     idle: IdleWatch,
     /// The idle check (from [`Engine::next_idle_check`]) last asked for, so it is asked once.
     idle_asked_for: Option<Timestamp>,
+    /// What the desktop last said about full screen, do-not-disturb and the camera.
+    interruptions: Interruptions,
+    /// The camera check (from [`Engine::next_camera_check`]) last asked for, so it is asked once.
+    camera_asked_for: Option<Timestamp>,
+    /// The owner's own inbox, for the camera look's answer.
+    inbox: Inbox,
     /// When the minute's wake-up is due; `None` until the loop sets it.
     refresh_at: Option<tokio::time::Instant>,
     paths: Paths,
@@ -149,6 +159,8 @@ enum Wake {
     Deadline,
     /// The engine wants to know how long the user has been idle.
     IdleCheck(Timestamp),
+    /// A break's time is near: is a camera in use?
+    CameraCheck(Timestamp),
     Refresh,
     InboxClosed,
 }
@@ -170,11 +182,19 @@ impl Owner {
             };
             self.refresh_at = Some(refresh_at);
             let idle_check = self.idle_check(now);
+            let camera_check = self
+                .engine
+                .next_camera_check()
+                .filter(|at| self.camera_asked_for != Some(*at))
+                .map(|at| (at, at.since(now)));
             let wake = tokio::select! {
                 message = messages.recv() => message.map_or(Wake::InboxClosed, Wake::Message),
                 () = sleep_for(deadline) => Wake::Deadline,
                 () = sleep_for(idle_check.map(|(_, delay)| delay)) => {
                     Wake::IdleCheck(idle_check.map(|(deadline, _)| deadline).unwrap_or(now))
+                }
+                () = sleep_for(camera_check.map(|(_, delay)| delay)) => {
+                    Wake::CameraCheck(camera_check.map(|(at, _)| at).unwrap_or(now))
                 }
                 () = tokio::time::sleep_until(refresh_at) => Wake::Refresh,
             };
@@ -189,8 +209,17 @@ impl Owner {
                     self.idle.measure();
                     true
                 }
+                Wake::CameraCheck(at) => {
+                    self.camera_asked_for = Some(at);
+                    crate::interruptions::check_camera(self.inbox.clone());
+                    true
+                }
                 Wake::Refresh => {
                     self.refresh_at = None;
+                    // A break that waits for the camera looks again once a minute.
+                    if self.engine.status(clock::now()).waiting == Some(Waiting::Camera) {
+                        crate::interruptions::check_camera(self.inbox.clone());
+                    }
                     // The minute's look at a source that cannot tell by itself when the user went
                     // away or came back.
                     if let IdleSource::Using(name) = self.idle.source()
@@ -305,6 +334,19 @@ impl Owner {
             Message::IdleMeasured { idle_for } => {
                 debug!("idle for {idle_for:?}");
                 self.feed(Input::UserIdle { idle_for }).await;
+            }
+            Message::InterruptionChanged { sign, on } => {
+                let mut interruptions = self.interruptions;
+                match sign {
+                    Sign::FullScreen => interruptions.full_screen = on,
+                    Sign::DoNotDisturb => interruptions.do_not_disturb = on,
+                    Sign::Camera => interruptions.camera = on,
+                }
+                if interruptions != self.interruptions {
+                    debug!("{sign:?} {}", if on { "on" } else { "off" });
+                    self.interruptions = interruptions;
+                    self.feed(Input::Interruptions(interruptions)).await;
+                }
             }
             Message::OpenSettings => self.effects.open_settings(&self.paths),
             Message::OpenHistory => self.effects.open_history(&self.paths),

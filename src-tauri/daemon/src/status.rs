@@ -35,8 +35,9 @@ pub struct StatusReport {
     /// Id and name of the routine offered for the coming or current break, once picked.
     pub routine: Option<String>,
     pub routine_name: Option<String>,
-    /// What a break whose time has come waits for: `pause` (the user is typing) or `return` (the
-    /// user is away; with `next_break_at` null, the next interval starts on their return).
+    /// What a break whose time has come waits for: `pause` (the user is typing), `return` (the
+    /// user is away; with `next_break_at` null, the next interval starts on their return), or
+    /// a deferral: `full_screen`, `do_not_disturb`, `camera`.
     #[serde(default)]
     pub waiting: Option<Waiting>,
     /// What measures time away from keyboard and pointer: `gnome-mutter`,
@@ -94,6 +95,13 @@ impl StatusReport {
                 (Some(_), Some(Waiting::Return)) => {
                     "Break time: the break waits for you to come back.".to_owned()
                 }
+                (
+                    Some(_),
+                    Some(reason @ (Waiting::FullScreen | Waiting::DoNotDisturb | Waiting::Camera)),
+                ) => format!(
+                    "Waiting: {}. The break comes when that ends, or as a notification after max_wait.",
+                    waiting_label(reason)
+                ),
                 (None, Some(Waiting::Return)) => {
                     "You are away, and that counts as a break: the next interval starts when you come back.".to_owned()
                 }
@@ -119,6 +127,13 @@ impl StatusReport {
                 None => "Paused until you resume.".to_owned(),
             },
         }
+    }
+
+    /// The tray menu's first line while a break is deferred ("Waiting: full-screen window").
+    pub fn waiting_line(&self) -> Option<String> {
+        self.waiting
+            .filter(|reason| reason.is_deferral())
+            .map(|reason| format!("Waiting: {}", waiting_label(reason)))
     }
 
     /// The idle-source line for the status command: what measures time away, or what it means
@@ -179,6 +194,17 @@ pub fn refusal_message(refusal: Refusal) -> String {
         Refusal::NothingToSkipWhilePaused => {
             "Unhunch is paused, so no break is coming to skip: resume first.".into()
         }
+    }
+}
+
+/// What a deferral waits on, in the words of the tray and `unhunch status`.
+fn waiting_label(reason: Waiting) -> &'static str {
+    match reason {
+        Waiting::FullScreen => "full-screen window",
+        Waiting::DoNotDisturb => "do not disturb",
+        Waiting::Camera => "camera in use",
+        Waiting::Pause => "a pause in your typing",
+        Waiting::Return => "your return",
     }
 }
 

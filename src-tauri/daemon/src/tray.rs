@@ -273,6 +273,13 @@ impl ksni::Tray for UnhunchTray {
             friendly(Duration::from_secs(self.report.snooze_secs))
         );
         vec![
+            // Why the due break waits, first, so a glance at the menu explains it.
+            StandardItem {
+                visible: self.report.waiting_line().is_some(),
+                enabled: false,
+                ..item(self.report.waiting_line().unwrap_or_default(), |_| {})
+            }
+            .into(),
             StandardItem {
                 enabled: state != Phase::Stretching,
                 ..item("Stretch now", |tray| tray.send(Request::StretchNow))

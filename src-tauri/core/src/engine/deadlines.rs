@@ -19,6 +19,7 @@ impl Engine {
             if deadline > now {
                 break;
             }
+            let deferred = self.deferral_reason().is_some();
             match &mut self.phase {
                 PhaseState::Working(countdown) => {
                     if countdown.due_at <= now {
@@ -28,6 +29,11 @@ impl Engine {
                         && heads_up_at <= now
                     {
                         countdown.heads_up_at = None;
+                        if deferred {
+                            // A heads-up would interrupt as much as the break: none is shown,
+                            // and the break's time decides whether it waits.
+                            continue;
+                        }
                         countdown.heads_up_shown = true;
                         let break_due_at = countdown.due_at;
                         let offer = self.offer_or_pick();
@@ -63,6 +69,7 @@ impl Engine {
                         due_since,
                         remind_at: now.plus(at_least_a_second(self.settings.breaks.snooze)),
                         window_failed: true,
+                        notification_only: false,
                     };
                     effects.push(self.show_break_due(break_id, true));
                 }
@@ -75,8 +82,12 @@ impl Engine {
                     effects.record(HistoryEvent::Resumed);
                     self.start_fresh_interval(now);
                 }
-                // Waited long enough for the right moment: the break comes anyway.
-                PhaseState::Held { .. } => self.break_becomes_due(effects),
+                // Waited long enough for the right moment: the break comes anyway; after a
+                // deferral (full screen, do-not-disturb, camera) as a notification only.
+                PhaseState::Held { reason, .. } => {
+                    let notification_only = reason.is_deferral();
+                    self.break_becomes_due_as(notification_only, effects);
+                }
                 // No deadline: the user's return ends it.
                 PhaseState::Away { .. } => break,
             }
@@ -84,6 +95,11 @@ impl Engine {
     }
 
     pub(super) fn break_becomes_due(&mut self, effects: &mut Effects) {
+        self.break_becomes_due_as(false, effects);
+    }
+
+    /// The break becomes due now; `notification_only`: its window never opens by itself.
+    pub(super) fn break_becomes_due_as(&mut self, notification_only: bool, effects: &mut Effects) {
         let break_id = self.new_break_id();
         let now = effects.now;
         self.offer_or_pick();
@@ -92,6 +108,7 @@ impl Engine {
             due_since: now,
             remind_at: now.plus(at_least_a_second(self.settings.breaks.snooze)),
             window_failed: false,
+            notification_only,
         };
         effects.push(self.show_break_due(break_id, false));
         effects.record(HistoryEvent::Due {

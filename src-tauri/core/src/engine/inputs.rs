@@ -61,6 +61,10 @@ pub enum Input {
     UserIdle {
         idle_for: Duration,
     },
+    /// What currently says the user must not be interrupted, sent whenever it changes (and the
+    /// camera's state when a break's time comes near). A break whose time comes while one of them
+    /// holds (and its `defer_for_*` setting is on) waits, at most `max_wait`.
+    Interruptions(Interruptions),
     /// Wall-clock time moved by `by_millis` more than the time that passed (suspend, clock change).
     /// Positive: forward. Never causes a burst of notifications.
     ClockJumped {
@@ -92,4 +96,15 @@ pub enum PauseLength {
     /// An absolute time the shell computed, e.g. tomorrow 08:00 local.
     Until(Timestamp),
     Indefinitely,
+}
+
+/// The desktop's signs that the user must not be interrupted now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Interruptions {
+    /// The active window is full screen.
+    pub full_screen: bool,
+    /// The notification server is in do-not-disturb (paused).
+    pub do_not_disturb: bool,
+    /// Another program has a camera open.
+    pub camera: bool,
 }

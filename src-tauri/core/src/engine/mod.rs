@@ -13,11 +13,12 @@
 //!
 //! The folder, by job: `inputs` what the shell sends, `effects` what comes back, `status` what
 //! the engine tells about itself, `transitions` what each input does, `deadlines` what the passing
-//! of time does, `presence` what the user's time away from keyboard and pointer does, and `offer`
-//! which routine a break offers. This file holds the engine's state and
-//! the three calls a shell makes.
+//! of time does, `presence` what the user's time away from keyboard and pointer does, `deferral`
+//! what full screen, do-not-disturb and a camera in use do, and `offer` which routine a break
+//! offers. This file holds the engine's state and the calls a shell makes.
 
 mod deadlines;
+mod deferral;
 mod effects;
 mod inputs;
 mod offer;
@@ -34,7 +35,7 @@ use crate::settings::Settings;
 use crate::time::Timestamp;
 
 pub use effects::{Effect, Offer, Refusal};
-pub use inputs::{ClosedBy, Input, PauseLength};
+pub use inputs::{ClosedBy, Input, Interruptions, PauseLength};
 pub use status::{Phase, Status, Waiting};
 
 use effects::{Effects, keep_only_the_last_notification_effect};
@@ -61,6 +62,8 @@ pub struct Engine {
     offer: Option<String>,
     /// What the latest idle measurement said; `None` until the shell sends one.
     presence: Option<presence::Presence>,
+    /// What the shell last said about full screen, do-not-disturb and the camera.
+    interruptions: Interruptions,
 }
 
 impl Engine {
@@ -76,6 +79,7 @@ impl Engine {
             next_break_id: 1,
             offer: None,
             presence: None,
+            interruptions: Interruptions::default(),
         };
         engine.phase = engine.interval_countdown(now);
         engine
@@ -235,6 +239,9 @@ enum PhaseState {
         remind_at: Timestamp,
         /// This break's stretch window was opened and never painted: its notification says so.
         window_failed: bool,
+        /// The break waited `max_wait` for the user to be interruptible: it is shown as a
+        /// notification only, and the window opens only when the user asks.
+        notification_only: bool,
     },
     Stretching {
         break_id: u64,
@@ -247,8 +254,9 @@ enum PhaseState {
     Paused {
         until: Option<Timestamp>,
     },
-    /// The break's time came (`due_since`) while the user was typing or away: it waits for a
-    /// pause until `gives_up_at`, or for the user's return (no deadline).
+    /// The break's time came (`due_since`) while the user was typing, away, or not to be
+    /// interrupted (full screen, do-not-disturb, camera): it waits for a pause or for the
+    /// interruption to end until `gives_up_at`, or for the user's return (no deadline).
     Held {
         reason: Waiting,
         due_since: Timestamp,

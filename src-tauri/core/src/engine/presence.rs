@@ -26,7 +26,7 @@ const FRESH: Duration = Duration::from_secs(10);
 const AWAY_SHARE_OF_NATURAL_BREAK: u32 = 3;
 
 /// How long before a break's time the engine wants a fresh measurement.
-const IDLE_CHECK_LEAD: Duration = Duration::from_secs(2);
+pub(super) const IDLE_CHECK_LEAD: Duration = Duration::from_secs(2);
 
 /// What the latest idle measurement said.
 #[derive(Debug, Clone, PartialEq)]
@@ -101,14 +101,18 @@ impl Engine {
         }
     }
 
-    /// The break's time has come (the countdown ran out): it becomes due now, unless the latest
-    /// measurement says the user is typing (it waits for their pause) or away (it waits for them).
+    /// The break's time has come (the countdown ran out): it becomes due now, unless the user
+    /// must not be interrupted (it is deferred, see `deferral`), or the latest measurement says the user is typing (it waits for their pause) or away (it waits for them).
     pub(super) fn break_time_comes(
         &mut self,
         due_since: Timestamp,
         heads_up_shown: bool,
         effects: &mut Effects,
     ) {
+        if let Some(reason) = self.deferral_reason() {
+            self.defer(reason, due_since, heads_up_shown, effects);
+            return;
+        }
         let now = effects.now;
         let idle = self
             .presence

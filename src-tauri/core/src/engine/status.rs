@@ -40,4 +40,21 @@ pub enum Waiting {
     /// The user is away from keyboard and pointer: the break (or the next interval) starts when
     /// they come back.
     Return,
+    /// The active window is full screen (a presentation, a video).
+    FullScreen,
+    /// The notification server is in do-not-disturb.
+    DoNotDisturb,
+    /// Another program has a camera open (a video call).
+    Camera,
+}
+
+impl Waiting {
+    /// Whether this is a deferral: the user is there but must not be interrupted, so the break
+    /// waits at most `max_wait` and then comes as a notification only, never the window.
+    pub fn is_deferral(self) -> bool {
+        matches!(
+            self,
+            Waiting::FullScreen | Waiting::DoNotDisturb | Waiting::Camera
+        )
+    }
 }

@@ -59,6 +59,9 @@ impl Engine {
                 closed_by,
             } => self.break_notification_closed(break_id, closed_by, effects),
             Input::UserIdle { idle_for } => self.user_idle(idle_for, effects),
+            Input::Interruptions(interruptions) => {
+                self.interruptions_changed(interruptions, effects)
+            }
             // Handled before catching up, in `handle`.
             Input::ClockJumped { .. } => {}
             Input::SettingsChanged(settings) => self.settings_changed(settings, effects),
@@ -182,6 +185,7 @@ impl Engine {
             break_id,
             due_since,
             window_failed: false,
+            notification_only: false,
             ..
         } = self.phase
             && break_id == shown_break_id
@@ -345,6 +349,7 @@ impl Engine {
             break_id,
             due_since,
             window_failed,
+            notification_only,
             ..
         } = self.phase
         else {
@@ -366,7 +371,9 @@ impl Engine {
             // of the user: the stretch window opens, with its own Start, Snooze and Skip.
             // Unless this break's window already failed to paint: it would only be blank again.
             // The break stays due (the tray and status say so) and its reminder comes as usual.
-            ClosedBy::User | ClosedBy::Expiry | ClosedBy::Server if window_failed => {}
+            // Nor after a deferral gave up: the user is still not to be interrupted by a window.
+            ClosedBy::User | ClosedBy::Expiry | ClosedBy::Server
+                if window_failed || notification_only => {}
             ClosedBy::User | ClosedBy::Expiry | ClosedBy::Server => {
                 self.begin_stretching(break_id, due_since, effects);
             }
@@ -404,6 +411,8 @@ impl Engine {
             // Waiting for a pause is turned off: the waiting break comes now.
             self.break_becomes_due(effects);
         }
+        // A deferral whose check was turned off ends (or goes on for another reason).
+        self.reconsider_deferral(effects);
         if let PhaseState::Working(countdown) = &mut self.phase {
             if !offer_still_fits {
                 self.offer = None;
