@@ -2,14 +2,18 @@
 //! help: the daemon hears sway's `org_kde_kwin_idle` notifications (sway 1.7 offers that protocol,
 //! not `ext-idle-notify-v1`), `unhunch status` names that source, a spell of `natural_break`
 //! mid-interval is recorded as a natural break, and a key typed on a virtual keyboard (`wtype`)
-//! ends the spell at once, heard from the compositor without asking.
+//! ends the spell at once, heard from the compositor without asking; so does the pointer, moved
+//! by sway's seat cursor on a virtual pointer device.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use unhunch_core::Timestamp;
-use unhunch_tests::desktop::{Compositor, Session, wait_until};
+use unhunch_tests::desktop::{Compositor, ExtraParts, Session, wait_until};
 
 use crate::daemon::{Daemon, PROMPTLY, history, status, stdout, unhunch, wait_for_record};
+
+/// Long enough for a 15 s spell to be noticed and recorded on a slow machine.
+const A_SPELL_AND_MORE: Duration = Duration::from_secs(45);
 
 fn now() -> Timestamp {
     Timestamp::from_system_time(SystemTime::now())
@@ -55,8 +59,10 @@ fn on_sway_status_names_the_wayland_idle_protocol_as_the_idle_source() {
 }
 
 #[test]
-fn on_sway_time_away_is_a_natural_break_and_a_typed_key_ends_the_spell_at_once() {
+fn on_sway_time_away_is_a_natural_break_and_a_key_or_the_pointer_ends_the_spell_at_once() {
     let session = Session::builder().wayland(Compositor::Sway).start();
+    let mut parts = ExtraParts::new();
+    session.add_virtual_pointer(&mut parts);
     let _daemon = Daemon::start(
         &session,
         Some("[breaks]\ninterval = \"5m\"\nheads_up = \"0s\"\nnatural_break = \"15s\"\n"),
@@ -87,14 +93,7 @@ fn on_sway_time_away_is_a_natural_break_and_a_typed_key_ends_the_spell_at_once()
     // minute's look, as a polled source would need); the next break is a full interval on.
     let typed_at = now();
     session.wayland_press_keys(&["Shift_L"]);
-    let back = wait_until("the daemon hears the user come back", PROMPTLY, || {
-        let report = status(&session);
-        if report["waiting"].is_null() {
-            Ok(report)
-        } else {
-            Err(report)
-        }
-    });
+    let back = wait_for_return(&session);
     let heard_after = seconds_between(typed_at, now());
     let next_break_at = time_of(&back["next_break_at"]);
     let after_the_key = seconds_between(typed_at, next_break_at);
@@ -103,9 +102,38 @@ fn on_sway_time_away_is_a_natural_break_and_a_typed_key_ends_the_spell_at_once()
         "the next break is 5 min after the key, not {after_the_key} s: {back}"
     );
     eprintln!("sway: the typed key was heard within {heard_after:.1} s");
-    let natural_breaks = history(&session)
+    assert_eq!(natural_breaks(&session), 1, "one spell, one natural break");
+
+    // Away again, and back with the pointer.
+    wait_until("a second natural break", A_SPELL_AND_MORE, || {
+        (natural_breaks(&session) == 2).then_some(())
+    });
+    assert_eq!(status(&session)["waiting"], "return");
+    let moved_at = now();
+    session.sway_command("seat - cursor move 10 10");
+    let back = wait_for_return(&session);
+    let after_the_move = seconds_between(moved_at, time_of(&back["next_break_at"]));
+    assert!(
+        (295.0..=305.0).contains(&after_the_move),
+        "the next break is 5 min after the pointer moved, not {after_the_move} s: {back}"
+    );
+}
+
+/// The status once the daemon knows the user is back (no longer waiting for their return).
+fn wait_for_return(session: &Session) -> serde_json::Value {
+    wait_until("the daemon hears the user come back", PROMPTLY, || {
+        let report = status(session);
+        if report["waiting"].is_null() {
+            Ok(report)
+        } else {
+            Err(report)
+        }
+    })
+}
+
+fn natural_breaks(session: &Session) -> usize {
+    history(session)
         .iter()
         .filter(|record| record["event"] == "natural_break")
-        .count();
-    assert_eq!(natural_breaks, 1, "one spell, one natural break");
+        .count()
 }
