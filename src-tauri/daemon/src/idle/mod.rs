@@ -556,6 +556,20 @@ mod tests {
     }
 
     #[test]
+    fn every_source_survives_the_owners_atomic_and_only_the_asked_ones_are_polled() {
+        for name in SourceName::ALL {
+            let using = IdleSource::Using(name);
+            assert_eq!(IdleSource::from_code(using.code()), using);
+        }
+        let polled: Vec<_> = SourceName::ALL
+            .into_iter()
+            .filter(|name| name.is_polled())
+            .map(SourceName::id)
+            .collect();
+        assert_eq!(polled, ["freedesktop-screensaver", "x11-screensaver"]);
+    }
+
+    #[test]
     fn a_desktop_without_an_idle_source_says_so() {
         let bus = PrivateBus::start();
         run(async {
