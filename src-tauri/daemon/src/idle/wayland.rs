@@ -128,12 +128,19 @@ fn listen(
             return;
         }
     };
-    let _ = ready.send(Ok(protocol));
     let mut listener = Listener {
         away_after,
         spell,
         tell,
     };
+    // The source is chosen once the compositor has taken the request without a protocol error.
+    if let Err(error) = queue.roundtrip(&mut listener) {
+        let _ = ready.send(Err(format!(
+            "the Wayland compositor refused the idle notification: {error}"
+        )));
+        return;
+    }
+    let _ = ready.send(Ok(protocol));
     // The thread sleeps in the socket read until the compositor says something.
     let lost = loop {
         if let Err(error) = queue.blocking_dispatch(&mut listener) {
