@@ -40,6 +40,7 @@ const LAYERS: [(&str, &[&str]); 6] = [
             "idle",
             "idle/mutter",
             "idle/screensaver",
+            "idle/wayland",
             "idle/x11",
             "interruptions",
             "interruptions/camera",

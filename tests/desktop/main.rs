@@ -5,8 +5,9 @@
 //! dunst, the tray's dbusmenu, the `unhunch` command and the config file. Nothing is mocked but
 //! the stretch window in `window_contract`, whose protocol is tested there on its own.
 //!
-//! Every session has an idle source: Xvfb's MIT-SCREEN-SAVER extension, which counts the time
-//! since the last input, or since the server started when there was none. The daemon's rules
+//! Every session has an idle source but weston's: Xvfb's MIT-SCREEN-SAVER extension, which counts
+//! the time since the last input, or since the server started when there was none; on sway its
+//! `org_kde_kwin_idle` notifications, which count from the daemon's start. The daemon's rules
 //! apply in every test as they do for users: a spell of `natural_break` (3 min) is a natural
 //! break, a break whose time comes after a third of that without input waits for the user, and
 //! one whose time comes within `wait_for_pause` (10 s) of an input waits for a pause. The tests
@@ -15,7 +16,7 @@
 //! their timeouts allow, and which leaves `next_break_at` unchanged); a test that awaits a break
 //! coming a minute or more after the last input must give input first, or set `natural_break`
 //! long. `idle.rs` tests the rules themselves, with `natural_break` set short and input given
-//! through XTEST.
+//! through XTEST (`idle_wayland.rs`: through wtype and sway's seat cursor).
 
 use unhunch_tests::daemon;
 
@@ -25,6 +26,7 @@ mod deferral;
 mod degraded;
 mod first_start;
 mod idle;
+mod idle_wayland;
 mod notifications;
 mod servers;
 mod tray;

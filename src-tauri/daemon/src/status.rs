@@ -144,10 +144,16 @@ impl StatusReport {
             Some("freedesktop-screensaver") => {
                 "Time away is measured by the desktop's screen saver (freedesktop-screensaver).".to_owned()
             }
+            Some("wayland-ext-idle-notify") => {
+                "Time away is measured by the Wayland compositor's idle notifications (wayland-ext-idle-notify).".to_owned()
+            }
+            Some("wayland-kde-idle") => {
+                "Time away is measured by the Wayland compositor's KDE idle protocol (wayland-kde-idle), as sway offers it.".to_owned()
+            }
             Some("x11-screensaver") => {
                 "Time away is measured by the X server's screen-saver extension (x11-screensaver).".to_owned()
             }
-            Some("none") => "Time away cannot be measured here (no GNOME idle monitor, freedesktop screen saver or X11 screen-saver extension): it counts as a break only while the computer sleeps, and breaks come by the clock, even mid-sentence.".to_owned(),
+            Some("none") => "Time away cannot be measured here (no GNOME idle monitor, freedesktop screen saver, Wayland idle protocol or X11 screen-saver extension): it counts as a break only while the computer sleeps, and breaks come by the clock, even mid-sentence.".to_owned(),
             Some(other) => format!("Time away is measured by {other}."),
             None => "Time away: still finding out how to measure it.".to_owned(),
         }

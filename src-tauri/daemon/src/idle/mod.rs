@@ -1,16 +1,19 @@
 //! How long the user has been away from keyboard and pointer, from the best source the session
 //! offers: GNOME's Mutter idle monitor (signals: no polling), the freedesktop screen saver that
-//! KDE and others serve, or the X11 MIT-SCREEN-SAVER extension that every X server has. One file
-//! per source; this one chooses among them and runs the task that measures.
+//! KDE and others serve, the Wayland idle protocols (notifications: no polling) that sway and
+//! other wlroots compositors offer, or the X11 MIT-SCREEN-SAVER extension that every X server
+//! has. One file per source; this one chooses among them and runs the task that measures.
 //!
 //! The engine decides when it wants a measurement ([`unhunch_core::Engine::next_idle_check`]);
 //! the owner asks through [`IdleWatch::measure`], and besides that once a minute when the source
-//! can only be asked. Mutter's watches also say, unasked, when the user goes away and comes back.
+//! can only be asked. Mutter's watches and the Wayland notifications also say, unasked, when the
+//! user goes away and comes back.
 //! Every answer reaches the owner as [`Message::IdleMeasured`]. A session that offers none is
 //! told once: then time away counts as a break only while the computer sleeps.
 
 mod mutter;
 mod screensaver;
+mod wayland;
 mod x11;
 
 use std::sync::Arc;
@@ -26,14 +29,16 @@ use zbus::proxy::SignalStream;
 use crate::inbox::{Inbox, Message};
 
 use mutter::{Fired, Mutter};
+use wayland::{Protocol, Wayland};
 use x11::X11;
 
 /// How long one source has to say how long the user has been idle. A silent source costs at most
 /// this, once, when the daemon starts or when it stops answering.
 pub const ANSWER_LIMIT: Duration = Duration::from_millis(1000);
 
-/// Mutter tells when the user has been idle this long (the shortest `natural_break`): the engine
-/// then follows the spell, and asks again when it would be a natural break.
+/// Mutter and the Wayland compositor tell when the user has been idle this long (the shortest
+/// `natural_break`): the engine then follows the spell, and asks again when it would be a natural
+/// break.
 const AWAY_WATCH: Duration = Duration::from_secs(10);
 
 /// The sources, best first.
@@ -41,24 +46,34 @@ const AWAY_WATCH: Duration = Duration::from_secs(10);
 pub enum SourceName {
     Mutter,
     ScreenSaver,
+    WaylandExtIdleNotify,
+    WaylandKdeIdle,
     X11,
 }
 
 impl SourceName {
-    const ALL: [SourceName; 3] = [SourceName::Mutter, SourceName::ScreenSaver, SourceName::X11];
+    const ALL: [SourceName; 5] = [
+        SourceName::Mutter,
+        SourceName::ScreenSaver,
+        SourceName::WaylandExtIdleNotify,
+        SourceName::WaylandKdeIdle,
+        SourceName::X11,
+    ];
 
     /// The name `unhunch status --json` gives in `idle_source`.
     pub fn id(self) -> &'static str {
         match self {
             SourceName::Mutter => "gnome-mutter",
             SourceName::ScreenSaver => "freedesktop-screensaver",
+            SourceName::WaylandExtIdleNotify => "wayland-ext-idle-notify",
+            SourceName::WaylandKdeIdle => "wayland-kde-idle",
             SourceName::X11 => "x11-screensaver",
         }
     }
 
     /// Whether it can only be asked (no signal says the user came back).
     pub fn is_polled(self) -> bool {
-        self != SourceName::Mutter
+        matches!(self, SourceName::ScreenSaver | SourceName::X11)
     }
 }
 
@@ -85,7 +100,9 @@ impl IdleSource {
         match code {
             0 => IdleSource::Looking,
             1 => IdleSource::Unavailable,
-            code => IdleSource::Using(SourceName::ALL[usize::from(code - 2).min(2)]),
+            code => IdleSource::Using(
+                SourceName::ALL[usize::from(code - 2).min(SourceName::ALL.len() - 1)],
+            ),
         }
     }
 }
@@ -131,6 +148,7 @@ impl IdleWatch {
 enum Source {
     Mutter(Mutter),
     ScreenSaver(zbus::Connection),
+    Wayland(Wayland),
     X11(X11),
 }
 
@@ -139,6 +157,10 @@ impl Source {
         match self {
             Source::Mutter(_) => SourceName::Mutter,
             Source::ScreenSaver(_) => SourceName::ScreenSaver,
+            Source::Wayland(wayland) => match wayland.protocol {
+                Protocol::ExtIdleNotify => SourceName::WaylandExtIdleNotify,
+                Protocol::KdeIdle => SourceName::WaylandKdeIdle,
+            },
             Source::X11(_) => SourceName::X11,
         }
     }
@@ -153,6 +175,7 @@ impl Source {
                 Source::ScreenSaver(bus) => screensaver::idle_for(bus)
                     .await
                     .map_err(|error| error.to_string()),
+                Source::Wayland(wayland) => wayland.idle_for(),
                 Source::X11(x11) => x11.idle_for().await,
             }
         };
@@ -207,6 +230,11 @@ impl Task {
                         }
                     }
                 }
+                Some(idle_for) = next_heard(&mut source) => {
+                    if !self.tell(idle_for) {
+                        return;
+                    }
+                }
                 Some(signal) = next_signal(&mut signals) => {
                     let Source::Mutter(mutter) = &mut source else {
                         continue;
@@ -241,6 +269,15 @@ impl Task {
                     .and_then(|mutter| mutter.map_err(|error| error.to_string()))
                     .map(Source::Mutter),
                 SourceName::ScreenSaver => Ok(Source::ScreenSaver(self.bus.clone())),
+                // One connection offers whichever of the two protocols the compositor has.
+                SourceName::WaylandExtIdleNotify => {
+                    timeout(ANSWER_LIMIT, Wayland::start(AWAY_WATCH))
+                        .await
+                        .map_err(|_| "no answer".to_owned())
+                        .and_then(|wayland| wayland)
+                        .map(Source::Wayland)
+                }
+                SourceName::WaylandKdeIdle => continue,
                 SourceName::X11 => X11::start().map(Source::X11),
             };
             let measured = match opened {
@@ -249,6 +286,7 @@ impl Task {
             };
             match measured {
                 Ok((source, idle_for)) => {
+                    let name = source.name();
                     info!("time away from the keyboard is measured by {}", name.id());
                     self.state
                         .store(IdleSource::Using(name).code(), Ordering::Relaxed);
@@ -283,6 +321,14 @@ impl Task {
     fn tell(&self, idle_for: Duration) -> bool {
         debug!("idle for {idle_for:?}");
         self.inbox.send(Message::IdleMeasured { idle_for }).is_ok()
+    }
+}
+
+/// What the Wayland compositor says unasked, where the source is one.
+async fn next_heard(source: &mut Source) -> Option<Duration> {
+    match source {
+        Source::Wayland(wayland) => wayland.next_heard().await,
+        _ => std::future::pending().await,
     }
 }
 
@@ -507,6 +553,20 @@ mod tests {
             );
             assert_eq!(idle.source(), IdleSource::Using(SourceName::ScreenSaver));
         });
+    }
+
+    #[test]
+    fn every_source_survives_the_owners_atomic_and_only_the_asked_ones_are_polled() {
+        for name in SourceName::ALL {
+            let using = IdleSource::Using(name);
+            assert_eq!(IdleSource::from_code(using.code()), using);
+        }
+        let polled: Vec<_> = SourceName::ALL
+            .into_iter()
+            .filter(|name| name.is_polled())
+            .map(SourceName::id)
+            .collect();
+        assert_eq!(polled, ["freedesktop-screensaver", "x11-screensaver"]);
     }
 
     #[test]
