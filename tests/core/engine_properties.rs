@@ -48,6 +48,8 @@ enum Action {
     NotificationClosed(ClosedBy),
     UserIdle(Duration),
     ClockJumped(i64),
+    /// logind's lock, unlock, sleep and wake, in any order (a lost signal included).
+    Quiet(Input),
     SettingsChanged(Settings),
     /// The user's routine files change: all built-in routines, or only every other one.
     RoutinesChanged {
@@ -134,6 +136,13 @@ fn action() -> impl Strategy<Value = Action> {
         // Typing, and short pauses, so breaks wait for a pause often.
         3 => secs(0..=15).prop_map(Action::UserIdle),
         2 => prop_oneof![-3_600_000i64..=-1, 1i64..=36_000_000].prop_map(Action::ClockJumped),
+        2 => prop_oneof![
+            Just(Input::ScreenLocked),
+            Just(Input::ScreenUnlocked),
+            Just(Input::GoingToSleep),
+            Just(Input::WokeUp),
+        ]
+        .prop_map(Action::Quiet),
         1 => settings().prop_map(Action::SettingsChanged),
         1 => any::<bool>().prop_map(|all| Action::RoutinesChanged { all }),
     ]
@@ -187,7 +196,9 @@ impl Run {
             ),
             None => prop_assert!(
                 self.engine.status(self.now).paused_indefinitely
-                    || self.engine.status(self.now).waiting == Some(Waiting::Return),
+                    || self.engine.status(self.now).waiting == Some(Waiting::Return)
+                    || self.engine.status(self.now).screen_locked
+                    || self.engine.status(self.now).asleep,
                 "no deadline {}",
                 context()
             ),
@@ -389,6 +400,7 @@ impl Run {
                 }
                 Input::ClockJumped { by_millis }
             }
+            Action::Quiet(input) => input,
             Action::SettingsChanged(settings) => Input::SettingsChanged(settings),
             Action::RoutinesChanged { all } => Input::RoutinesChanged(if all {
                 self.all_routines.clone()

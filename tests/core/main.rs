@@ -8,6 +8,7 @@ mod engine;
 mod engine_properties;
 mod fuzz;
 mod history;
+mod lock_and_sleep;
 mod login_question;
 mod picker;
 mod plan;

@@ -15,6 +15,10 @@ impl Engine {
     /// heads-up whose break is already due is not shown, and missed reminders make one.
     pub(super) fn catch_up(&mut self, effects: &mut Effects) {
         let now = effects.now;
+        if self.quiet.is_some() {
+            // Locked or asleep: what is due waits until the user is back.
+            return;
+        }
         while let Some(deadline) = self.next_deadline() {
             if deadline > now {
                 break;
@@ -111,6 +115,10 @@ impl Engine {
     }
 
     pub(super) fn clock_jumped(&mut self, by_millis: i64, effects: &mut Effects) {
+        if self.quiet.as_ref().is_some_and(|quiet| quiet.asleep()) {
+            // The computer said it sleeps: the jump is that sleep, counted when it wakes.
+            return;
+        }
         let jump = Duration::from_millis(by_millis.unsigned_abs());
         let forward = by_millis > 0;
         if forward && jump >= self.settings.breaks.natural_break {
@@ -141,6 +149,12 @@ impl Engine {
         // A shorter jump (or a backward one) shifts every relative deadline by the jump, so the
         // time remaining is what it was: suspended time does not count as work, and setting the
         // clock back does not lengthen the wait.
+        self.shift_deadlines(jump, forward);
+    }
+
+    /// Moves every relative deadline by `jump` (later when `forward`); a pause's end, an absolute
+    /// time, stays.
+    pub(super) fn shift_deadlines(&mut self, jump: Duration, forward: bool) {
         let shift = |time: &mut Timestamp| {
             *time = if forward {
                 time.plus(jump)

@@ -66,6 +66,17 @@ pub enum Input {
     ClockJumped {
         by_millis: i64,
     },
+    /// The screen was locked (logind's `Lock` signal or `LockedHint`). No break fires while it
+    /// is; a lock of at least `natural_break` is a natural break, counted when it ends.
+    ScreenLocked,
+    /// The screen was unlocked. Nothing fires in the first minute after.
+    ScreenUnlocked,
+    /// The computer is about to sleep (logind's `PrepareForSleep(true)`). Clock jumps while
+    /// asleep are the sleep itself and are not counted again.
+    GoingToSleep,
+    /// The computer woke (`PrepareForSleep(false)`): a sleep of at least `natural_break` is a
+    /// natural break. Nothing fires in the first minute after.
+    WokeUp,
     /// New settings. Only a changed interval moves a working countdown (never to less than a
     /// minute away, unless the new interval is shorter); a snoozed break keeps its return time.
     SettingsChanged(Settings),

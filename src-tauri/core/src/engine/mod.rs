@@ -22,6 +22,7 @@ mod effects;
 mod inputs;
 mod offer;
 mod presence;
+mod quiet;
 mod status;
 mod transitions;
 
@@ -35,6 +36,7 @@ use crate::time::Timestamp;
 
 pub use effects::{Effect, Offer, Refusal};
 pub use inputs::{ClosedBy, Input, PauseLength};
+pub use quiet::SETTLE_AFTER_RETURN;
 pub use status::{Phase, Status, Waiting};
 
 use effects::{Effects, keep_only_the_last_notification_effect};
@@ -61,6 +63,10 @@ pub struct Engine {
     offer: Option<String>,
     /// What the latest idle measurement said; `None` until the shell sends one.
     presence: Option<presence::Presence>,
+    /// The screen is locked or the computer asleep: nothing fires.
+    quiet: Option<quiet::Quiet>,
+    /// Nothing fires before this time (a minute after an unlock or a wake).
+    settle_until: Option<Timestamp>,
 }
 
 impl Engine {
@@ -76,6 +82,8 @@ impl Engine {
             next_break_id: 1,
             offer: None,
             presence: None,
+            quiet: None,
+            settle_until: None,
         };
         engine.phase = engine.interval_countdown(now);
         engine
@@ -123,9 +131,22 @@ impl Engine {
     }
 
     /// When the shell must wake the engine with [`Input::Tick`]. `None` only while paused
-    /// indefinitely or waiting for the user to come back. Always later than the `now` of the last
-    /// input.
+    /// indefinitely, waiting for the user to come back, or while the screen is locked or the
+    /// computer asleep. Never in the minute after an unlock or a wake. Always later than the
+    /// `now` of the last input.
     pub fn next_deadline(&self) -> Option<Timestamp> {
+        if self.quiet.is_some() {
+            return None;
+        }
+        let deadline = self.phase_deadline()?;
+        Some(match self.settle_until {
+            Some(settled) => deadline.max(settled),
+            None => deadline,
+        })
+    }
+
+    /// The deadline the phase waits for.
+    fn phase_deadline(&self) -> Option<Timestamp> {
         match &self.phase {
             PhaseState::Held { gives_up_at, .. } => *gives_up_at,
             PhaseState::Away { .. } => None,
@@ -181,6 +202,8 @@ impl Engine {
                 PhaseState::Away { .. } => Some(Waiting::Return),
                 _ => None,
             },
+            screen_locked: self.quiet.as_ref().is_some_and(|quiet| quiet.locked()),
+            asleep: self.quiet.as_ref().is_some_and(|quiet| quiet.asleep()),
         }
     }
 

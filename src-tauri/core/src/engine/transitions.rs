@@ -61,6 +61,10 @@ impl Engine {
             Input::UserIdle { idle_for } => self.user_idle(idle_for, effects),
             // Handled before catching up, in `handle`.
             Input::ClockJumped { .. } => {}
+            Input::ScreenLocked => self.quiet_begins(false, effects),
+            Input::ScreenUnlocked => self.quiet_ends(false, effects),
+            Input::GoingToSleep => self.quiet_begins(true, effects),
+            Input::WokeUp => self.quiet_ends(true, effects),
             Input::SettingsChanged(settings) => self.settings_changed(settings, effects),
             Input::RoutinesChanged(routines) => self.routines_changed(routines),
             Input::Quit => self.quit(effects),
