@@ -41,6 +41,7 @@ const LAYERS: [(&str, &[&str]); 6] = [
             "idle/mutter",
             "idle/screensaver",
             "idle/x11",
+            "logind",
             "watch",
             "effects/notifications",
             "effects/window",

@@ -46,7 +46,8 @@ fn a_break_due_while_locked_comes_no_sooner_than_a_minute_after_the_unlock() {
     t.at(m(26) + s(30))
         .send(Input::ScreenUnlocked)
         .expect_nothing()
-        .expect_next_deadline_at(m(26) + s(30) + SETTLE_AFTER_RETURN);
+        .expect_next_deadline_at(m(26) + s(30) + SETTLE_AFTER_RETURN)
+        .expect_next_break_at(m(26) + s(30) + SETTLE_AFTER_RETURN);
     t.at(m(27) + s(29)).expect_nothing();
     t.at(m(27) + s(30))
         .expect("show due #1, record due #1")

@@ -24,6 +24,7 @@ mod config;
 mod degraded;
 mod first_start;
 mod idle;
+mod logind;
 mod notifications;
 mod servers;
 mod tray;

@@ -72,6 +72,14 @@ pub enum Message {
     IdleMeasured {
         idle_for: Duration,
     },
+    /// logind says this session's screen was locked (or unlocked).
+    ScreenLocked {
+        locked: bool,
+    },
+    /// logind says the computer is about to sleep (`asleep`) or has woken.
+    Sleeping {
+        asleep: bool,
+    },
     OpenSettings,
     OpenHistory,
 }

@@ -91,6 +91,7 @@ pub async fn run(
         paths.history_file.clone(),
     );
     crate::watch::spawn(&paths, inbox.clone());
+    crate::logind::start(inbox.clone());
     // A break the last run began and never ended (it was killed mid-break) gets its outcome now.
     if let Some(break_id) = unfinished_break {
         info!("break {break_id} was never ended (Unhunch stopped during it): abandoned");
@@ -305,6 +306,30 @@ impl Owner {
             Message::IdleMeasured { idle_for } => {
                 debug!("idle for {idle_for:?}");
                 self.feed(Input::UserIdle { idle_for }).await;
+            }
+            Message::ScreenLocked { locked } => {
+                info!(
+                    "the screen was {}",
+                    if locked { "locked" } else { "unlocked" }
+                );
+                self.feed(if locked {
+                    Input::ScreenLocked
+                } else {
+                    Input::ScreenUnlocked
+                })
+                .await;
+            }
+            Message::Sleeping { asleep } => {
+                info!(
+                    "the computer {}",
+                    if asleep { "goes to sleep" } else { "woke" }
+                );
+                self.feed(if asleep {
+                    Input::GoingToSleep
+                } else {
+                    Input::WokeUp
+                })
+                .await;
             }
             Message::OpenSettings => self.effects.open_settings(&self.paths),
             Message::OpenHistory => self.effects.open_history(&self.paths),

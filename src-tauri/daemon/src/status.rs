@@ -44,6 +44,9 @@ pub struct StatusReport {
     /// away then counts only while the computer sleeps); `null` while the daemon is still looking.
     #[serde(default)]
     pub idle_source: Option<String>,
+    /// The screen is locked (logind says so): no break comes until a minute after the unlock.
+    #[serde(default)]
+    pub screen_locked: bool,
 }
 
 impl StatusReport {
@@ -76,6 +79,7 @@ impl StatusReport {
             routine_name,
             waiting: status.waiting,
             idle_source: None,
+            screen_locked: status.screen_locked,
         }
     }
 
@@ -86,6 +90,10 @@ impl StatusReport {
 
     /// One line for people: "Next break in 12 min (14:32).", "Paused until 15:00." …
     pub fn sentence(&self, now: Timestamp) -> String {
+        if self.screen_locked && self.state != Phase::Paused {
+            return "The screen is locked: breaks wait until a minute after it is unlocked."
+                .to_owned();
+        }
         match self.state {
             Phase::Working => match (self.next_break_at, self.waiting) {
                 (Some(_), Some(Waiting::Pause)) => {

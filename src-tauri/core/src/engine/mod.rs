@@ -169,7 +169,15 @@ impl Engine {
         // whether the answer depends on the time it asks.
         let _ = now;
         let (phase, next_break_at, break_id) = match &self.phase {
-            PhaseState::Working(countdown) => (Phase::Working, Some(countdown.due_at), None),
+            // In the minute after an unlock or a wake, the break comes when the minute is over.
+            PhaseState::Working(countdown) => (
+                Phase::Working,
+                Some(match self.settle_until {
+                    Some(settled) => countdown.due_at.max(settled),
+                    None => countdown.due_at,
+                }),
+                None,
+            ),
             PhaseState::Held { due_since, .. } => (Phase::Working, Some(*due_since), None),
             PhaseState::Away { .. } => (Phase::Working, None, None),
             PhaseState::BreakDue {
