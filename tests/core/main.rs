@@ -13,6 +13,7 @@ mod login_question;
 mod picker;
 mod plan;
 mod routines;
+mod schedule;
 mod settings;
 mod tidy;
 mod time_and_duration;
