@@ -1,10 +1,17 @@
 //! Working hours in a named zone (Europe/Berlin, from the system's zoneinfo): the hours in force at
-//! an instant and when they end, across midnight, weekends and both daylight-saving changes.
+//! an instant and when they end, across midnight, weekends and both daylight-saving changes; and
+//! what the engine does outside them.
+
+use std::time::Duration;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use unhunch_core::Timestamp;
+use unhunch_core::engine::Phase;
+use unhunch_core::routine::RoutineSet;
 use unhunch_core::schedule::{Hours, LocalCalendar, Schedule, parse_span};
+use unhunch_core::{Effect, Engine, Input, Settings, Timestamp};
+
+use crate::timeline::{START, h, m, timeline, timeline_with};
 
 /// Local time in a zone, as the daemon gives it with the system's zone.
 struct Zone(TimeZone);
@@ -165,4 +172,104 @@ fn spans_are_read_strictly() {
     ] {
         assert!(parse_span(bad).is_err(), "{bad} was accepted");
     }
+}
+
+fn off_until(offset: Duration) -> Input {
+    Input::WorkingHours(Some(Hours::Off {
+        until: START.plus(offset),
+    }))
+}
+
+fn working_until(offset: Duration) -> Input {
+    Input::WorkingHours(Some(Hours::Working {
+        until: START.plus(offset),
+    }))
+}
+
+#[test]
+fn outside_working_hours_no_break_comes_and_the_countdown_starts_fresh_when_they_begin() {
+    let mut t = timeline();
+    t.at(m(5))
+        .send(off_until(h(2)))
+        .expect_nothing()
+        .expect_no_next_break();
+    assert_eq!(t.engine.status(t.now).off_until, Some(START.plus(h(2))));
+    // The break's old time passes: nothing.
+    t.at(h(1)).expect_nothing();
+    // The hours begin (the engine's own deadline, even before the shell says so).
+    t.at(h(2))
+        .expect_nothing()
+        .expect_next_break_at(h(2) + m(25));
+    t.send(working_until(h(10)))
+        .expect_nothing()
+        .expect_next_break_at(h(2) + m(25));
+    assert_eq!(t.engine.status(t.now).off_until, None);
+}
+
+#[test]
+fn a_due_break_goes_when_the_hours_end() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25)).expect("show due #1, record due #1");
+    t.at(m(26))
+        .send(off_until(h(16)))
+        .expect("withdraw, record abandoned #1")
+        .expect_no_next_break();
+}
+
+#[test]
+fn a_pause_outlasts_the_hours_and_ends_into_them() {
+    let mut t = timeline();
+    t.at(m(5)).pause_for(h(3));
+    t.at(h(1))
+        .send(off_until(h(2)))
+        .expect_nothing()
+        .expect_phase(Phase::Paused);
+    // The pause ends after the hours began: a fresh interval.
+    t.at(h(3) + m(5))
+        .expect("record resumed")
+        .expect_next_break_at(h(3) + m(30));
+}
+
+#[test]
+fn a_break_taken_outside_the_hours_leaves_them_off() {
+    let mut t = timeline();
+    t.at(m(5)).send(off_until(h(2)));
+    t.stretch_now().painted(1);
+    t.at(m(6)).complete(1).expect_no_next_break();
+    assert_eq!(t.engine.status(t.now).off_until, Some(START.plus(h(2))));
+    t.skip().expect("record skipped #2").expect_no_next_break();
+}
+
+/// A shell for one schedule in Berlin: it tells the engine the hours at `at` and returns when they
+/// end, as the daemon does at each end.
+fn tell_hours(engine: &mut Engine, schedule: &Schedule, at: Timestamp) -> (Vec<Effect>, Timestamp) {
+    let hours = schedule.hours_at(at, &berlin());
+    let effects = engine.handle(Input::WorkingHours(hours), at);
+    let until = match hours.expect("hours") {
+        Hours::Working { until } | Hours::Off { until } => until,
+    };
+    (effects, until)
+}
+
+#[test]
+fn friday_evening_to_monday_morning_across_the_change_to_summer_time() {
+    let schedule = weekdays(&["09:00-17:30"]);
+    // Friday 2026-03-27 17:10 in Berlin (CET): the first break would be at 17:35.
+    let friday = utc("2026-03-27T16:10:00Z");
+    let mut engine = Engine::new(Settings::default(), RoutineSet::builtin(), 7, friday);
+    let (effects, end) = tell_hours(&mut engine, &schedule, friday);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(end, utc("2026-03-27T16:30:00Z"));
+    let (effects, monday) = tell_hours(&mut engine, &schedule, end);
+    assert!(effects.is_empty(), "{effects:?}");
+    // Monday 09:00 is summer time: 07:00 UTC.
+    assert_eq!(monday, utc("2026-03-30T07:00:00Z"));
+    assert_eq!(engine.status(end).off_until, Some(monday));
+    assert_eq!(engine.next_deadline(), Some(monday));
+    // Over the weekend nothing comes; on Monday the countdown starts fresh.
+    assert!(engine.handle(Input::Tick, monday).is_empty());
+    assert_eq!(
+        engine.status(monday).next_break_at,
+        Some(monday.plus(Duration::from_secs(25 * 60)))
+    );
 }

@@ -83,6 +83,8 @@ impl Engine {
                 PhaseState::Held { .. } => self.break_becomes_due(effects),
                 // No deadline: the user's return ends it.
                 PhaseState::Away { .. } => break,
+                // Working hours begin: a fresh interval.
+                PhaseState::OffHours { .. } => self.start_fresh_interval(now),
             }
         }
     }
@@ -141,8 +143,8 @@ impl Engine {
                         *paint_by = paint_by.plus(jump);
                     }
                 }
-                // Pause ends are absolute times: the user said "until 14:00".
-                PhaseState::Paused { .. } => {}
+                // Pause ends and working hours are absolute times: the user said "until 14:00".
+                PhaseState::Paused { .. } | PhaseState::OffHours { .. } => {}
             }
             return;
         }
@@ -185,16 +187,23 @@ impl Engine {
                 gives_up_at: Some(gives_up_at),
                 ..
             } => shift(gives_up_at),
-            PhaseState::Paused { .. } | PhaseState::Held { .. } | PhaseState::Away { .. } => {}
+            PhaseState::Paused { .. }
+            | PhaseState::Held { .. }
+            | PhaseState::Away { .. }
+            | PhaseState::OffHours { .. } => {}
         }
     }
 
     /// A break ended (or was replaced by time away): a full interval of work from now, with a
     /// fresh snooze allowance and a routine to be picked anew.
+    /// Outside working hours the interval waits for them to begin.
     pub(super) fn start_fresh_interval(&mut self, now: Timestamp) {
         self.snoozes_used = 0;
         self.offer = None;
-        self.phase = self.interval_countdown(now);
+        self.phase = match self.off_until {
+            Some(until) if until > now => PhaseState::OffHours { until },
+            _ => self.interval_countdown(now),
+        };
     }
 
     pub(super) fn interval_countdown(&self, now: Timestamp) -> PhaseState {

@@ -67,6 +67,8 @@ pub struct Engine {
     quiet: Option<quiet::Quiet>,
     /// Nothing fires before this time (a minute after an unlock or a wake).
     settle_until: Option<Timestamp>,
+    /// Working hours begin at this time (the shell said the hours now are off until then).
+    off_until: Option<Timestamp>,
 }
 
 impl Engine {
@@ -84,6 +86,7 @@ impl Engine {
             presence: None,
             quiet: None,
             settle_until: None,
+            off_until: None,
         };
         engine.phase = engine.interval_countdown(now);
         engine
@@ -161,6 +164,7 @@ impl Engine {
                 ..
             } => Some(paint_by.map_or(*times_out_at, |paint_by| paint_by.min(*times_out_at))),
             PhaseState::Paused { until } => *until,
+            PhaseState::OffHours { until } => Some(*until),
         }
     }
 
@@ -179,7 +183,7 @@ impl Engine {
                 None,
             ),
             PhaseState::Held { due_since, .. } => (Phase::Working, Some(*due_since), None),
-            PhaseState::Away { .. } => (Phase::Working, None, None),
+            PhaseState::Away { .. } | PhaseState::OffHours { .. } => (Phase::Working, None, None),
             PhaseState::BreakDue {
                 break_id,
                 due_since,
@@ -212,6 +216,10 @@ impl Engine {
             },
             screen_locked: self.quiet.as_ref().is_some_and(|quiet| quiet.locked()),
             asleep: self.quiet.as_ref().is_some_and(|quiet| quiet.asleep()),
+            off_until: match &self.phase {
+                PhaseState::OffHours { until } => Some(*until),
+                _ => None,
+            },
         }
     }
 
@@ -290,6 +298,10 @@ enum PhaseState {
     /// when they come back.
     Away {
         since: Timestamp,
+    },
+    /// Outside working hours: no break until they begin at `until`, with a fresh interval.
+    OffHours {
+        until: Timestamp,
     },
 }
 

@@ -198,9 +198,10 @@ impl Engine {
             PhaseState::BreakDue { .. } | PhaseState::Held { .. } => {
                 (None, spell_reaches_natural_break)
             }
-            PhaseState::Stretching { .. } | PhaseState::Paused { .. } | PhaseState::Away { .. } => {
-                (None, None)
-            }
+            PhaseState::Stretching { .. }
+            | PhaseState::Paused { .. }
+            | PhaseState::Away { .. }
+            | PhaseState::OffHours { .. } => (None, None),
         };
         [for_the_phase, for_the_spell]
             .into_iter()

@@ -76,8 +76,11 @@ impl Engine {
                 }
                 // Counted already; unlocking is coming back.
                 PhaseState::Away { .. } => self.start_fresh_interval(now),
-                // A window left open keeps its own time-out; a pause ends when the user said.
-                PhaseState::Stretching { .. } | PhaseState::Paused { .. } => {}
+                // A window left open keeps its own time-out; a pause ends when the user said, and
+                // time away outside working hours is no break from work.
+                PhaseState::Stretching { .. }
+                | PhaseState::Paused { .. }
+                | PhaseState::OffHours { .. } => {}
             }
         } else {
             // Locked or asleep time is not work: the countdown goes on from where it stood.

@@ -35,6 +35,9 @@ pub struct Status {
     /// The computer said it goes to sleep and has not said it woke.
     #[serde(default)]
     pub asleep: bool,
+    /// Outside working hours (`[schedule]`): no break until they begin at this time.
+    #[serde(default)]
+    pub off_until: Option<Timestamp>,
 }
 
 /// Why a break whose time has come is not shown yet.
