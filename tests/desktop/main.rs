@@ -26,6 +26,7 @@ mod first_start;
 mod idle;
 mod logind;
 mod notifications;
+mod schedule;
 mod servers;
 mod tray;
 mod wayland;

@@ -15,6 +15,7 @@ use tracing::{debug, info, warn};
 use unhunch_core::engine::{PauseLength, Refusal};
 use unhunch_core::login_question::{self, Answer};
 use unhunch_core::routine::{RoutineSet, is_same_id};
+use unhunch_core::schedule::Hours;
 use unhunch_core::{Engine, Input, Problem, Settings, Timestamp};
 
 use crate::autostart_entry;
@@ -104,6 +105,7 @@ pub async fn run(
         clock: ClockWatch::new(),
         idle: IdleWatch::start(connection.clone(), inbox.clone()),
         idle_asked_for: None,
+        hours_end: None,
         refresh_at: None,
         paths,
         published: None,
@@ -125,6 +127,8 @@ struct Owner {
     idle: IdleWatch,
     /// The idle check (from [`Engine::next_idle_check`]) last asked for, so it is asked once.
     idle_asked_for: Option<Timestamp>,
+    /// When the working hours last told to the engine end; `None` without a schedule.
+    hours_end: Option<Timestamp>,
     /// When the minute's wake-up is due; `None` until the loop sets it.
     refresh_at: Option<tokio::time::Instant>,
     paths: Paths,
@@ -151,11 +155,14 @@ enum Wake {
     /// The engine wants to know how long the user has been idle.
     IdleCheck(Timestamp),
     Refresh,
+    /// The working hours in force end (or begin).
+    HoursEnd,
     InboxClosed,
 }
 
 impl Owner {
     async fn run(&mut self, mut messages: mpsc::UnboundedReceiver<Message>) {
+        self.tell_working_hours(clock::now()).await;
         self.publish(clock::now(), true).await;
         loop {
             let now = clock::now();
@@ -171,6 +178,7 @@ impl Owner {
             };
             self.refresh_at = Some(refresh_at);
             let idle_check = self.idle_check(now);
+            let hours_end = self.hours_end.map(|end| end.since(now));
             let wake = tokio::select! {
                 message = messages.recv() => message.map_or(Wake::InboxClosed, Wake::Message),
                 () = sleep_for(deadline) => Wake::Deadline,
@@ -178,6 +186,7 @@ impl Owner {
                     Wake::IdleCheck(idle_check.map(|(deadline, _)| deadline).unwrap_or(now))
                 }
                 () = tokio::time::sleep_until(refresh_at) => Wake::Refresh,
+                () = sleep_for(hours_end) => Wake::HoursEnd,
             };
             let keep_running = match wake {
                 Wake::Message(message) => self.handle_message(message).await,
@@ -200,6 +209,14 @@ impl Owner {
                         self.idle.measure();
                     }
                     self.refresh().await;
+                    true
+                }
+                Wake::HoursEnd => {
+                    // Never before the end: a timer that wakes a moment early would find the
+                    // same hours and the same end again.
+                    let now = clock::now();
+                    let at = self.hours_end.map_or(now, |end| end.max(now));
+                    self.tell_working_hours(at).await;
                     true
                 }
                 Wake::InboxClosed => false,
@@ -452,11 +469,31 @@ impl Owner {
         fed
     }
 
-    /// The minute tick: notices clock jumps and refreshes the tray's countdown.
+    /// Tells the engine the working hours in force at `now` (from `[schedule]` and the system's
+    /// time zone), and remembers when they end, to tell it again then.
+    async fn tell_working_hours(&mut self, now: Timestamp) {
+        let hours = self
+            .engine
+            .settings()
+            .schedule
+            .as_ref()
+            .and_then(|schedule| schedule.hours_at(now, &clock::SystemCalendar::new()));
+        self.hours_end = hours.map(|hours| match hours {
+            Hours::Working { until } | Hours::Off { until } => until,
+        });
+        if hours.is_some() || self.engine.status(now).off_until.is_some() {
+            info!("working hours: {hours:?}");
+        }
+        self.feed_at(Input::WorkingHours(hours), now).await;
+    }
+
+    /// The minute tick: notices clock jumps (after which the working hours are told again: a
+    /// changed clock or zone moves them) and refreshes the tray's countdown.
     async fn refresh(&mut self) {
         let (now, jump) = self.clock.look();
         if let Some(by_millis) = jump {
             self.feed_at(Input::ClockJumped { by_millis }, now).await;
+            self.tell_working_hours(now).await;
         }
         self.publish(now, true).await;
     }
@@ -528,6 +565,7 @@ impl Owner {
         if &settings != self.engine.settings() {
             info!("settings changed: {settings:?}");
             self.feed(Input::SettingsChanged(settings)).await;
+            self.tell_working_hours(clock::now()).await;
         }
     }
 
