@@ -147,3 +147,15 @@ fn an_unlock_without_a_lock_changes_nothing() {
         .expect_nothing()
         .expect_next_break_at(m(25));
 }
+
+#[test]
+fn a_sleep_logind_did_not_announce_while_locked_counts_once_at_the_unlock() {
+    let mut t = timeline();
+    t.at(m(5)).send(Input::ScreenLocked);
+    // The machine slept without a PrepareForSleep the daemon heard: only the clock tells.
+    t.at(m(6)).clock_jumps(ms(h(1))).expect_nothing();
+    t.at(h(1) + m(10))
+        .send(Input::ScreenUnlocked)
+        .expect("record natural break 1h5m")
+        .expect_next_break_at(h(1) + m(35));
+}

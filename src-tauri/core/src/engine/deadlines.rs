@@ -117,8 +117,9 @@ impl Engine {
     }
 
     pub(super) fn clock_jumped(&mut self, by_millis: i64, effects: &mut Effects) {
-        if self.quiet.as_ref().is_some_and(|quiet| quiet.asleep()) {
-            // The computer said it sleeps: the jump is that sleep, counted when it wakes.
+        if self.quiet.is_some() {
+            // The computer said it sleeps, or the screen is locked: the jump is part of that time,
+            // counted (or the countdown moved by it) when the user is back.
             return;
         }
         let jump = Duration::from_millis(by_millis.unsigned_abs());
