@@ -13,6 +13,7 @@ use unhunch_core::engine::{ClosedBy, Effect, Input, PauseLength, Waiting};
 use unhunch_core::history::{HistoryEvent, HistoryRecord, MAX_BREAK_ID};
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::routine::RoutineSet;
+use unhunch_core::schedule::Hours;
 use unhunch_core::settings::{Focus, PlaceChoice};
 use unhunch_core::{Engine, Settings, Timestamp};
 
@@ -50,6 +51,8 @@ enum Action {
     ClockJumped(i64),
     /// logind's lock, unlock, sleep and wake, in any order (a lost signal included).
     Quiet(Input),
+    /// The shell tells the working hours: off for this long (`Some`), or working (`None`).
+    Hours(Option<Duration>),
     SettingsChanged(Settings),
     /// The user's routine files change: all built-in routines, or only every other one.
     RoutinesChanged {
@@ -143,6 +146,7 @@ fn action() -> impl Strategy<Value = Action> {
             Just(Input::WokeUp),
         ]
         .prop_map(Action::Quiet),
+        1 => proptest::option::of(secs(1..=3 * 24 * 3600)).prop_map(Action::Hours),
         1 => settings().prop_map(Action::SettingsChanged),
         1 => any::<bool>().prop_map(|all| Action::RoutinesChanged { all }),
     ]
@@ -401,6 +405,14 @@ impl Run {
                 Input::ClockJumped { by_millis }
             }
             Action::Quiet(input) => input,
+            Action::Hours(off_for) => Input::WorkingHours(Some(match off_for {
+                Some(off_for) => Hours::Off {
+                    until: self.now.plus(off_for),
+                },
+                None => Hours::Working {
+                    until: self.now.plus(Duration::from_secs(8 * 3600)),
+                },
+            })),
             Action::SettingsChanged(settings) => Input::SettingsChanged(settings),
             Action::RoutinesChanged { all } => Input::RoutinesChanged(if all {
                 self.all_routines.clone()
