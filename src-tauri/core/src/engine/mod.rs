@@ -13,7 +13,8 @@
 //!
 //! The folder, by job: `inputs` what the shell sends, `effects` what comes back, `status` what
 //! the engine tells about itself, `transitions` what each input does, `deadlines` what the passing
-//! of time does, `presence` what the user's time away from keyboard and pointer does, and `offer`
+//! of time does, `presence` what the user's time away from keyboard and pointer does, `quiet`
+//! what a locked screen and a sleeping computer do, and `offer`
 //! which routine a break offers. This file holds the engine's state and
 //! the three calls a shell makes.
 
