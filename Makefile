@@ -24,7 +24,7 @@ TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin haskell-gtk-sni-tr
 	webkit2gtk-driver imagemagick xdotool xprintidle x11-utils python3-xlib systemd strace \
 	sway sway-backgrounds foot weston grim wtype \
 	xfce4-notifyd xfconf mate-notification-daemon notification-daemon lxqt-notificationd \
-	python3-dbus python3-gi \
+	python3-dbus python3-gi tzdata \
 	xfce4-panel openbox xfwm4 at-spi2-core gir1.2-atspi-2.0 wmctrl libglib2.0-bin
 # The peers the footprint benchmark compares against.
 BENCH_PACKAGES := workrave safeeyes

@@ -46,6 +46,7 @@ const LAYERS: [(&str, &[&str]); 6] = [
             "interruptions/camera",
             "interruptions/do_not_disturb",
             "interruptions/full_screen",
+            "logind",
             "watch",
             "effects/notifications",
             "effects/window",

@@ -13,6 +13,7 @@ use unhunch_core::engine::{ClosedBy, Effect, Input, Interruptions, PauseLength, 
 use unhunch_core::history::{HistoryEvent, HistoryRecord, MAX_BREAK_ID};
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::routine::RoutineSet;
+use unhunch_core::schedule::Hours;
 use unhunch_core::settings::{Focus, PlaceChoice};
 use unhunch_core::{Engine, Settings, Timestamp};
 
@@ -50,6 +51,10 @@ enum Action {
     /// Full screen, do-not-disturb and the camera come and go.
     Interruptions(Interruptions),
     ClockJumped(i64),
+    /// logind's lock, unlock, sleep and wake, in any order (a lost signal included).
+    Quiet(Input),
+    /// The shell tells the working hours: off for this long (`Some`), or working (`None`).
+    Hours(Option<Duration>),
     SettingsChanged(Settings),
     /// The user's routine files change: all built-in routines, or only every other one.
     RoutinesChanged {
@@ -147,6 +152,14 @@ fn action() -> impl Strategy<Value = Action> {
         3 => secs(0..=15).prop_map(Action::UserIdle),
         2 => any::<[bool; 3]>().prop_map(|[full_screen, do_not_disturb, camera]| Action::Interruptions(Interruptions { full_screen, do_not_disturb, camera })),
         2 => prop_oneof![-3_600_000i64..=-1, 1i64..=36_000_000].prop_map(Action::ClockJumped),
+        2 => prop_oneof![
+            Just(Input::ScreenLocked),
+            Just(Input::ScreenUnlocked),
+            Just(Input::GoingToSleep),
+            Just(Input::WokeUp),
+        ]
+        .prop_map(Action::Quiet),
+        1 => proptest::option::of(secs(1..=3 * 24 * 3600)).prop_map(Action::Hours),
         1 => settings().prop_map(Action::SettingsChanged),
         1 => any::<bool>().prop_map(|all| Action::RoutinesChanged { all }),
     ]
@@ -200,7 +213,9 @@ impl Run {
             ),
             None => prop_assert!(
                 self.engine.status(self.now).paused_indefinitely
-                    || self.engine.status(self.now).waiting == Some(Waiting::Return),
+                    || self.engine.status(self.now).waiting == Some(Waiting::Return)
+                    || self.engine.status(self.now).screen_locked
+                    || self.engine.status(self.now).asleep,
                 "no deadline {}",
                 context()
             ),
@@ -222,8 +237,12 @@ impl Run {
             );
         }
         // A deferred break (full screen, do-not-disturb, camera) always has its end in sight:
-        // at most the longest `max_wait` away.
-        if status.waiting.is_some_and(Waiting::is_deferral) {
+        // at most the longest `max_wait` away, unless the screen is locked or the computer asleep,
+        // when nothing fires at all.
+        if status.waiting.is_some_and(Waiting::is_deferral)
+            && !status.screen_locked
+            && !status.asleep
+        {
             let deadline = self.engine.next_deadline();
             prop_assert!(
                 deadline.is_some_and(|deadline| deadline.since(self.now) <= MAX_MAX_WAIT),
@@ -413,6 +432,15 @@ impl Run {
                 }
                 Input::ClockJumped { by_millis }
             }
+            Action::Quiet(input) => input,
+            Action::Hours(off_for) => Input::WorkingHours(Some(match off_for {
+                Some(off_for) => Hours::Off {
+                    until: self.now.plus(off_for),
+                },
+                None => Hours::Working {
+                    until: self.now.plus(Duration::from_secs(8 * 3600)),
+                },
+            })),
             Action::SettingsChanged(settings) => Input::SettingsChanged(settings),
             Action::RoutinesChanged { all } => Input::RoutinesChanged(if all {
                 self.all_routines.clone()

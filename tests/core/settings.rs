@@ -112,7 +112,7 @@ fn an_unknown_table_suggests_the_nearest_one() {
     assert_eq!(
         problems_of("[brakes]\ninterval = \"25m\"\n"),
         "config.toml:1:2: brakes: unknown table `[brakes]`; did you mean `[breaks]`?\n  \
-         help: the tables are [breaks] and [stretch]"
+         help: the tables are [breaks], [stretch] and [schedule]"
     );
 }
 
@@ -235,5 +235,47 @@ fn a_table_written_twice_is_one_problem() {
     assert!(
         problems_of("[breaks]\ninterval = \"10m\"\ninterval = \"5m\"\n")
             .starts_with("config.toml:3:1: this is not valid TOML: duplicate key"),
+    );
+}
+
+#[test]
+fn working_hours_are_read_with_monday_to_friday_unless_days_are_given() {
+    let settings = settings_of("[schedule]\nhours = [\"09:00-12:30\", \"13:30-17:30\"]\n");
+    let schedule = settings.schedule.expect("a schedule");
+    assert_eq!(schedule.days, [true, true, true, true, true, false, false]);
+    assert_eq!(schedule.spans, vec![(540, 750), (810, 1050)]);
+    let settings =
+        settings_of("[schedule]\ndays = [\"sat\", \"Sun\"]\nhours = [\"10:00-12:00\"]\n");
+    assert_eq!(
+        settings.schedule.expect("a schedule").days,
+        [false, false, false, false, false, true, true]
+    );
+    assert_eq!(settings_of("").schedule, None);
+}
+
+#[test]
+fn bad_working_hours_say_what_is_accepted() {
+    assert_eq!(
+        problems_of("[schedule]\ndays = [\"mon\", \"fryday\"]\nhours = [\"17:30-09:00\"]\n"),
+        "config.toml:2:16: schedule.days: \"fryday\" is not a day\n  \
+         help: write the working days like [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]\n\
+         config.toml:3:10: schedule.hours: \"17:30-09:00\" ends before it starts (a span cannot \
+         cross midnight: write two)\n  \
+         help: write the working hours like [\"09:00-12:30\", \"13:30-17:30\"] (24-hour local times)"
+    );
+    assert_eq!(
+        problems_of("[schedule]\nhours = []\n"),
+        "config.toml:2:9: schedule.hours: working hours need at least one span\n  \
+         help: write the working hours like [\"09:00-12:30\", \"13:30-17:30\"] (24-hour local times)"
+    );
+    assert_eq!(
+        problems_of("[schedule]\nhours = [\"09:00-13:00\", \"12:00-17:00\"]\n"),
+        "config.toml:2:9: schedule.hours: two spans of hours overlap\n  \
+         help: write the working hours like [\"09:00-12:30\", \"13:30-17:30\"] (24-hour local times)"
+    );
+    assert_eq!(
+        problems_of("[schedule]\nhours = \"09:00-17:00\"\n"),
+        "config.toml:2:9: schedule.hours: expected a list in square brackets, found text\n  \
+         help: write the working hours like [\"09:00-12:30\", \"13:30-17:30\"] (24-hour local times)"
     );
 }

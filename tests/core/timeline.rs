@@ -290,7 +290,10 @@ impl Timeline {
                 shown(self.now)
             ),
             None => assert!(
-                status.paused_indefinitely || status.waiting == Some(Waiting::Return),
+                status.paused_indefinitely
+                    || status.waiting == Some(Waiting::Return)
+                    || status.screen_locked
+                    || status.asleep,
                 "no deadline while {:?}",
                 status.phase
             ),

@@ -14,6 +14,7 @@ pub mod picker;
 pub mod plan;
 pub mod problem;
 pub mod routine;
+pub mod schedule;
 pub mod settings;
 pub mod text;
 pub mod time;

@@ -10,6 +10,7 @@ use toml::de::{DeString, DeValue};
 
 use crate::duration::HumanDuration;
 use crate::problem::Problem;
+use crate::schedule::{DAY_NAMES, Schedule, parse_span};
 use crate::toml_check::{Check, nearest, parse_document};
 
 /// The commented example config, also the source of truth for the defaults: parsing it must give
@@ -20,6 +21,8 @@ pub const EXAMPLE_CONFIG: &str = include_str!("example-config.toml");
 pub struct Settings {
     pub breaks: BreakSettings,
     pub stretch: StretchSettings,
+    /// Working hours (`[schedule]`); `None` when the file has none: breaks come at any hour.
+    pub schedule: Option<Schedule>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +105,7 @@ impl Default for Settings {
                 place: PlaceChoice::Any,
                 auto_advance: true,
             },
+            schedule: None,
         }
     }
 }
@@ -122,6 +126,7 @@ impl Settings {
             let known_keys = match table_name {
                 "breaks" => BREAKS_KEYS,
                 "stretch" => STRETCH_KEYS,
+                "schedule" => SCHEDULE_KEYS,
                 _ => {
                     report_unknown_top_level(&mut check, table_key, table_value);
                     continue;
@@ -245,6 +250,65 @@ impl Settings {
                             settings.stretch.auto_advance = flag;
                         }
                     }
+                    ("schedule", "days") => {
+                        let schedule = settings.schedule.get_or_insert_with(weekdays);
+                        let mut days = [false; 7];
+                        for (item, text) in strings(&mut check, value, &path, DAYS_HELP) {
+                            match DAY_NAMES
+                                .iter()
+                                .position(|name| text.eq_ignore_ascii_case(name))
+                            {
+                                Some(day) => days[day] = true,
+                                None => check.problem(
+                                    item,
+                                    &path,
+                                    format!("\"{text}\" is not a day"),
+                                    Some(DAYS_HELP.to_string()),
+                                ),
+                            }
+                        }
+                        if !days.contains(&true) {
+                            check.problem(
+                                value.span(),
+                                &path,
+                                "working hours need at least one working day".to_string(),
+                                Some(DAYS_HELP.to_string()),
+                            );
+                        }
+                        schedule.days = days;
+                    }
+                    ("schedule", "hours") => {
+                        let schedule = settings.schedule.get_or_insert_with(weekdays);
+                        let mut spans = Vec::new();
+                        let written = strings(&mut check, value, &path, HOURS_HELP);
+                        let none_written = written.is_empty();
+                        for (item, text) in written {
+                            match parse_span(text) {
+                                Ok(span) => spans.push(span),
+                                Err(why) => {
+                                    check.problem(item, &path, why, Some(HOURS_HELP.to_string()))
+                                }
+                            }
+                        }
+                        spans.sort_unstable();
+                        if spans.windows(2).any(|pair| pair[0].1 > pair[1].0) {
+                            check.problem(
+                                value.span(),
+                                &path,
+                                "two spans of hours overlap".to_string(),
+                                Some(HOURS_HELP.to_string()),
+                            );
+                        }
+                        if none_written && matches!(value.get_ref(), DeValue::Array(_)) {
+                            check.problem(
+                                value.span(),
+                                &path,
+                                "working hours need at least one span".to_string(),
+                                Some(HOURS_HELP.to_string()),
+                            );
+                        }
+                        schedule.spans = spans;
+                    }
                     _ => report_unknown_key(&mut check, key, &path, table_name, known_keys),
                 }
             }
@@ -293,6 +357,44 @@ const BREAKS_KEYS: &[&str] = &[
     "defer_for_camera",
 ];
 const STRETCH_KEYS: &[&str] = &["focus", "place", "auto_advance"];
+const SCHEDULE_KEYS: &[&str] = &["days", "hours"];
+const DAYS_HELP: &str = "write the working days like [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]";
+const HOURS_HELP: &str =
+    "write the working hours like [\"09:00-12:30\", \"13:30-17:30\"] (24-hour local times)";
+
+/// The working days when `[schedule]` names none: Monday to Friday.
+fn weekdays() -> Schedule {
+    Schedule {
+        days: [true, true, true, true, true, false, false],
+        spans: vec![(9 * 60, 17 * 60 + 30)],
+    }
+}
+
+/// The texts in a list of texts, each with where it is written; a problem for anything else.
+fn strings<'v>(
+    check: &mut Check<'_>,
+    value: &'v Spanned<DeValue<'_>>,
+    path: &str,
+    help: &str,
+) -> Vec<(std::ops::Range<usize>, &'v str)> {
+    let DeValue::Array(items) = value.get_ref() else {
+        check.wrong_type(
+            value,
+            path,
+            "a list in square brackets",
+            Some(help.to_string()),
+        );
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|item| {
+            check
+                .string(item, path, Some(help.to_string()))
+                .map(|text| (item.span(), text))
+        })
+        .collect()
+}
 const MIN_INTERVAL: Duration = Duration::from_secs(1);
 const MAX_INTERVAL: Duration = Duration::from_secs(24 * 3600);
 const MIN_SNOOZE: Duration = Duration::from_secs(1);
@@ -353,7 +455,7 @@ fn report_unknown_top_level(
     value: &Spanned<DeValue<'_>>,
 ) {
     let name = key.get_ref().as_ref();
-    let tables = ["breaks", "stretch"];
+    let tables = ["breaks", "stretch", "schedule"];
     if let DeValue::Table(_) = value.get_ref() {
         let message = match nearest(name, &tables) {
             Some(suggestion) => format!("unknown table `[{name}]`; did you mean `[{suggestion}]`?"),
@@ -363,7 +465,7 @@ fn report_unknown_top_level(
             key.span(),
             name,
             message,
-            Some("the tables are [breaks] and [stretch]".to_string()),
+            Some("the tables are [breaks], [stretch] and [schedule]".to_string()),
         );
     } else if let Some(table) = table_of(name) {
         // A known setting written above any table header: say where it belongs.

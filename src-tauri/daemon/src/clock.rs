@@ -7,6 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use jiff::tz::TimeZone;
 use unhunch_core::Timestamp;
+use unhunch_core::schedule::LocalCalendar;
 
 /// The wall clock as a core [`Timestamp`].
 pub fn now() -> Timestamp {
@@ -93,6 +94,56 @@ pub fn local_time_text(at: Timestamp, now: Timestamp) -> String {
         at_zoned.strftime("%a %H:%M").to_string()
     } else {
         at_zoned.strftime("%Y-%m-%d %H:%M").to_string()
+    }
+}
+
+/// "Monday 09:00": when working hours begin, for "Off until Monday 09:00".
+pub fn local_day_and_time_text(at: Timestamp) -> String {
+    jiff::Timestamp::from_millisecond(at.unix_millis())
+        .map(|instant| {
+            instant
+                .to_zoned(local_time_zone())
+                .strftime("%A %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|_| at.to_rfc3339())
+}
+
+/// Local time in the system's zone, for working hours ([`unhunch_core::schedule`]).
+pub struct SystemCalendar(TimeZone);
+
+impl SystemCalendar {
+    pub fn new() -> SystemCalendar {
+        SystemCalendar(local_time_zone())
+    }
+}
+
+/// The day numbers count from 1970-01-01.
+const EPOCH: jiff::civil::Date = jiff::civil::Date::constant(1970, 1, 1);
+
+impl LocalCalendar for SystemCalendar {
+    fn day_of(&self, at: Timestamp) -> (i64, u8) {
+        let Ok(instant) = jiff::Timestamp::from_millisecond(at.unix_millis()) else {
+            return (0, 3);
+        };
+        let zoned = instant.to_zoned(self.0.clone());
+        let day = EPOCH
+            .until(zoned.date())
+            .map_or(0, |span| i64::from(span.get_days()));
+        (day, zoned.weekday().to_monday_zero_offset() as u8)
+    }
+
+    fn instant(&self, day: i64, minute: u16) -> Timestamp {
+        // 24:00 is the next day's midnight.
+        let (day, minute) = (day + i64::from(minute / 1440), minute % 1440);
+        EPOCH
+            .checked_add(jiff::Span::new().days(day))
+            .ok()
+            .map(|date| date.at((minute / 60) as i8, (minute % 60) as i8, 0, 0))
+            .and_then(|local| local.to_zoned(self.0.clone()).ok())
+            .map_or(Timestamp::LATEST, |zoned| {
+                Timestamp::from_unix_millis(zoned.timestamp().as_millisecond())
+            })
     }
 }
 

@@ -78,6 +78,14 @@ pub enum Message {
         sign: Sign,
         on: bool,
     },
+    /// logind says this session's screen was locked (or unlocked).
+    ScreenLocked {
+        locked: bool,
+    },
+    /// logind says the computer is about to sleep (`asleep`) or has woken.
+    Sleeping {
+        asleep: bool,
+    },
     OpenSettings,
     OpenHistory,
 }

@@ -5,8 +5,8 @@
 //! - commands: `daemon` (start-up of the daemon) and `commands/`, what each command does;
 //! - the owner: `owner`, the one task that holds the engine;
 //! - effects: `effects/mod.rs`, the one place where the engine's effects become IO;
-//! - adapters, each one outside party: `bus/`, `tray`, `idle/`, `watch`, and the notifications,
-//!   windows, history file and desktop openers in `effects/`;
+//! - adapters, each one outside party: `bus/`, `tray`, `idle/`, `logind`, `watch`, and the
+//!   notifications, windows, history file and desktop openers in `effects/`;
 //! - leaves, which know nothing above them: `exit`, `command`, `inbox`, `clock`, `files`,
 //!   `status`, `history_summary`, `icon`, `logging`, `output`, `programs`, `autostart_entry`, and
 //!   `bus`'s names.
@@ -27,6 +27,7 @@ mod idle;
 mod inbox;
 mod interruptions;
 mod logging;
+mod logind;
 mod output;
 mod owner;
 mod programs;

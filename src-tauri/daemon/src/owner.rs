@@ -15,6 +15,7 @@ use tracing::{debug, info, warn};
 use unhunch_core::engine::{Interruptions, PauseLength, Refusal, Waiting};
 use unhunch_core::login_question::{self, Answer};
 use unhunch_core::routine::{RoutineSet, is_same_id};
+use unhunch_core::schedule::Hours;
 use unhunch_core::{Engine, Input, Problem, Settings, Timestamp};
 
 use crate::autostart_entry;
@@ -92,6 +93,7 @@ pub async fn run(
     );
     crate::watch::spawn(&paths, inbox.clone());
     crate::interruptions::start(connection.clone(), inbox.clone());
+    crate::logind::start(inbox.clone());
     // A break the last run began and never ended (it was killed mid-break) gets its outcome now.
     if let Some(break_id) = unfinished_break {
         info!("break {break_id} was never ended (Unhunch stopped during it): abandoned");
@@ -107,6 +109,7 @@ pub async fn run(
         interruptions: Interruptions::default(),
         camera_asked_for: None,
         inbox: inbox.clone(),
+        hours_end: None,
         refresh_at: None,
         paths,
         published: None,
@@ -134,6 +137,8 @@ struct Owner {
     camera_asked_for: Option<Timestamp>,
     /// The owner's own inbox, for the camera look's answer.
     inbox: Inbox,
+    /// When the working hours last told to the engine end; `None` without a schedule.
+    hours_end: Option<Timestamp>,
     /// When the minute's wake-up is due; `None` until the loop sets it.
     refresh_at: Option<tokio::time::Instant>,
     paths: Paths,
@@ -162,11 +167,14 @@ enum Wake {
     /// A break's time is near: is a camera in use?
     CameraCheck(Timestamp),
     Refresh,
+    /// The working hours in force end (or begin).
+    HoursEnd,
     InboxClosed,
 }
 
 impl Owner {
     async fn run(&mut self, mut messages: mpsc::UnboundedReceiver<Message>) {
+        self.tell_working_hours(clock::now()).await;
         self.publish(clock::now(), true).await;
         loop {
             let now = clock::now();
@@ -187,6 +195,7 @@ impl Owner {
                 .next_camera_check()
                 .filter(|at| self.camera_asked_for != Some(*at))
                 .map(|at| (at, at.since(now)));
+            let hours_end = self.hours_end.map(|end| end.since(now));
             let wake = tokio::select! {
                 message = messages.recv() => message.map_or(Wake::InboxClosed, Wake::Message),
                 () = sleep_for(deadline) => Wake::Deadline,
@@ -197,6 +206,7 @@ impl Owner {
                     Wake::CameraCheck(camera_check.map(|(at, _)| at).unwrap_or(now))
                 }
                 () = tokio::time::sleep_until(refresh_at) => Wake::Refresh,
+                () = sleep_for(hours_end) => Wake::HoursEnd,
             };
             let keep_running = match wake {
                 Wake::Message(message) => self.handle_message(message).await,
@@ -228,6 +238,14 @@ impl Owner {
                         self.idle.measure();
                     }
                     self.refresh().await;
+                    true
+                }
+                Wake::HoursEnd => {
+                    // Never before the end: a timer that wakes a moment early would find the
+                    // same hours and the same end again.
+                    let now = clock::now();
+                    let at = self.hours_end.map_or(now, |end| end.max(now));
+                    self.tell_working_hours(at).await;
                     true
                 }
                 Wake::InboxClosed => false,
@@ -347,6 +365,30 @@ impl Owner {
                     self.interruptions = interruptions;
                     self.feed(Input::Interruptions(interruptions)).await;
                 }
+            }
+            Message::ScreenLocked { locked } => {
+                info!(
+                    "the screen was {}",
+                    if locked { "locked" } else { "unlocked" }
+                );
+                self.feed(if locked {
+                    Input::ScreenLocked
+                } else {
+                    Input::ScreenUnlocked
+                })
+                .await;
+            }
+            Message::Sleeping { asleep } => {
+                info!(
+                    "the computer {}",
+                    if asleep { "goes to sleep" } else { "woke" }
+                );
+                self.feed(if asleep {
+                    Input::GoingToSleep
+                } else {
+                    Input::WokeUp
+                })
+                .await;
             }
             Message::OpenSettings => self.effects.open_settings(&self.paths),
             Message::OpenHistory => self.effects.open_history(&self.paths),
@@ -469,11 +511,31 @@ impl Owner {
         fed
     }
 
-    /// The minute tick: notices clock jumps and refreshes the tray's countdown.
+    /// Tells the engine the working hours in force at `now` (from `[schedule]` and the system's
+    /// time zone), and remembers when they end, to tell it again then.
+    async fn tell_working_hours(&mut self, now: Timestamp) {
+        let hours = self
+            .engine
+            .settings()
+            .schedule
+            .as_ref()
+            .and_then(|schedule| schedule.hours_at(now, &clock::SystemCalendar::new()));
+        self.hours_end = hours.map(|hours| match hours {
+            Hours::Working { until } | Hours::Off { until } => until,
+        });
+        if hours.is_some() || self.engine.status(now).off_until.is_some() {
+            info!("working hours: {hours:?}");
+        }
+        self.feed_at(Input::WorkingHours(hours), now).await;
+    }
+
+    /// The minute tick: notices clock jumps (after which the working hours are told again: a
+    /// changed clock or zone moves them) and refreshes the tray's countdown.
     async fn refresh(&mut self) {
         let (now, jump) = self.clock.look();
         if let Some(by_millis) = jump {
             self.feed_at(Input::ClockJumped { by_millis }, now).await;
+            self.tell_working_hours(now).await;
         }
         self.publish(now, true).await;
     }
@@ -545,6 +607,7 @@ impl Owner {
         if &settings != self.engine.settings() {
             info!("settings changed: {settings:?}");
             self.feed(Input::SettingsChanged(settings)).await;
+            self.tell_working_hours(clock::now()).await;
         }
     }
 

@@ -9,7 +9,7 @@ use unhunch_core::engine::{Phase, Refusal, Waiting};
 use unhunch_core::settings::MAX_SNOOZE;
 use unhunch_core::{Engine, Timestamp};
 
-use crate::clock::local_time_text;
+use crate::clock::{local_day_and_time_text, local_time_text};
 
 /// The status as JSON. Field names are a public contract (scripts read them): only add fields.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -45,6 +45,12 @@ pub struct StatusReport {
     /// away then counts only while the computer sleeps); `null` while the daemon is still looking.
     #[serde(default)]
     pub idle_source: Option<String>,
+    /// The screen is locked (logind says so): no break comes until a minute after the unlock.
+    #[serde(default)]
+    pub screen_locked: bool,
+    /// RFC 3339: outside working hours (`[schedule]`), no break until they begin then.
+    #[serde(default)]
+    pub off_until: Option<Timestamp>,
 }
 
 impl StatusReport {
@@ -77,6 +83,8 @@ impl StatusReport {
             routine_name,
             waiting: status.waiting,
             idle_source: None,
+            screen_locked: status.screen_locked,
+            off_until: status.off_until,
         }
     }
 
@@ -87,6 +95,13 @@ impl StatusReport {
 
     /// One line for people: "Next break in 12 min (14:32).", "Paused until 15:00." …
     pub fn sentence(&self, now: Timestamp) -> String {
+        if let Some(until) = self.off_until {
+            return format!("Off until {}.", local_day_and_time_text(until));
+        }
+        if self.screen_locked && self.state != Phase::Paused {
+            return "The screen is locked: breaks wait until a minute after it is unlocked."
+                .to_owned();
+        }
         match self.state {
             Phase::Working => match (self.next_break_at, self.waiting) {
                 (Some(_), Some(Waiting::Pause)) => {

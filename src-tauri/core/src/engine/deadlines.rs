@@ -15,6 +15,10 @@ impl Engine {
     /// heads-up whose break is already due is not shown, and missed reminders make one.
     pub(super) fn catch_up(&mut self, effects: &mut Effects) {
         let now = effects.now;
+        if self.quiet.is_some() {
+            // Locked or asleep: what is due waits until the user is back.
+            return;
+        }
         while let Some(deadline) = self.next_deadline() {
             if deadline > now {
                 break;
@@ -90,6 +94,8 @@ impl Engine {
                 }
                 // No deadline: the user's return ends it.
                 PhaseState::Away { .. } => break,
+                // Working hours begin: a fresh interval.
+                PhaseState::OffHours { .. } => self.start_fresh_interval(now),
             }
         }
     }
@@ -128,6 +134,11 @@ impl Engine {
     }
 
     pub(super) fn clock_jumped(&mut self, by_millis: i64, effects: &mut Effects) {
+        if self.quiet.is_some() {
+            // The computer said it sleeps, or the screen is locked: the jump is part of that time,
+            // counted (or the countdown moved by it) when the user is back.
+            return;
+        }
         let jump = Duration::from_millis(by_millis.unsigned_abs());
         let forward = by_millis > 0;
         if forward && jump >= self.settings.breaks.natural_break {
@@ -150,14 +161,20 @@ impl Engine {
                         *paint_by = paint_by.plus(jump);
                     }
                 }
-                // Pause ends are absolute times: the user said "until 14:00".
-                PhaseState::Paused { .. } => {}
+                // Pause ends and working hours are absolute times: the user said "until 14:00".
+                PhaseState::Paused { .. } | PhaseState::OffHours { .. } => {}
             }
             return;
         }
         // A shorter jump (or a backward one) shifts every relative deadline by the jump, so the
         // time remaining is what it was: suspended time does not count as work, and setting the
         // clock back does not lengthen the wait.
+        self.shift_deadlines(jump, forward);
+    }
+
+    /// Moves every relative deadline by `jump` (later when `forward`); a pause's end, an absolute
+    /// time, stays.
+    pub(super) fn shift_deadlines(&mut self, jump: Duration, forward: bool) {
         let shift = |time: &mut Timestamp| {
             *time = if forward {
                 time.plus(jump)
@@ -188,16 +205,23 @@ impl Engine {
                 gives_up_at: Some(gives_up_at),
                 ..
             } => shift(gives_up_at),
-            PhaseState::Paused { .. } | PhaseState::Held { .. } | PhaseState::Away { .. } => {}
+            PhaseState::Paused { .. }
+            | PhaseState::Held { .. }
+            | PhaseState::Away { .. }
+            | PhaseState::OffHours { .. } => {}
         }
     }
 
     /// A break ended (or was replaced by time away): a full interval of work from now, with a
     /// fresh snooze allowance and a routine to be picked anew.
+    /// Outside working hours the interval waits for them to begin.
     pub(super) fn start_fresh_interval(&mut self, now: Timestamp) {
         self.snoozes_used = 0;
         self.offer = None;
-        self.phase = self.interval_countdown(now);
+        self.phase = match self.off_until {
+            Some(until) if until > now => PhaseState::OffHours { until },
+            _ => self.interval_countdown(now),
+        };
     }
 
     pub(super) fn interval_countdown(&self, now: Timestamp) -> PhaseState {

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::plan::WindowOutcome;
 use crate::routine::RoutineSet;
+use crate::schedule::Hours;
 use crate::settings::Settings;
 use crate::time::Timestamp;
 
@@ -70,6 +71,22 @@ pub enum Input {
     ClockJumped {
         by_millis: i64,
     },
+    /// The screen was locked (logind's `Lock` signal or `LockedHint`). No break fires while it
+    /// is; a lock of at least `natural_break` is a natural break, counted when it ends.
+    ScreenLocked,
+    /// The screen was unlocked. Nothing fires in the first minute after.
+    ScreenUnlocked,
+    /// The computer is about to sleep (logind's `PrepareForSleep(true)`). Clock jumps while
+    /// asleep are the sleep itself and are not counted again.
+    GoingToSleep,
+    /// The computer woke (`PrepareForSleep(false)`): a sleep of at least `natural_break` is a
+    /// natural break. Nothing fires in the first minute after.
+    WokeUp,
+    /// The working hours in force now (`None`: no `[schedule]`), from
+    /// [`crate::schedule::Schedule::hours_at`] with the shell's local calendar. Send it at start,
+    /// after a settings change or a clock jump, and when the hours in force end. Outside working
+    /// hours no break comes; the countdown starts fresh when they begin.
+    WorkingHours(Option<Hours>),
     /// New settings. Only a changed interval moves a working countdown (never to less than a
     /// minute away, unless the new interval is shorter); a snoozed break keeps its return time.
     SettingsChanged(Settings),

@@ -14,8 +14,9 @@
 //! The folder, by job: `inputs` what the shell sends, `effects` what comes back, `status` what
 //! the engine tells about itself, `transitions` what each input does, `deadlines` what the passing
 //! of time does, `presence` what the user's time away from keyboard and pointer does, `deferral`
-//! what full screen, do-not-disturb and a camera in use do, and `offer` which routine a break
-//! offers. This file holds the engine's state and the calls a shell makes.
+//! what full screen, do-not-disturb and a camera in use do, `quiet` what a locked screen and a
+//! sleeping computer do, and `offer` which routine a break offers. This file holds the engine's
+//! state and the calls a shell makes.
 
 mod deadlines;
 mod deferral;
@@ -23,6 +24,7 @@ mod effects;
 mod inputs;
 mod offer;
 mod presence;
+mod quiet;
 mod status;
 mod transitions;
 
@@ -36,6 +38,7 @@ use crate::time::Timestamp;
 
 pub use effects::{Effect, Offer, Refusal};
 pub use inputs::{ClosedBy, Input, Interruptions, PauseLength};
+pub use quiet::SETTLE_AFTER_RETURN;
 pub use status::{Phase, Status, Waiting};
 
 use effects::{Effects, keep_only_the_last_notification_effect};
@@ -64,6 +67,12 @@ pub struct Engine {
     presence: Option<presence::Presence>,
     /// What the shell last said about full screen, do-not-disturb and the camera.
     interruptions: Interruptions,
+    /// The screen is locked or the computer asleep: nothing fires.
+    quiet: Option<quiet::Quiet>,
+    /// Nothing fires before this time (a minute after an unlock or a wake).
+    settle_until: Option<Timestamp>,
+    /// Working hours begin at this time (the shell said the hours now are off until then).
+    off_until: Option<Timestamp>,
 }
 
 impl Engine {
@@ -80,6 +89,9 @@ impl Engine {
             offer: None,
             presence: None,
             interruptions: Interruptions::default(),
+            quiet: None,
+            settle_until: None,
+            off_until: None,
         };
         engine.phase = engine.interval_countdown(now);
         engine
@@ -127,9 +139,22 @@ impl Engine {
     }
 
     /// When the shell must wake the engine with [`Input::Tick`]. `None` only while paused
-    /// indefinitely or waiting for the user to come back. Always later than the `now` of the last
-    /// input.
+    /// indefinitely, waiting for the user to come back, or while the screen is locked or the
+    /// computer asleep. Never in the minute after an unlock or a wake. Always later than the
+    /// `now` of the last input.
     pub fn next_deadline(&self) -> Option<Timestamp> {
+        if self.quiet.is_some() {
+            return None;
+        }
+        let deadline = self.phase_deadline()?;
+        Some(match self.settle_until {
+            Some(settled) => deadline.max(settled),
+            None => deadline,
+        })
+    }
+
+    /// The deadline the phase waits for.
+    fn phase_deadline(&self) -> Option<Timestamp> {
         match &self.phase {
             PhaseState::Held { gives_up_at, .. } => *gives_up_at,
             PhaseState::Away { .. } => None,
@@ -144,6 +169,7 @@ impl Engine {
                 ..
             } => Some(paint_by.map_or(*times_out_at, |paint_by| paint_by.min(*times_out_at))),
             PhaseState::Paused { until } => *until,
+            PhaseState::OffHours { until } => Some(*until),
         }
     }
 
@@ -152,9 +178,17 @@ impl Engine {
         // whether the answer depends on the time it asks.
         let _ = now;
         let (phase, next_break_at, break_id) = match &self.phase {
-            PhaseState::Working(countdown) => (Phase::Working, Some(countdown.due_at), None),
+            // In the minute after an unlock or a wake, the break comes when the minute is over.
+            PhaseState::Working(countdown) => (
+                Phase::Working,
+                Some(match self.settle_until {
+                    Some(settled) => countdown.due_at.max(settled),
+                    None => countdown.due_at,
+                }),
+                None,
+            ),
             PhaseState::Held { due_since, .. } => (Phase::Working, Some(*due_since), None),
-            PhaseState::Away { .. } => (Phase::Working, None, None),
+            PhaseState::Away { .. } | PhaseState::OffHours { .. } => (Phase::Working, None, None),
             PhaseState::BreakDue {
                 break_id,
                 due_since,
@@ -183,6 +217,12 @@ impl Engine {
             waiting: match &self.phase {
                 PhaseState::Held { reason, .. } => Some(*reason),
                 PhaseState::Away { .. } => Some(Waiting::Return),
+                _ => None,
+            },
+            screen_locked: self.quiet.as_ref().is_some_and(|quiet| quiet.locked()),
+            asleep: self.quiet.as_ref().is_some_and(|quiet| quiet.asleep()),
+            off_until: match &self.phase {
+                PhaseState::OffHours { until } => Some(*until),
                 _ => None,
             },
         }
@@ -267,6 +307,10 @@ enum PhaseState {
     /// when they come back.
     Away {
         since: Timestamp,
+    },
+    /// Outside working hours: no break until they begin at `until`, with a fresh interval.
+    OffHours {
+        until: Timestamp,
     },
 }
 

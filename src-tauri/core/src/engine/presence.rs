@@ -59,6 +59,10 @@ impl Engine {
                 counted: false,
             },
         });
+        if self.quiet.is_some() {
+            // Locked or asleep: the unlock or the wake decides what the time away was.
+            return;
+        }
         if came_back {
             self.user_came_back(last_input, effects);
         }
@@ -83,6 +87,7 @@ impl Engine {
             ..
         } = self.phase
             && self.is_a_pause(idle)
+            && !self.settling(now)
         {
             self.break_becomes_due(effects);
         }
@@ -92,10 +97,11 @@ impl Engine {
     /// and after a natural break the next interval starts from their return.
     fn user_came_back(&mut self, at: Timestamp, effects: &mut Effects) {
         match self.phase {
+            // In the minute after an unlock or a wake, the break waits for its settled time.
             PhaseState::Held {
                 reason: Waiting::Return,
                 ..
-            } => self.break_becomes_due(effects),
+            } if !self.settling(effects.now) => self.break_becomes_due(effects),
             PhaseState::Away { .. } => self.start_fresh_interval(at),
             _ => {}
         }
@@ -172,6 +178,9 @@ impl Engine {
     /// measurement, so a shell that measures at this time cannot spin. The user's return is not
     /// in it: the shell notices that by itself (a signal, or its once-a-minute look).
     pub fn next_idle_check(&self) -> Option<Timestamp> {
+        if self.quiet.is_some() {
+            return None;
+        }
         let spell = self.presence.as_ref();
         let spell_reaches_natural_break = spell
             .filter(|spell| !spell.counted && spell.measured_at > spell.last_input)
@@ -193,9 +202,10 @@ impl Engine {
             PhaseState::BreakDue { .. } | PhaseState::Held { .. } => {
                 (None, spell_reaches_natural_break)
             }
-            PhaseState::Stretching { .. } | PhaseState::Paused { .. } | PhaseState::Away { .. } => {
-                (None, None)
-            }
+            PhaseState::Stretching { .. }
+            | PhaseState::Paused { .. }
+            | PhaseState::Away { .. }
+            | PhaseState::OffHours { .. } => (None, None),
         };
         [for_the_phase, for_the_spell]
             .into_iter()

@@ -29,6 +29,15 @@ pub struct Status {
     pub routine: Option<String>,
     /// What a break (or, after a natural break, the next interval) is waiting for.
     pub waiting: Option<Waiting>,
+    /// The screen is locked: no break comes until it is unlocked (and a minute more).
+    #[serde(default)]
+    pub screen_locked: bool,
+    /// The computer said it goes to sleep and has not said it woke.
+    #[serde(default)]
+    pub asleep: bool,
+    /// Outside working hours (`[schedule]`): no break until they begin at this time.
+    #[serde(default)]
+    pub off_until: Option<Timestamp>,
 }
 
 /// Why a break whose time has come is not shown yet.

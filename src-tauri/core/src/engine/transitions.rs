@@ -6,6 +6,7 @@ use std::time::Duration;
 use crate::history::HistoryEvent;
 use crate::plan::{StretchPlan, WindowOutcome};
 use crate::routine::RoutineSet;
+use crate::schedule::Hours;
 use crate::settings::{MAX_SNOOZE, Settings};
 use crate::time::Timestamp;
 
@@ -64,6 +65,11 @@ impl Engine {
             }
             // Handled before catching up, in `handle`.
             Input::ClockJumped { .. } => {}
+            Input::ScreenLocked => self.quiet_begins(false, effects),
+            Input::ScreenUnlocked => self.quiet_ends(false, effects),
+            Input::GoingToSleep => self.quiet_begins(true, effects),
+            Input::WokeUp => self.quiet_ends(true, effects),
+            Input::WorkingHours(hours) => self.working_hours(hours, effects),
             Input::SettingsChanged(settings) => self.settings_changed(settings, effects),
             Input::RoutinesChanged(routines) => self.routines_changed(routines),
             Input::Quit => self.quit(effects),
@@ -102,7 +108,8 @@ impl Engine {
             PhaseState::Working(_)
             | PhaseState::Paused { .. }
             | PhaseState::Held { .. }
-            | PhaseState::Away { .. } => {}
+            | PhaseState::Away { .. }
+            | PhaseState::OffHours { .. } => {}
         }
     }
 
@@ -135,7 +142,8 @@ impl Engine {
             PhaseState::Working(_)
             | PhaseState::Paused { .. }
             | PhaseState::Held { .. }
-            | PhaseState::Away { .. } => {
+            | PhaseState::Away { .. }
+            | PhaseState::OffHours { .. } => {
                 if self.offer_or_pick().is_none() {
                     effects.refuse(Refusal::NoRoutineFits);
                     return;
@@ -243,7 +251,10 @@ impl Engine {
         }
         let skips_the_next_break = matches!(
             self.phase,
-            PhaseState::Working(_) | PhaseState::Held { .. } | PhaseState::Away { .. }
+            PhaseState::Working(_)
+                | PhaseState::Held { .. }
+                | PhaseState::Away { .. }
+                | PhaseState::OffHours { .. }
         );
         self.end_break_in_progress(HowItEnds::Skipped, HowItEnds::Skipped, effects);
         if skips_the_next_break {
@@ -436,6 +447,33 @@ impl Engine {
                     // A heads-up still true (the break has not moved) is not shown twice.
                     countdown.heads_up_at =
                         heads_up_before(countdown.due_at, self.settings.breaks.heads_up, now);
+                }
+            }
+        }
+    }
+
+    /// The hours in force now: outside them a break on screen goes (recorded as abandoned) and
+    /// nothing comes until they begin; when they begin the countdown starts fresh. A pause the
+    /// user asked for stays as it is.
+    fn working_hours(&mut self, hours: Option<Hours>, effects: &mut Effects) {
+        self.off_until = match hours {
+            Some(Hours::Off { until }) => Some(until),
+            _ => None,
+        };
+        match hours {
+            Some(Hours::Off { until }) if until > effects.now => match self.phase {
+                PhaseState::Paused { .. } => {}
+                PhaseState::OffHours { .. } => self.phase = PhaseState::OffHours { until },
+                _ => {
+                    self.end_break_in_progress(HowItEnds::Abandoned, HowItEnds::Abandoned, effects);
+                    self.snoozes_used = 0;
+                    self.offer = None;
+                    self.phase = PhaseState::OffHours { until };
+                }
+            },
+            _ => {
+                if let PhaseState::OffHours { .. } = self.phase {
+                    self.start_fresh_interval(effects.now);
                 }
             }
         }
