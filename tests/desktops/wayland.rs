@@ -65,10 +65,11 @@ fn breaks_on_sway(row: &mut Row) {
     daemon_tray_item(&session, &daemon);
     let item = session.wait_for_drawn_item(&before, PROMPTLY);
     row.note(&format!(
-        "swaybar drew the item (at {},{}) but draws no menu: every step is done on the drawn \
-         notification and in the window.",
+        "swaybar drew the item (at {},{}) but no menu: its left click (Activate) started the \
+         second break and showed the status after the snooze.",
         item.x, item.y
     ));
+    let icon = (item.x + item.width / 2, item.y + item.height / 2);
     let desk = session.screenshot_here("desk.png");
 
     // The first break: shown, started with dunst's stock action click (the middle button) on
@@ -142,11 +143,12 @@ fn breaks_on_sway(row: &mut Row) {
     });
     let desk = session.screenshot_here("desk-after-the-skip.png");
 
-    // The second: started the same way and walked to its end with Enter, as a user does after
-    // clicking into the window.
+    // The second: started with a left click on the icon swaybar drew (which asks the item to
+    // Activate: the due break's window opens), and walked to its end with Enter, as a user does
+    // after clicking into the window.
     let second = due_break(&session, Some(first));
-    let drawn = drawn_notification(&session, &desk).unwrap_or(drawn);
-    click(&session, drawn.centre(), "button2");
+    drawn_notification(&session, &desk);
+    click(&session, icon, "button1");
     wait_for_record(&session, "started", Some(second));
     let window = stretch_window(&session, &daemon);
     // A user clicks into what they see, so the click waits for the page.
@@ -188,6 +190,23 @@ fn breaks_on_sway(row: &mut Row) {
         assert_eq!(status["state"], "working", "after the snooze: {status}");
     });
     row.passed();
+    // No break is due now: a click on the icon shows the status.
+    let clicked_at = SystemTime::now();
+    click(&session, icon, "button1");
+    calls.wait_for(
+        "a click on the icon while working shows the status",
+        PROMPTLY,
+        |message| {
+            message.member == "Notify"
+                && message.at >= clicked_at
+                && message.payload.get(3) == Some(&Value::from("Unhunch"))
+                && message
+                    .payload
+                    .get(4)
+                    .and_then(Value::as_str)
+                    .is_some_and(|body| body.starts_with("Next break"))
+        },
+    );
     row.fail_on_failed_checks();
     drop(parts);
 }
