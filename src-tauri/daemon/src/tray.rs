@@ -68,11 +68,11 @@ impl Tray {
         if self.gone {
             return;
         }
-        if let Some(handle) = self.handle.get() {
-            if handle.show(report.clone()).await.is_none() {
-                warn!("the tray icon service stopped; Unhunch goes on without it");
-                self.gone = true;
-            }
+        if let Some(handle) = self.handle.get()
+            && handle.show(report.clone()).await.is_none()
+        {
+            warn!("the tray icon service stopped; Unhunch goes on without it");
+            self.gone = true;
         }
     }
 
