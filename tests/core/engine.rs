@@ -106,6 +106,29 @@ fn start_opens_the_window_for_the_due_break() {
         .expect_next_break_at(m(52));
 }
 
+// A left click on the icon of a tray that draws no menu (swaybar) always answers: the due break's
+// window (its intro offers Start, Snooze and Skip), or else the status.
+#[test]
+fn activating_the_tray_icon_opens_the_due_break_or_shows_the_status() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(3))
+        .send(Input::Activate)
+        .expect("show status")
+        .expect_phase(Phase::Working);
+    t.at(m(25)).expect("show due #1, record due #1");
+    t.at(m(25) + s(5))
+        .send(Input::Activate)
+        .expect("withdraw, open window #1, record started #1")
+        .expect_phase(Phase::Stretching);
+    t.send(Input::Activate)
+        .expect("show status")
+        .expect_phase(Phase::Stretching);
+    t.pause_indefinitely();
+    t.send(Input::Activate)
+        .expect("show status")
+        .expect_phase(Phase::Paused);
+}
+
 #[test]
 fn start_is_refused_when_no_break_is_due() {
     timeline()

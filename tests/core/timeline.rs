@@ -354,6 +354,7 @@ pub fn describe(effects: &[Effect]) -> String {
                 text
             }
             Effect::WithdrawNotification => "withdraw".to_string(),
+            Effect::ShowStatus => "show status".to_string(),
             Effect::ExplainClosingSnoozed { snooze } => {
                 format!(
                     "say closing snoozed {}",

@@ -110,6 +110,8 @@ pub enum Request {
     StretchNow,
     /// Accept the due break (Start on the notification, or a click on its body).
     Start,
+    /// A click on the icon of a tray that draws no menu.
+    Activate,
     Snooze(Option<Duration>),
     Skip,
     Pause(PauseRequest),

@@ -467,6 +467,7 @@ impl Owner {
         match request {
             Request::StretchNow => Input::StretchNow,
             Request::Start => Input::Start,
+            Request::Activate => Input::Activate,
             Request::Snooze(length) => Input::Snooze { length },
             Request::Skip => Input::Skip,
             Request::Pause(pause) => Input::Pause(match pause {

@@ -19,7 +19,33 @@ use crate::icon::{IconLook, icon_pixmaps};
 use crate::inbox::{Inbox, Message, Origin, PauseRequest, Request};
 use crate::status::StatusReport;
 
-type TrayHandle = ksni::Handle<UnhunchTray>;
+/// The running tray service. Its item answers a left click with the menu, except in a tray that
+/// draws no menu (swaybar 1.7, which asks the item to `Activate` whatever it says): there the
+/// click is [`Request::Activate`], so it still does something useful.
+enum TrayHandle {
+    Menu(ksni::Handle<UnhunchTray<true>>),
+    Activate(ksni::Handle<UnhunchTray<false>>),
+}
+
+impl TrayHandle {
+    async fn show(&self, view: StatusReport) -> Option<()> {
+        match self {
+            TrayHandle::Menu(handle) => handle.update(move |tray| tray.show(view)).await,
+            TrayHandle::Activate(handle) => handle.update(move |tray| tray.show(view)).await,
+        }
+    }
+
+    async fn shut_down(&self) {
+        match self {
+            TrayHandle::Menu(handle) => {
+                handle.shutdown().await;
+            }
+            TrayHandle::Activate(handle) => {
+                handle.shutdown().await;
+            }
+        }
+    }
+}
 
 /// The owner's side of the tray: shows each new status on the icon once the tray service runs.
 ///
@@ -42,13 +68,17 @@ impl Tray {
         if self.gone {
             return;
         }
-        if let Some(handle) = self.handle.get() {
-            let view = report.clone();
-            if handle.update(move |tray| tray.show(view)).await.is_none() {
-                warn!("the tray icon service stopped; Unhunch goes on without it");
-                self.gone = true;
-            }
+        if let Some(handle) = self.handle.get()
+            && handle.show(report.clone()).await.is_none()
+        {
+            warn!("the tray icon service stopped; Unhunch goes on without it");
+            self.gone = true;
         }
+    }
+
+    /// The status the icon shows now.
+    pub fn latest(&self) -> StatusReport {
+        self.latest.borrow().clone()
     }
 
     /// Whether the Unhunch icon is in a tray now, so its menu is there for the user.
@@ -59,7 +89,7 @@ impl Tray {
     /// Takes the icon down.
     pub async fn shut_down(&mut self) {
         if let Some(handle) = self.handle.get() {
-            handle.shutdown().await;
+            handle.shut_down().await;
         }
     }
 }
@@ -126,14 +156,21 @@ pub fn start(inbox: Inbox, bus: zbus::Connection, report: StatusReport) -> Tray 
         let registered = registered_in_task;
         let mut delays = RETRY_DELAYS.iter();
         loop {
-            let tray = UnhunchTray {
-                inbox: inbox.clone(),
-                bus: bus.clone(),
-                report: reports.borrow().clone(),
-                watcher_missing: AtomicBool::new(false),
-                registered: registered.clone(),
+            let report = reports.borrow().clone();
+            let spawned = if tray_draws_menus(&bus).await {
+                UnhunchTray::<true>::new(&inbox, &bus, report, &registered)
+                    .assume_sni_available(true)
+                    .spawn()
+                    .await
+                    .map(TrayHandle::Menu)
+            } else {
+                UnhunchTray::<false>::new(&inbox, &bus, report, &registered)
+                    .assume_sni_available(true)
+                    .spawn()
+                    .await
+                    .map(TrayHandle::Activate)
             };
-            match tray.assume_sni_available(true).spawn().await {
+            match spawned {
                 Ok(handle) => {
                     // The service runs; whether a tray took the icon, the watcher tells.
                     if watcher_is_running(&bus).await {
@@ -142,7 +179,7 @@ pub fn start(inbox: Inbox, bus: zbus::Connection, report: StatusReport) -> Tray 
                     let handle = started.get_or_init(|| handle);
                     // A status published while the service was starting went only to `latest`.
                     let view = reports.borrow().clone();
-                    handle.update(move |tray| tray.show(view)).await;
+                    handle.show(view).await;
                     return;
                 }
                 Err(why) => match delays.next() {
@@ -170,6 +207,23 @@ pub fn start(inbox: Inbox, bus: zbus::Connection, report: StatusReport) -> Tray 
     }
 }
 
+/// Whether the running tray draws the item's menu, so a left click may open it. swaybar draws none
+/// and asks the item to `Activate` instead; it is told by the name of the process that owns the
+/// watcher (swaybar is its own watcher). Without a tray yet, the menu is assumed.
+async fn tray_draws_menus(bus: &zbus::Connection) -> bool {
+    let Ok(proxy) = zbus::fdo::DBusProxy::new(bus).await else {
+        return true;
+    };
+    let Ok(watcher) = "org.kde.StatusNotifierWatcher".try_into() else {
+        return true;
+    };
+    let Ok(pid) = proxy.get_connection_unix_process_id(watcher).await else {
+        return true;
+    };
+    let name = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+    name.trim() != "swaybar"
+}
+
 /// Whether a StatusNotifierWatcher (a tray) owns its name on the bus.
 async fn watcher_is_running(bus: &zbus::Connection) -> bool {
     match zbus::fdo::DBusProxy::new(bus).await {
@@ -181,7 +235,8 @@ async fn watcher_is_running(bus: &zbus::Connection) -> bool {
     }
 }
 
-pub struct UnhunchTray {
+/// The tray item; `MENU_ON_LEFT_CLICK` is false in a tray that draws no menu.
+pub struct UnhunchTray<const MENU_ON_LEFT_CLICK: bool> {
     inbox: Inbox,
     bus: zbus::Connection,
     report: StatusReport,
@@ -191,7 +246,22 @@ pub struct UnhunchTray {
     registered: Arc<AtomicBool>,
 }
 
-impl UnhunchTray {
+impl<const M: bool> UnhunchTray<M> {
+    fn new(
+        inbox: &Inbox,
+        bus: &zbus::Connection,
+        report: StatusReport,
+        registered: &Arc<AtomicBool>,
+    ) -> UnhunchTray<M> {
+        UnhunchTray {
+            inbox: inbox.clone(),
+            bus: bus.clone(),
+            report,
+            watcher_missing: AtomicBool::new(false),
+            registered: registered.clone(),
+        }
+    }
+
     /// Shows a new status.
     pub fn show(&mut self, report: StatusReport) {
         self.report = report;
@@ -214,10 +284,10 @@ impl UnhunchTray {
     }
 }
 
-fn item(
+fn item<const M: bool>(
     label: impl Into<String>,
-    activate: impl Fn(&mut UnhunchTray) + Send + 'static,
-) -> StandardItem<UnhunchTray> {
+    activate: impl Fn(&mut UnhunchTray<M>) + Send + 'static,
+) -> StandardItem<UnhunchTray<M>> {
     StandardItem {
         label: label.into(),
         activate: Box::new(activate),
@@ -225,13 +295,20 @@ fn item(
     }
 }
 
-fn pause_item(label: &str, pause: PauseRequest) -> MenuItem<UnhunchTray> {
+fn pause_item<const M: bool>(label: &str, pause: PauseRequest) -> MenuItem<UnhunchTray<M>> {
     item(label, move |tray| tray.send(Request::Pause(pause))).into()
 }
 
-impl ksni::Tray for UnhunchTray {
-    // A left click opens the menu: starting a stretch by accident would be rude.
-    const MENU_ON_ACTIVATE: bool = true;
+impl<const M: bool> ksni::Tray for UnhunchTray<M> {
+    // A left click opens the menu where the tray draws one: starting a stretch by accident would
+    // be rude.
+    const MENU_ON_ACTIVATE: bool = M;
+
+    // Only called in a tray that draws no menu: the engine decides (the due break's window, or
+    // the status).
+    fn activate(&mut self, _x: i32, _y: i32) {
+        self.send(Request::Activate);
+    }
 
     fn id(&self) -> String {
         "unhunch".into()
@@ -282,17 +359,17 @@ impl ksni::Tray for UnhunchTray {
             .into(),
             StandardItem {
                 enabled: state != Phase::Stretching,
-                ..item("Stretch now", |tray| tray.send(Request::StretchNow))
+                ..item::<M>("Stretch now", |tray| tray.send(Request::StretchNow))
             }
             .into(),
             StandardItem {
                 visible: break_in_progress && self.report.can_snooze(),
-                ..item(snooze_label, |tray| tray.send(Request::Snooze(None)))
+                ..item::<M>(snooze_label, |tray| tray.send(Request::Snooze(None)))
             }
             .into(),
             StandardItem {
                 visible: state != Phase::Paused,
-                ..item(
+                ..item::<M>(
                     if break_in_progress {
                         "Skip this break"
                     } else {
@@ -305,37 +382,37 @@ impl ksni::Tray for UnhunchTray {
             SubMenu {
                 label: "Pause".into(),
                 submenu: vec![
-                    pause_item(
+                    pause_item::<M>(
                         "30 minutes",
                         PauseRequest::For(Duration::from_secs(30 * 60)),
                     ),
-                    pause_item("1 hour", PauseRequest::For(Duration::from_secs(60 * 60))),
-                    pause_item(
+                    pause_item::<M>("1 hour", PauseRequest::For(Duration::from_secs(60 * 60))),
+                    pause_item::<M>(
                         "2 hours",
                         PauseRequest::For(Duration::from_secs(2 * 60 * 60)),
                     ),
-                    pause_item("Until tomorrow", PauseRequest::UntilTomorrow),
-                    pause_item("Until I resume", PauseRequest::Indefinitely),
+                    pause_item::<M>("Until tomorrow", PauseRequest::UntilTomorrow),
+                    pause_item::<M>("Until I resume", PauseRequest::Indefinitely),
                 ],
                 ..Default::default()
             }
             .into(),
             StandardItem {
                 visible: state == Phase::Paused,
-                ..item("Resume", |tray| tray.send(Request::Resume))
+                ..item::<M>("Resume", |tray| tray.send(Request::Resume))
             }
             .into(),
             MenuItem::Separator,
-            item("Settings…", |tray| {
+            item::<M>("Settings…", |tray| {
                 let _ = tray.inbox.send(Message::OpenSettings);
             })
             .into(),
-            item("History…", |tray| {
+            item::<M>("History…", |tray| {
                 let _ = tray.inbox.send(Message::OpenHistory);
             })
             .into(),
             MenuItem::Separator,
-            item("Quit", |tray| tray.send(Request::Quit)).into(),
+            item::<M>("Quit", |tray| tray.send(Request::Quit)).into(),
         ]
     }
 

@@ -5,8 +5,9 @@
 //! (when `SWAYSOCK` names its IPC socket) the window notes which window had the keyboard just
 //! before it opens and listens to sway's window events; when sway focuses the new window, it asks
 //! sway over the same IPC to focus the earlier one again, within milliseconds. A click into the
-//! stretch window later still focuses it as usual: the listening ends with the first focus, and
-//! after a few seconds in any case.
+//! stretch window still focuses it as usual, even in its first moments: only the focus sway gives
+//! in the same step as it maps the window (its `new` event, then `focus`, within milliseconds) is
+//! handed back, and the listening ends with the first focus, and after a few seconds in any case.
 
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
@@ -18,9 +19,13 @@ use serde_json::Value;
 /// How long sway's IPC may take to answer; the window never waits longer on it.
 const IPC_TIMEOUT: Duration = Duration::from_millis(500);
 
-/// A focus that arrives later than this after the window opened is the user's own click, which
-/// is left alone.
+/// How long the window listens for sway's focus as it maps; the window may take this long to be
+/// shown on a loaded machine.
 const FOCUS_ON_OPENING: Duration = Duration::from_secs(5);
+
+/// sway focuses a window in the same step that maps it (its `new` event, then `focus`); a focus
+/// this long after the window appeared is a click of the user's, however early it comes.
+const FOCUS_AS_IT_MAPS: Duration = Duration::from_millis(300);
 
 /// i3's IPC message types, which sway speaks.
 const RUN_COMMAND: u32 = 0;
@@ -71,6 +76,7 @@ impl KeyboardOwner {
         events.set_write_timeout(Some(IPC_TIMEOUT))?;
         send(&mut events, SUBSCRIBE, r#"["window"]"#)?;
         let own_pid = u64::from(std::process::id());
+        let mut mapped_at = None;
         loop {
             let left = FOCUS_ON_OPENING.saturating_sub(self.noted_at.elapsed());
             if left.is_zero() {
@@ -87,9 +93,21 @@ impl KeyboardOwner {
             let Ok(event) = serde_json::from_slice::<Value>(&message) else {
                 continue;
             };
-            if event["change"] == "focus" && event["container"]["pid"].as_u64() == Some(own_pid) {
-                let command = format!("[con_id={}] focus", self.container_id);
-                return ipc(&self.socket, RUN_COMMAND, &command).map(drop);
+            if event["container"]["pid"].as_u64() != Some(own_pid) {
+                continue;
+            }
+            match event["change"].as_str() {
+                Some("new") => mapped_at = Some(Instant::now()),
+                Some("focus") => {
+                    // sway focuses a new window as it maps it; a focus that comes later is the
+                    // user's click into the window, which keeps the keyboard there.
+                    if mapped_at.is_some_and(|at| at.elapsed() <= FOCUS_AS_IT_MAPS) {
+                        let command = format!("[con_id={}] focus", self.container_id);
+                        return ipc(&self.socket, RUN_COMMAND, &command).map(drop);
+                    }
+                    return Ok(());
+                }
+                _ => {}
             }
         }
     }

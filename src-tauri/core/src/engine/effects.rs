@@ -32,6 +32,8 @@ pub enum Effect {
     /// Tell the user that closing the break notification put the break off by `snooze`, so a
     /// close that meant "not now" is not mistaken for a break taken or lost.
     ExplainClosingSnoozed { snooze: Duration },
+    /// Show the status (what comes next) in a notification: the user asked with a click.
+    ShowStatus,
     /// Start the stretch window process with this plan.
     OpenWindow(StretchPlan),
     /// Close the stretch window of this break (paused, skipped from elsewhere, timed out, quit).

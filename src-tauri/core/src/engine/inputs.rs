@@ -16,6 +16,10 @@ pub enum Input {
     StretchNow,
     /// The user accepted the due break (Start on the notification, or a click on its body).
     Start,
+    /// The user clicked Unhunch's tray icon in a tray that draws no menu (swaybar): a due break
+    /// opens its stretch window, whose intro offers Start, Snooze and Skip; otherwise the user is
+    /// shown the status, so the click always answers.
+    Activate,
     /// Put the due (or running) break off by `length`, or by the configured snooze when `None`
     /// (at least a second). Refused when no break is due or the snooze limit is spent.
     Snooze {

@@ -46,6 +46,7 @@ impl Engine {
             Input::Tick => {}
             Input::StretchNow => self.stretch_now(effects),
             Input::Start => self.start(effects),
+            Input::Activate => self.activate(effects),
             Input::Snooze { length } => self.snooze(length, effects),
             Input::Skip => self.skip(effects),
             Input::Pause(length) => self.pause(length, effects),
@@ -125,6 +126,17 @@ impl Engine {
             }
             PhaseState::Stretching { .. } => effects.refuse(Refusal::AlreadyStretching),
             _ => effects.refuse(Refusal::NoBreakDue),
+        }
+    }
+
+    fn activate(&mut self, effects: &mut Effects) {
+        match &self.phase {
+            PhaseState::BreakDue { .. } => self.start(effects),
+            PhaseState::Working(_)
+            | PhaseState::Stretching { .. }
+            | PhaseState::Paused { .. }
+            | PhaseState::Held { .. }
+            | PhaseState::Away { .. } => effects.push(Effect::ShowStatus),
         }
     }
 

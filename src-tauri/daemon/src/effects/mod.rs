@@ -100,6 +100,10 @@ impl Effects {
                     window_failed,
                 ),
                 Effect::WithdrawNotification => self.notifications.withdraw(),
+                Effect::ShowStatus => {
+                    let status = self.tray.latest().sentence(now);
+                    self.notifications.tell("Unhunch", &status);
+                }
                 // Gone by the time the break is back, so it never stands beside it.
                 Effect::ExplainClosingSnoozed { snooze } => {
                     let length = friendly(snooze);
