@@ -136,7 +136,8 @@ impl Engine {
             | PhaseState::Stretching { .. }
             | PhaseState::Paused { .. }
             | PhaseState::Held { .. }
-            | PhaseState::Away { .. } => effects.push(Effect::ShowStatus),
+            | PhaseState::Away { .. }
+            | PhaseState::OffHours { .. } => effects.push(Effect::ShowStatus),
         }
     }
 
