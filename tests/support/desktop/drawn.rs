@@ -200,15 +200,17 @@ impl Session {
     }
 
     /// Waits until the newest notification window shows `count` buttons in a row at its bottom,
-    /// and returns the window and the buttons, left to right.
+    /// the same in two captures running (a server may still be laying the window out, or fading
+    /// it in, when it first appears), and returns the window and the buttons, left to right.
     pub fn drawn_buttons(
         &self,
         count: usize,
         timeout: Duration,
     ) -> (DrawnNotification, Vec<ButtonSpot>) {
         let server = self.notification_server_kind();
+        let mut last_seen: Option<(DrawnNotification, Vec<ButtonSpot>)> = None;
         wait_until(
-            &format!("{} draws {count} buttons", server.label()),
+            &format!("{} draws {count} buttons, settled", server.label()),
             timeout,
             || {
                 let Some(drawn) = self.drawn_notification_now() else {
@@ -217,13 +219,18 @@ impl Session {
                 let Some(capture) = self.capture_window(&drawn.window) else {
                     return Err(format!("could not capture {drawn:?}"));
                 };
-                match find_button_row(&capture, count, server) {
-                    Some(spots) => Ok((drawn, spots)),
-                    None => Err(format!(
+                let Some(spots) = find_button_row(&capture, count, server) else {
+                    return Err(format!(
                         "{drawn:?}: the rows near its bottom show {:?} clusters",
                         row_cluster_counts(&capture, server)
-                    )),
+                    ));
+                };
+                let seen = (drawn, spots);
+                if last_seen.as_ref() == Some(&seen) {
+                    return Ok(seen);
                 }
+                last_seen = Some(seen.clone());
+                Err(format!("{seen:?}, not yet the same twice running"))
             },
         )
     }
