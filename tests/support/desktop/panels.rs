@@ -5,10 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use serde_json::Value;
-
 use super::parts::ExtraParts;
-use super::{MenuItem, Session, WATCHER_NAME, wait_until};
+use super::{MenuItem, Session, wait_until};
 
 /// Which tray (StatusNotifierHost) the desktop has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,17 +58,8 @@ impl Session {
                     "the Xfce panel's status tray is the StatusNotifierWatcher with a host",
                     |session, _| {
                         session
-                            .bus_property(
-                                WATCHER_NAME,
-                                "/StatusNotifierWatcher",
-                                "org.kde.StatusNotifierWatcher",
-                                "IsStatusNotifierHostRegistered",
-                            )
+                            .tray_host_registered()
                             .map_err(|error| format!("{error:?}"))
-                            .and_then(|value| match value {
-                                Value::Bool(true) => Ok(()),
-                                other => Err(format!("host registered: {other}")),
-                            })
                     },
                 );
             }

@@ -61,22 +61,7 @@ impl Session {
             let ready = self.wait_for_part(
                 &mut tray,
                 "the tray's StatusNotifierWatcher is owned and has a host",
-                |session| {
-                    session
-                        .bus_property(
-                            WATCHER_NAME,
-                            "/StatusNotifierWatcher",
-                            "org.kde.StatusNotifierWatcher",
-                            "IsStatusNotifierHostRegistered",
-                        )
-                        .and_then(|value| match value {
-                            Value::Bool(true) => Ok(()),
-                            other => Err(BusError {
-                                command: "IsStatusNotifierHostRegistered".into(),
-                                message: format!("is {other}"),
-                            }),
-                        })
-                },
+                Session::tray_host_registered,
             );
             match ready {
                 Ok(()) => {
@@ -104,6 +89,24 @@ impl Session {
             START_TIMEOUT,
             || !self.name_has_owner(WATCHER_NAME),
         );
+    }
+
+    /// `Ok` once the session's StatusNotifierWatcher says a host (a tray that draws items) has
+    /// registered with it.
+    pub fn tray_host_registered(&self) -> Result<(), BusError> {
+        self.bus_property(
+            WATCHER_NAME,
+            "/StatusNotifierWatcher",
+            "org.kde.StatusNotifierWatcher",
+            "IsStatusNotifierHostRegistered",
+        )
+        .and_then(|value| match value {
+            Value::Bool(true) => Ok(()),
+            other => Err(BusError {
+                command: "IsStatusNotifierHostRegistered".into(),
+                message: format!("is {other}"),
+            }),
+        })
     }
 
     /// The tray items registered with the watcher, as the watcher lists them (a bus name, or a bus

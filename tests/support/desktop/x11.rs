@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::processes::{PartOutput, first_line};
-use super::{START_TIMEOUT, Session};
+use super::{MouseButton, START_TIMEOUT, Session};
 
 /// Where a screenshot goes: `tests/out/screenshots/<name>` (ignored by git) on every run, so a
 /// test run never changes tracked files; with `UNHUNCH_UPDATE_SCREENSHOTS=1`, the README's
@@ -56,15 +56,7 @@ impl Session {
     pub fn click_in_window(&self, window: &str, x: u32, y: u32) {
         // With no window manager, focusing directly is what the click would make a manager do.
         self.xdotool(&["windowfocus", "--sync", window]);
-        self.xdotool(&[
-            "mousemove",
-            "--window",
-            window,
-            &x.to_string(),
-            &y.to_string(),
-            "click",
-            "1",
-        ]);
+        self.click_at(window, x, y, MouseButton::Left);
     }
 
     /// Asks X window `window` to close the way a window manager's close button does (a
