@@ -29,7 +29,7 @@ TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin haskell-gtk-sni-tr
 # The peers the footprint benchmark compares against.
 BENCH_PACKAGES := workrave safeeyes
 
-.PHONY: run test test-desktops bench deps test-deps bench-deps package-deps build release check-rust lint \
+.PHONY: run test test-build test-desktops bench deps test-deps bench-deps package-deps build release check-rust lint \
 	package install uninstall
 
 PREFIX ?= /usr/local
@@ -37,10 +37,32 @@ PREFIX ?= /usr/local
 run: deps release
 	./target/release/unhunch
 
-test: test-deps lint package
-	$(CARGO) build --workspace --all-targets
-	$(CARGO) test --workspace --no-fail-fast
+# CI's whole run. The release build (for the .deb) runs beside the lint and the debug build: its
+# link-time optimisation keeps one core busy for minutes while the other would wait. Then every test:
+# the desktop suite and the desktop matrix run beside the other targets (their output is kept in
+# tests/out/beside.log and printed when they end), because real-desktop tests mostly wait on X, D-Bus
+# and WebKit: measured under load, the two streams take about the same time.
+test: test-deps
+	$(MAKE) --no-print-directory package & package=$$!; \
+		$(MAKE) --no-print-directory lint test-build; built=$$?; \
+		wait $$package && exit $$built
+	$(CARGO) test --workspace --exclude unhunch-tests --no-fail-fast
+	$(CARGO) test -p unhunch-tests --lib --bins --no-fail-fast
+	$(CARGO) test -p unhunch-tests --doc --no-fail-fast
+	@mkdir -p tests/out
+	$(CARGO) test -p unhunch-tests --no-fail-fast $(addprefix --test ,$(BESIDE)) >tests/out/beside.log 2>&1 & beside=$$!; \
+		$(CARGO) test -p unhunch-tests --no-fail-fast $(addprefix --test ,$(filter-out $(BESIDE),$(TEST_TARGETS))); \
+		others=$$?; wait $$beside; beside=$$?; \
+		echo "--- $(BESIDE), run beside the others:"; cat tests/out/beside.log; \
+		[ $$others = 0 ] && [ $$beside = 0 ]
 	$(CARGO) run -q -p unhunch-tests --bin footprint -- --smoke
+
+# Every integration test target of tests/Cargo.toml (its [[test]] names), and those run beside the rest.
+TEST_TARGETS := $(shell awk '/^\[\[test\]\]/{t=1;next} /^\[/{t=0} t&&/^name *=/{gsub(/"/,"",$$3);print $$3;t=0}' tests/Cargo.toml)
+BESIDE := desktop desktops
+
+test-build:
+	$(CARGO) build --workspace --all-targets
 
 # Every cell of the desktop matrix (make test runs the CI cells); prints the table, which is also
 # in tests/out/desktops.md.
