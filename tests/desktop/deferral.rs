@@ -8,8 +8,8 @@
 use unhunch_tests::desktop::{ExtraParts, NotificationServer, Session, WindowManager, wait_until};
 
 use crate::daemon::{
-    Daemon, PROMPTLY, daemon_tray_item, entries, menu, status, stdout, unhunch, wait_for_record,
-    wait_for_state,
+    Daemon, PROMPTLY, daemon_tray_item, entries, menu, stdout, unhunch, wait_for_record,
+    wait_for_state, wait_for_status,
 };
 
 /// Breaks every 10 s; no heads-up; typing and time away play no part (a fresh Xvfb's idle time
@@ -23,14 +23,12 @@ const BREAK_TIME: std::time::Duration = std::time::Duration::from_secs(45);
 
 /// Waits until `unhunch status --json` says the break waits for `reason`.
 fn wait_for_waiting(session: &Session, reason: &str) -> serde_json::Value {
-    wait_until(&format!("status waiting = {reason}"), BREAK_TIME, || {
-        let report = status(session);
-        if report["waiting"] == reason {
-            Ok(report)
-        } else {
-            Err(report)
-        }
-    })
+    wait_for_status(
+        session,
+        &format!("status waiting = {reason}"),
+        BREAK_TIME,
+        |report| report["waiting"] == reason,
+    )
 }
 
 #[test]

@@ -7,36 +7,23 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Stdio};
-use std::thread;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use unhunch_core::Timestamp;
 use unhunch_tests::desktop::{Session, wait_until};
 
-use crate::daemon::{Daemon, PROMPTLY, history, status, stdout, unhunch, wait_for_record};
+use crate::daemon::{
+    Daemon, PROMPTLY, count_records, history, let_pass, now, seconds_between, status, stdout,
+    time_of, unhunch, wait_for_record, wait_for_status,
+};
 
-fn now() -> Timestamp {
-    Timestamp::from_system_time(SystemTime::now())
-}
-
-fn time_of(value: &serde_json::Value) -> Timestamp {
-    value
-        .as_str()
-        .and_then(Timestamp::parse_rfc3339)
-        .unwrap_or_else(|| panic!("{value} is not an RFC 3339 time"))
-}
-
-fn seconds_between(earlier: Timestamp, later: Timestamp) -> f64 {
-    (later.unix_millis() - earlier.unix_millis()) as f64 / 1000.0
-}
-
-/// Waits, without looking at anything, until `at` has passed: for checking that nothing happens
-/// before a time, which no event can announce.
-fn let_pass(at: Timestamp) {
-    let left = at.unix_millis() - now().unix_millis();
-    if left > 0 {
-        thread::sleep(Duration::from_millis(left as u64));
-    }
+/// Says that no break has come yet (no `due` record): while the screen is locked, none may.
+fn assert_no_break_yet(session: &Session) {
+    let records = history(session);
+    assert!(
+        records.iter().all(|record| record["event"] != "due"),
+        "no break while the screen is locked: {records:?}"
+    );
 }
 
 /// logind's part, as the daemon sees it: the manager with `GetSessionByPID`, `GetSession` and
@@ -183,14 +170,12 @@ fn lock(session: &Session, logind: &mut Logind) -> Timestamp {
     session.nudge_pointer();
     logind.tell("lock");
     let locked_at = now();
-    wait_until("status says the screen is locked", PROMPTLY, || {
-        let report = status(session);
-        if report["screen_locked"] == true {
-            Ok(report)
-        } else {
-            Err(report)
-        }
-    });
+    wait_for_status(
+        session,
+        "status says the screen is locked",
+        PROMPTLY,
+        |report| report["screen_locked"] == true,
+    );
     locked_at
 }
 
@@ -214,13 +199,7 @@ fn a_long_lock_is_a_natural_break_no_break_comes_while_locked_and_a_long_sleep_c
     let_pass(started.plus(Duration::from_secs(25)));
     let report = status(&session);
     assert_eq!(report["state"], "working", "{report}");
-    assert!(
-        history(&session)
-            .iter()
-            .all(|record| record["event"] != "due"),
-        "no break while the screen is locked: {:?}",
-        history(&session)
-    );
+    assert_no_break_yet(&session);
 
     session.nudge_pointer();
     logind.tell("unlock");
@@ -284,13 +263,7 @@ fn a_break_due_during_a_short_lock_comes_no_sooner_than_a_minute_after_the_unloc
     let started = now();
     lock(&session, &mut logind);
     let_pass(started.plus(Duration::from_secs(25)));
-    assert!(
-        history(&session)
-            .iter()
-            .all(|record| record["event"] != "due"),
-        "no break while the screen is locked: {:?}",
-        history(&session)
-    );
+    assert_no_break_yet(&session);
     session.nudge_pointer();
     logind.tell("unlock");
     let unlocked_at = now();
@@ -311,10 +284,9 @@ fn a_break_due_during_a_short_lock_comes_no_sooner_than_a_minute_after_the_unloc
         (59.0..80.0).contains(&after_the_unlock),
         "the break owed since before the unlock comes a minute after it, not {after_the_unlock} s: {due}"
     );
-    assert!(
-        history(&session)
-            .iter()
-            .all(|record| record["event"] != "natural_break"),
+    assert_eq!(
+        count_records(&session, "natural_break"),
+        0,
         "a short lock is not a natural break: {:?}",
         history(&session)
     );
