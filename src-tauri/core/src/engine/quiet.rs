@@ -65,7 +65,6 @@ impl Engine {
         self.quiet = None;
         let now = effects.now;
         let away = now.since(since);
-        self.settle_until = Some(now.plus(SETTLE_AFTER_RETURN));
         if away >= self.settings.breaks.natural_break {
             match self.phase {
                 PhaseState::Working(_) | PhaseState::BreakDue { .. } | PhaseState::Held { .. } => {
@@ -89,9 +88,16 @@ impl Engine {
                 self.start_fresh_interval(now);
             }
         }
+        self.settle(now);
+    }
+
+    /// The user is back from a lock or a sleep at `now` (told by logind, or seen by the
+    /// wall-clock jump check): nothing fires in the minute that follows.
+    pub(super) fn settle(&mut self, now: Timestamp) {
+        let settled = now.plus(SETTLE_AFTER_RETURN);
+        self.settle_until = Some(settled);
         if let PhaseState::Held { gives_up_at, .. } = &mut self.phase {
             // A break that waited for the user's return or pause comes after the settling minute.
-            let settled = now.plus(SETTLE_AFTER_RETURN);
             *gives_up_at = Some(gives_up_at.map_or(settled, |at| at.max(settled)));
         }
     }
