@@ -3,8 +3,8 @@
 //! records it; taking the window out of full screen lets the break through. dunst's paused state
 //! (`dunstctl set-paused`, stock dunstrc) holds the break the same way, and so does GNOME's
 //! "show banners" switched off with `gsettings`, in a GNOME session (through a stand-in portal).
-//! The camera has no desktop test: no video device can be made here (no v4l2loopback); its detection is tested on a
-//! `/proc`-like fixture in the daemon's unit tests.
+//! The camera has no desktop test: no video device can be made here (no v4l2loopback); its
+//! detection is tested on a `/proc`-like fixture in the daemon's unit tests.
 
 use unhunch_tests::desktop::{ExtraParts, NotificationServer, Session, WindowManager, wait_until};
 use unhunch_tests::stand_ins::start_portal_settings;
@@ -230,6 +230,20 @@ fn a_servers_inhibited_property_holds_the_break_through_the_protocol() {
     wait_for_record(&session, "due", Some(1));
 }
 
+/// Sets GNOME's "show banners" (`true` or `false`) as a user or GNOME's Settings panel does.
+fn show_banners(session: &Session, shown: &str) {
+    let output = session.run(
+        "gsettings",
+        &[
+            "set",
+            "org.gnome.desktop.notifications",
+            "show-banners",
+            shown,
+        ],
+    );
+    assert!(output.status.success(), "gsettings set {shown}: {output:?}");
+}
+
 /// GNOME's "show banners" switched off (the key the Settings panel's "Do Not Disturb" sets) holds
 /// the break in a GNOME session. The daemon reads it through the desktop portal; the portal is a
 /// stand-in (Debian 12's xdg-desktop-portal-gtk answers "Requested setting not found" for GNOME's
@@ -240,30 +254,18 @@ fn gnome_banners_off_holds_the_break_in_a_gnome_session_and_on_lets_it_through()
     let session = Session::start();
     let mut parts = ExtraParts::new();
     start_portal_settings(&session, &mut parts);
-    let banners = |shown: &str| {
-        let output = session.run(
-            "gsettings",
-            &[
-                "set",
-                "org.gnome.desktop.notifications",
-                "show-banners",
-                shown,
-            ],
-        );
-        assert!(output.status.success(), "gsettings set {shown}: {output:?}");
-    };
     write_config(&session, CONFIG);
     let _daemon = Daemon::spawn(&session, &[("XDG_CURRENT_DESKTOP", "ubuntu:GNOME")]);
     session.wait_for_name(crate::daemon::BUS_NAME, PROMPTLY);
     // Switched off after the daemon started: heard as the portal's signal, not read at the start.
-    banners("false");
+    show_banners(&session, "false");
     let report = wait_for_waiting(&session, "do_not_disturb");
     assert_eq!(report["state"], "working", "{report}");
     let text = stdout(&unhunch(&session, &["status"]));
     assert!(text.contains("do not disturb"), "{text}");
     let record = wait_for_record(&session, "deferred", None);
     assert_eq!(record["reason"], "do_not_disturb", "{record}");
-    banners("true");
+    show_banners(&session, "true");
     wait_for_record(&session, "due", Some(1));
 }
 
@@ -273,16 +275,7 @@ fn gnome_banners_off_holds_nothing_outside_a_gnome_session() {
     let session = Session::start();
     let mut parts = ExtraParts::new();
     start_portal_settings(&session, &mut parts);
-    let output = session.run(
-        "gsettings",
-        &[
-            "set",
-            "org.gnome.desktop.notifications",
-            "show-banners",
-            "false",
-        ],
-    );
-    assert!(output.status.success(), "{output:?}");
+    show_banners(&session, "false");
     let _daemon = Daemon::start(&session, Some(CONFIG));
     wait_for_state(&session, "break_due", BREAK_TIME);
     assert_eq!(
