@@ -19,13 +19,15 @@ PACKAGE_PACKAGES := dpkg-dev lintian desktop-file-utils appstream
 # Running the tests against real desktop parts: X server, session bus, notification daemon, tray,
 # WebKit's WebDriver, screenshots and input, and strace for the test that no break opens a network socket;
 # for the desktop matrix also the Xfce panel, openbox and xfwm4, and the accessibility bus with its
-# GObject bindings (where a notification server drew its buttons).
+# GObject bindings (where a notification server drew its buttons), and GSettings on dconf (GNOME's
+# "show banners", read by the stand-in portal).
 TEST_PACKAGES := xvfb xauth dbus dbus-x11 dunst libnotify-bin haskell-gtk-sni-tray-utils \
 	webkit2gtk-driver imagemagick xdotool xprintidle x11-utils python3-xlib systemd strace \
 	sway sway-backgrounds foot weston grim wtype \
 	xfce4-notifyd xfconf mate-notification-daemon notification-daemon lxqt-notificationd \
 	python3-dbus python3-gi tzdata \
-	xfce4-panel openbox xfwm4 at-spi2-core gir1.2-atspi-2.0 wmctrl libglib2.0-bin
+	xfce4-panel openbox xfwm4 at-spi2-core gir1.2-atspi-2.0 wmctrl libglib2.0-bin \
+	dconf-service dconf-gsettings-backend gsettings-desktop-schemas
 # The peers the footprint benchmark compares against.
 BENCH_PACKAGES := workrave safeeyes
 

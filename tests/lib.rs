@@ -6,6 +6,8 @@
 pub mod daemon;
 #[path = "support/desktop/mod.rs"]
 pub mod desktop;
+#[path = "support/stand_ins.rs"]
+pub mod stand_ins;
 #[path = "support/stretch_page.rs"]
 pub mod stretch_page;
 #[path = "support/webdriver.rs"]

@@ -8,7 +8,8 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use unhunch_core::time::Timestamp;
-use unhunch_tests::desktop::{Probe, Session, bin_path, command_line, wait_until};
+use unhunch_tests::desktop::{ExtraParts, Probe, Session, bin_path, command_line, wait_until};
+use unhunch_tests::stand_ins::{Logind, start_portal_settings};
 
 use crate::measure::{self, CpuUse, Memory};
 
@@ -57,10 +58,17 @@ const DAEMON_LOG_FILTER: &str = "info,unhunch::window=debug,zbus=warn,ksni=warn,
 /// rules makes the user away (a break would wait for their return), and the clicks on the
 /// notifications are typing a break would wait a pause for. A two-hour `natural_break` puts
 /// "away" 40 minutes off, and `wait_for_pause = "0s"` turns the wait for a pause off; the idle
-/// figures above are taken with the default settings, every check on.
+/// figures above are taken with every check on (`EVERY_CHECK_ON_SETTINGS`).
 const BACK_TO_BACK_SETTINGS: &str = "[breaks]\ninterval = \"1s\"\nheads_up = \"0s\"\n\
                                      natural_break = \"2h\"\nwait_for_pause = \"0s\"\n";
 const STEP_TIMEOUT: Duration = Duration::from_secs(30);
+/// The idle figures are taken with every check on: the default settings (the X server's idle
+/// source, the notification server's do-not-disturb, full-screen windows, the camera) plus
+/// working hours that span the whole week, in a GNOME session (GNOME's banners followed through
+/// the portal) with logind on the system bus (both stand-ins, as in the desktop tests).
+const EVERY_CHECK_ON_SETTINGS: &str = "[schedule]\n\
+                                       days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n\
+                                       hours = [\"00:00-24:00\"]\n";
 
 /// Runs the daemon in a fresh session: start-up, idle, then the breaks, then quit. Fills `figures`
 /// as it goes, so what was measured before a failure is kept.
@@ -74,11 +82,18 @@ pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFi
     ]);
     let stderr = fs::File::create(out_dir.join("footprint-daemon.stderr.log"))
         .expect("create the daemon's stderr log");
+    let _logind = Logind::start(&session);
+    let mut parts = ExtraParts::new();
+    start_portal_settings(&session, &mut parts);
+    let config = session.config_dir().join("unhunch/config.toml");
+    fs::create_dir_all(config.parent().expect("a folder")).expect("create the config folder");
+    fs::write(&config, EVERY_CHECK_ON_SETTINGS).expect("write the every-check-on settings");
     let launched_at = SystemTime::now();
     let launched = Instant::now();
     let mut daemon = session
         .command(bin_path("unhunch"))
         .env("RUST_LOG", DAEMON_LOG_FILTER)
+        .env("XDG_CURRENT_DESKTOP", "GNOME")
         .stdout(Stdio::null())
         .stderr(stderr)
         .spawn()
@@ -111,8 +126,6 @@ pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFi
     });
 
     session.wait_for_name(DAEMON_BUS_NAME, STEP_TIMEOUT);
-    let config = session.config_dir().join("unhunch/config.toml");
-    fs::create_dir_all(config.parent().expect("a folder")).expect("create the config folder");
     fs::write(&config, BACK_TO_BACK_SETTINGS).expect("write the back-to-back settings");
     let log_path = session.state_dir().join("unhunch/unhunch.log");
     let mut acted_on = Vec::new();

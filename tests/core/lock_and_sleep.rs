@@ -1,6 +1,8 @@
 //! A locked screen and a sleeping computer, as timelines: nothing fires while either lasts, one of
 //! at least `natural_break` is a natural break counted once, a shorter one pauses the countdown,
-//! and nothing fires in the first minute after the unlock or the wake.
+//! and nothing fires in the first minute after the unlock or the wake (told by logind, or seen
+//! only by the wall clock jumping forward). A sleep whose wake never came ends at the first input
+//! after it.
 
 use unhunch_core::Input;
 use unhunch_core::engine::{Phase, SETTLE_AFTER_RETURN};
@@ -158,4 +160,77 @@ fn a_sleep_logind_did_not_announce_while_locked_counts_once_at_the_unlock() {
         .send(Input::ScreenUnlocked)
         .expect("record natural break 1h5m")
         .expect_next_break_at(h(1) + m(35));
+}
+
+#[test]
+fn a_wake_seen_only_by_the_clock_gets_the_settling_minute_too() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    // No logind: a two-minute sleep across the break's time shows only as the clock's jump. The
+    // countdown is moved by the sleep (due 27m), and then waits for the settling minute.
+    t.at(m(24) + s(30))
+        .clock_jumps(ms(m(2)))
+        .expect_nothing()
+        .expect_next_deadline_at(m(26) + s(30) + SETTLE_AFTER_RETURN)
+        .expect_next_break_at(m(26) + s(30) + SETTLE_AFTER_RETURN);
+    t.at(m(27) + s(29)).expect_nothing();
+    t.at(m(27) + s(30))
+        .expect("show due #1, record due #1")
+        .expect_phase(Phase::BreakDue);
+}
+
+#[test]
+fn a_long_wake_seen_only_by_the_clock_is_a_natural_break_and_then_settles() {
+    let mut t = timeline();
+    t.at(m(10))
+        .clock_jumps(ms(h(1)))
+        .expect("record natural break 1h")
+        .expect_next_break_at(h(1) + m(35));
+    assert!(t.engine.next_deadline().unwrap() >= t.now.plus(SETTLE_AFTER_RETURN));
+}
+
+#[test]
+fn a_clock_set_back_is_no_wake_and_brings_no_settling_minute() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    // Set back two minutes at 24m30s (the clock now reads 22m30s): the half minute left is
+    // still half a minute, not a minute's wait.
+    t.at(m(24) + s(30))
+        .clock_jumps(-ms(m(2)))
+        .expect_nothing()
+        .expect_next_deadline_at(m(23));
+    t.at(m(23))
+        .expect("show due #1, record due #1")
+        .expect_phase(Phase::BreakDue);
+}
+
+#[test]
+fn a_sleep_whose_wake_never_came_ends_at_the_first_input_after_it() {
+    let mut t = timeline();
+    t.at(m(10)).send(Input::GoingToSleep).expect_nothing();
+    // While logind says the computer sleeps, the idle time is looked at once a minute: nothing
+    // while it really sleeps, and the user found if the wake was missed.
+    assert_eq!(t.engine.next_idle_check(), Some(t.now.plus(m(1))));
+    // A key in the moments before the suspend is no wake.
+    t.at(m(10) + s(5)).idle_for(s(1)).expect_nothing();
+    assert_eq!(t.engine.next_deadline(), None, "still asleep");
+    // Two minutes on, no `PrepareForSleep(false)` came, but the user typed: the computer is
+    // awake. The two minutes asleep pause the countdown, and nothing fires in the minute after.
+    t.at(m(12))
+        .input_now()
+        .expect_nothing()
+        .expect_next_break_at(m(27));
+    assert!(t.engine.next_deadline().unwrap() >= t.now.plus(SETTLE_AFTER_RETURN));
+    // The wake that comes late changes nothing more.
+    t.send(Input::WokeUp)
+        .expect_nothing()
+        .expect_next_break_at(m(27));
+}
+
+#[test]
+fn a_long_sleep_whose_wake_never_came_is_a_natural_break_at_the_first_input() {
+    let mut t = timeline();
+    t.at(m(10)).send(Input::GoingToSleep);
+    t.at(h(2) + m(10))
+        .idle_for(s(3))
+        .expect("record natural break 2h")
+        .expect_next_break_at(h(2) + m(10) + m(25));
 }

@@ -1,15 +1,17 @@
 //! Deferrals on a real X11 session: a window that openbox (stock config) makes full screen through
 //! EWMH holds the break, the tray tooltip and menu and `unhunch status` say why, and the history
 //! records it; taking the window out of full screen lets the break through. dunst's paused state
-//! (`dunstctl set-paused`, stock dunstrc) holds the break the same way. The camera has no desktop
-//! test: no video device can be made here (no v4l2loopback); its detection is tested on a
-//! `/proc`-like fixture in the daemon's unit tests.
+//! (`dunstctl set-paused`, stock dunstrc) holds the break the same way, and so does GNOME's
+//! "show banners" switched off with `gsettings`, in a GNOME session (through a stand-in portal).
+//! The camera has no desktop test: no video device can be made here (no v4l2loopback); its
+//! detection is tested on a `/proc`-like fixture in the daemon's unit tests.
 
 use unhunch_tests::desktop::{ExtraParts, NotificationServer, Session, WindowManager, wait_until};
+use unhunch_tests::stand_ins::start_portal_settings;
 
 use crate::daemon::{
-    Daemon, PROMPTLY, daemon_tray_item, entries, menu, status, stdout, unhunch, wait_for_record,
-    wait_for_state,
+    Daemon, PROMPTLY, count_records, daemon_tray_item, entries, history, menu, stdout, unhunch,
+    wait_for_record, wait_for_state, wait_for_status, write_config,
 };
 
 /// Breaks every 10 s; no heads-up; typing and time away play no part (a fresh Xvfb's idle time
@@ -23,14 +25,12 @@ const BREAK_TIME: std::time::Duration = std::time::Duration::from_secs(45);
 
 /// Waits until `unhunch status --json` says the break waits for `reason`.
 fn wait_for_waiting(session: &Session, reason: &str) -> serde_json::Value {
-    wait_until(&format!("status waiting = {reason}"), BREAK_TIME, || {
-        let report = status(session);
-        if report["waiting"] == reason {
-            Ok(report)
-        } else {
-            Err(report)
-        }
-    })
+    wait_for_status(
+        session,
+        &format!("status waiting = {reason}"),
+        BREAK_TIME,
+        |report| report["waiting"] == reason,
+    )
 }
 
 #[test]
@@ -228,4 +228,60 @@ fn a_servers_inhibited_property_holds_the_break_through_the_protocol() {
     set_inhibited("<false>");
     // The stand-in shows no notification, so the stretch window may follow; the break came.
     wait_for_record(&session, "due", Some(1));
+}
+
+/// Sets GNOME's "show banners" (`true` or `false`) as a user or GNOME's Settings panel does.
+fn show_banners(session: &Session, shown: &str) {
+    let output = session.run(
+        "gsettings",
+        &[
+            "set",
+            "org.gnome.desktop.notifications",
+            "show-banners",
+            shown,
+        ],
+    );
+    assert!(output.status.success(), "gsettings set {shown}: {output:?}");
+}
+
+/// GNOME's "show banners" switched off (the key the Settings panel's "Do Not Disturb" sets) holds
+/// the break in a GNOME session. The daemon reads it through the desktop portal; the portal is a
+/// stand-in (Debian 12's xdg-desktop-portal-gtk answers "Requested setting not found" for GNOME's
+/// notification settings), serving the session's real GSettings, switched with `gsettings set`
+/// as a user or GNOME's panel does.
+#[test]
+fn gnome_banners_off_holds_the_break_in_a_gnome_session_and_on_lets_it_through() {
+    let session = Session::start();
+    let mut parts = ExtraParts::new();
+    start_portal_settings(&session, &mut parts);
+    write_config(&session, CONFIG);
+    let _daemon = Daemon::spawn(&session, &[("XDG_CURRENT_DESKTOP", "ubuntu:GNOME")]);
+    session.wait_for_name(crate::daemon::BUS_NAME, PROMPTLY);
+    // Switched off after the daemon started: heard as the portal's signal, not read at the start.
+    show_banners(&session, "false");
+    let report = wait_for_waiting(&session, "do_not_disturb");
+    assert_eq!(report["state"], "working", "{report}");
+    let text = stdout(&unhunch(&session, &["status"]));
+    assert!(text.contains("do not disturb"), "{text}");
+    let record = wait_for_record(&session, "deferred", None);
+    assert_eq!(record["reason"], "do_not_disturb", "{record}");
+    show_banners(&session, "true");
+    wait_for_record(&session, "due", Some(1));
+}
+
+/// Outside a GNOME session GNOME's setting silences nothing, so it holds nothing.
+#[test]
+fn gnome_banners_off_holds_nothing_outside_a_gnome_session() {
+    let session = Session::start();
+    let mut parts = ExtraParts::new();
+    start_portal_settings(&session, &mut parts);
+    show_banners(&session, "false");
+    let _daemon = Daemon::start(&session, Some(CONFIG));
+    wait_for_state(&session, "break_due", BREAK_TIME);
+    assert_eq!(
+        count_records(&session, "deferred"),
+        0,
+        "{:?}",
+        history(&session)
+    );
 }

@@ -5,48 +5,24 @@
 //! `unhunch status` names the source (or says what having none means).
 
 use std::thread;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
-use unhunch_core::Timestamp;
 use unhunch_tests::desktop::{Session, wait_until};
 
 use crate::daemon::{
-    Daemon, PROMPTLY, history, status, stdout, unhunch, wait_for_notification, wait_for_record,
-    wait_for_state,
+    Daemon, PROMPTLY, chosen_idle_source, count_records, now, seconds_between, status, stdout,
+    time_of, unhunch, wait_for_notification, wait_for_record, wait_for_state, wait_for_status,
 };
 
 /// The daemon looks at a source that can only be asked once a minute; a return is seen within
 /// that, plus the time a slow machine takes.
 const WITHIN_A_MINUTE: Duration = Duration::from_secs(75);
 
-fn now() -> Timestamp {
-    Timestamp::from_system_time(SystemTime::now())
-}
-
-fn time_of(value: &serde_json::Value) -> Timestamp {
-    value
-        .as_str()
-        .and_then(Timestamp::parse_rfc3339)
-        .unwrap_or_else(|| panic!("{value} is not an RFC 3339 time"))
-}
-
-/// Seconds from `earlier` to `later`, negative when `later` is earlier.
-fn seconds_between(earlier: Timestamp, later: Timestamp) -> f64 {
-    (later.unix_millis() - earlier.unix_millis()) as f64 / 1000.0
-}
-
 #[test]
 fn status_names_the_x_servers_screen_saver_extension_as_the_idle_source() {
     let session = Session::start();
     let _daemon = Daemon::start(&session, Some("[breaks]\ninterval = \"25m\"\n"));
-    let report = wait_until("status names an idle source", PROMPTLY, || {
-        let report = status(&session);
-        if report["idle_source"].is_null() {
-            Err(report)
-        } else {
-            Ok(report)
-        }
-    });
+    let report = chosen_idle_source(&session);
     assert_eq!(report["idle_source"], "x11-screensaver", "{report}");
     let text = stdout(&unhunch(&session, &["status"]));
     assert!(
@@ -64,13 +40,8 @@ fn without_an_idle_source_status_says_what_that_means() {
     // nothing can say the idle time.
     let _daemon = Daemon::spawn(&session, &[("WAYLAND_DISPLAY", "wayland-unhunch-test")]);
     session.wait_for_name(crate::daemon::BUS_NAME, PROMPTLY);
-    let report = wait_until("status says no idle source", PROMPTLY, || {
-        let report = status(&session);
-        if report["idle_source"] == "none" {
-            Ok(report)
-        } else {
-            Err(report)
-        }
+    let report = wait_for_status(&session, "status says no idle source", PROMPTLY, |report| {
+        report["idle_source"] == "none"
     });
     assert_eq!(report["state"], "working", "{report}");
     let text = stdout(&unhunch(&session, &["status"]));
@@ -153,11 +124,11 @@ fn time_away_mid_interval_is_a_natural_break_and_the_next_break_is_a_full_interv
         "the next break is 2 min after the return (within the minute it takes to notice), not \
          {after_the_return} s after it and {after_the_last_input} s after the latest input: {back}"
     );
-    let natural_breaks = history(&session)
-        .iter()
-        .filter(|record| record["event"] == "natural_break")
-        .count();
-    assert_eq!(natural_breaks, 1, "one spell, one natural break");
+    assert_eq!(
+        count_records(&session, "natural_break"),
+        1,
+        "one spell, one natural break"
+    );
 }
 
 #[test]

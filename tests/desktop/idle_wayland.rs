@@ -5,43 +5,17 @@
 //! ends the spell at once, heard from the compositor without asking; so does the pointer, moved
 //! by sway's seat cursor on a virtual pointer device.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use unhunch_core::Timestamp;
 use unhunch_tests::desktop::{Compositor, ExtraParts, Session, wait_until};
 
-use crate::daemon::{Daemon, PROMPTLY, history, status, stdout, unhunch, wait_for_record};
+use crate::daemon::{
+    Daemon, PROMPTLY, chosen_idle_source, count_records, now, seconds_between, status, stdout,
+    time_of, unhunch, wait_for_record, wait_for_status,
+};
 
 /// Long enough for a 15 s spell to be noticed and recorded on a slow machine.
 const A_SPELL_AND_MORE: Duration = Duration::from_secs(45);
-
-fn now() -> Timestamp {
-    Timestamp::from_system_time(SystemTime::now())
-}
-
-fn time_of(value: &serde_json::Value) -> Timestamp {
-    value
-        .as_str()
-        .and_then(Timestamp::parse_rfc3339)
-        .unwrap_or_else(|| panic!("{value} is not an RFC 3339 time"))
-}
-
-/// Seconds from `earlier` to `later`, negative when `later` is earlier.
-fn seconds_between(earlier: Timestamp, later: Timestamp) -> f64 {
-    (later.unix_millis() - earlier.unix_millis()) as f64 / 1000.0
-}
-
-/// The idle source status names once the daemon has chosen one.
-fn chosen_idle_source(session: &Session) -> serde_json::Value {
-    wait_until("status names an idle source", PROMPTLY, || {
-        let report = status(session);
-        if report["idle_source"].is_null() {
-            Err(report)
-        } else {
-            Ok(report)
-        }
-    })
-}
 
 #[test]
 fn on_sway_status_names_the_wayland_idle_protocol_as_the_idle_source() {
@@ -102,11 +76,15 @@ fn on_sway_time_away_is_a_natural_break_and_a_key_or_the_pointer_ends_the_spell_
         "the next break is 5 min after the key, not {after_the_key} s: {back}"
     );
     eprintln!("sway: the typed key was heard within {heard_after:.1} s");
-    assert_eq!(natural_breaks(&session), 1, "one spell, one natural break");
+    assert_eq!(
+        count_records(&session, "natural_break"),
+        1,
+        "one spell, one natural break"
+    );
 
     // Away again, and back with the pointer.
     wait_until("a second natural break", A_SPELL_AND_MORE, || {
-        (natural_breaks(&session) == 2).then_some(())
+        (count_records(&session, "natural_break") == 2).then_some(())
     });
     assert_eq!(status(&session)["waiting"], "return");
     let moved_at = now();
@@ -121,19 +99,10 @@ fn on_sway_time_away_is_a_natural_break_and_a_key_or_the_pointer_ends_the_spell_
 
 /// The status once the daemon knows the user is back (no longer waiting for their return).
 fn wait_for_return(session: &Session) -> serde_json::Value {
-    wait_until("the daemon hears the user come back", PROMPTLY, || {
-        let report = status(session);
-        if report["waiting"].is_null() {
-            Ok(report)
-        } else {
-            Err(report)
-        }
-    })
-}
-
-fn natural_breaks(session: &Session) -> usize {
-    history(session)
-        .iter()
-        .filter(|record| record["event"] == "natural_break")
-        .count()
+    wait_for_status(
+        session,
+        "the daemon hears the user come back",
+        PROMPTLY,
+        |report| report["waiting"].is_null(),
+    )
 }

@@ -5,177 +5,24 @@
 //! or sleep of at least `natural_break` is recorded as a natural break after it ends, and nothing
 //! comes in the first minute after an unlock.
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Stdio};
-use std::thread;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use unhunch_core::Timestamp;
 use unhunch_tests::desktop::{Session, wait_until};
+use unhunch_tests::stand_ins::Logind;
 
-use crate::daemon::{Daemon, PROMPTLY, history, status, stdout, unhunch, wait_for_record};
+use crate::daemon::{
+    Daemon, PROMPTLY, count_records, history, let_pass, now, seconds_between, status, stdout,
+    time_of, unhunch, wait_for_record, wait_for_status,
+};
 
-fn now() -> Timestamp {
-    Timestamp::from_system_time(SystemTime::now())
-}
-
-fn time_of(value: &serde_json::Value) -> Timestamp {
-    value
-        .as_str()
-        .and_then(Timestamp::parse_rfc3339)
-        .unwrap_or_else(|| panic!("{value} is not an RFC 3339 time"))
-}
-
-fn seconds_between(earlier: Timestamp, later: Timestamp) -> f64 {
-    (later.unix_millis() - earlier.unix_millis()) as f64 / 1000.0
-}
-
-/// Waits, without looking at anything, until `at` has passed: for checking that nothing happens
-/// before a time, which no event can announce.
-fn let_pass(at: Timestamp) {
-    let left = at.unix_millis() - now().unix_millis();
-    if left > 0 {
-        thread::sleep(Duration::from_millis(left as u64));
-    }
-}
-
-/// logind's part, as the daemon sees it: the manager with `GetSessionByPID`, `GetSession` and
-/// `PrepareForSleep`, and one session with `Lock`, `Unlock` and `LockedHint`. It reads `lock`,
-/// `unlock`, `sleep` and `wake` on its standard input, and answers `done` once the signals are
-/// out; the lock and the unlock also change `LockedHint`, as a screen locker does.
-const STAND_IN: &str = r#"
-import os, sys
-import dbus, dbus.service, dbus.mainloop.glib
-from gi.repository import GLib
-
-dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
-bus = dbus.bus.BusConnection(os.environ["DBUS_SYSTEM_BUS_ADDRESS"])
-MANAGER = "org.freedesktop.login1.Manager"
-SESSION = "org.freedesktop.login1.Session"
-PROPERTIES = "org.freedesktop.DBus.Properties"
-SESSION_PATH = "/org/freedesktop/login1/session/_31"
-
-class Manager(dbus.service.Object):
-    @dbus.service.method(MANAGER, in_signature="u", out_signature="o")
-    def GetSessionByPID(self, pid):
-        return dbus.ObjectPath(SESSION_PATH)
-
-    @dbus.service.method(MANAGER, in_signature="s", out_signature="o")
-    def GetSession(self, session_id):
-        return dbus.ObjectPath(SESSION_PATH)
-
-    @dbus.service.signal(MANAGER, signature="b")
-    def PrepareForSleep(self, start):
-        pass
-
-class Session(dbus.service.Object):
-    locked = False
-
-    @dbus.service.signal(SESSION, signature="")
-    def Lock(self):
-        pass
-
-    @dbus.service.signal(SESSION, signature="")
-    def Unlock(self):
-        pass
-
-    @dbus.service.method(PROPERTIES, in_signature="ss", out_signature="v")
-    def Get(self, interface, name):
-        if interface == SESSION and name == "LockedHint":
-            return dbus.Boolean(self.locked)
-        raise dbus.exceptions.DBusException(
-            "no such property", name="org.freedesktop.DBus.Error.UnknownProperty")
-
-    @dbus.service.method(PROPERTIES, in_signature="s", out_signature="a{sv}")
-    def GetAll(self, interface):
-        return {"LockedHint": dbus.Boolean(self.locked)}
-
-    @dbus.service.signal(PROPERTIES, signature="sa{sv}as")
-    def PropertiesChanged(self, interface, changed, invalidated):
-        pass
-
-    def set_locked(self, locked):
-        self.locked = locked
-        if locked:
-            self.Lock()
-        else:
-            self.Unlock()
-        self.PropertiesChanged(SESSION, {"LockedHint": dbus.Boolean(locked)}, [])
-
-manager = Manager(bus, "/org/freedesktop/login1")
-session = Session(bus, SESSION_PATH)
-name = dbus.service.BusName("org.freedesktop.login1", bus)
-
-def command(source, condition):
-    line = sys.stdin.readline()
-    if not line:
-        loop.quit()
-        return False
-    word = line.strip()
-    if word == "lock":
-        session.set_locked(True)
-    elif word == "unlock":
-        session.set_locked(False)
-    elif word == "sleep":
-        manager.PrepareForSleep(True)
-    elif word == "wake":
-        manager.PrepareForSleep(False)
-    print("done", flush=True)
-    return True
-
-loop = GLib.MainLoop()
-GLib.io_add_watch(sys.stdin, GLib.IO_IN | GLib.IO_HUP, command)
-print("ready", flush=True)
-loop.run()
-"#;
-
-/// The stand-in logind, running until dropped.
-struct Logind {
-    process: Child,
-    commands: ChildStdin,
-    answers: BufReader<ChildStdout>,
-}
-
-impl Logind {
-    fn start(session: &Session) -> Logind {
-        let mut process = session
-            .command("/usr/bin/python3")
-            .args(["-c", STAND_IN])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start the stand-in logind (needs Debian's python3-dbus and python3-gi)");
-        let commands = process.stdin.take().expect("its standard input");
-        let answers = BufReader::new(process.stdout.take().expect("its standard output"));
-        let mut logind = Logind {
-            process,
-            commands,
-            answers,
-        };
-        logind.expect_line("ready");
-        logind
-    }
-
-    /// Has the stand-in emit the signals of `word` (`lock`, `unlock`, `sleep`, `wake`).
-    fn tell(&mut self, word: &str) {
-        writeln!(self.commands, "{word}").expect("write to the stand-in logind");
-        self.expect_line("done");
-    }
-
-    fn expect_line(&mut self, expected: &str) {
-        let mut line = String::new();
-        self.answers
-            .read_line(&mut line)
-            .expect("read from the stand-in logind");
-        assert_eq!(line.trim(), expected, "the stand-in logind said {line:?}");
-    }
-}
-
-impl Drop for Logind {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-    }
+/// Says that no break has come yet (no `due` record): while the screen is locked, none may.
+fn assert_no_break_yet(session: &Session) {
+    let records = history(session);
+    assert!(
+        records.iter().all(|record| record["event"] != "due"),
+        "no break while the screen is locked: {records:?}"
+    );
 }
 
 /// Locks the screen and waits until the daemon says so: from then on it hears logind's signals.
@@ -183,14 +30,12 @@ fn lock(session: &Session, logind: &mut Logind) -> Timestamp {
     session.nudge_pointer();
     logind.tell("lock");
     let locked_at = now();
-    wait_until("status says the screen is locked", PROMPTLY, || {
-        let report = status(session);
-        if report["screen_locked"] == true {
-            Ok(report)
-        } else {
-            Err(report)
-        }
-    });
+    wait_for_status(
+        session,
+        "status says the screen is locked",
+        PROMPTLY,
+        |report| report["screen_locked"] == true,
+    );
     locked_at
 }
 
@@ -214,13 +59,7 @@ fn a_long_lock_is_a_natural_break_no_break_comes_while_locked_and_a_long_sleep_c
     let_pass(started.plus(Duration::from_secs(25)));
     let report = status(&session);
     assert_eq!(report["state"], "working", "{report}");
-    assert!(
-        history(&session)
-            .iter()
-            .all(|record| record["event"] != "due"),
-        "no break while the screen is locked: {:?}",
-        history(&session)
-    );
+    assert_no_break_yet(&session);
 
     session.nudge_pointer();
     logind.tell("unlock");
@@ -284,13 +123,7 @@ fn a_break_due_during_a_short_lock_comes_no_sooner_than_a_minute_after_the_unloc
     let started = now();
     lock(&session, &mut logind);
     let_pass(started.plus(Duration::from_secs(25)));
-    assert!(
-        history(&session)
-            .iter()
-            .all(|record| record["event"] != "due"),
-        "no break while the screen is locked: {:?}",
-        history(&session)
-    );
+    assert_no_break_yet(&session);
     session.nudge_pointer();
     logind.tell("unlock");
     let unlocked_at = now();
@@ -311,10 +144,9 @@ fn a_break_due_during_a_short_lock_comes_no_sooner_than_a_minute_after_the_unloc
         (59.0..80.0).contains(&after_the_unlock),
         "the break owed since before the unlock comes a minute after it, not {after_the_unlock} s: {due}"
     );
-    assert!(
-        history(&session)
-            .iter()
-            .all(|record| record["event"] != "natural_break"),
+    assert_eq!(
+        count_records(&session, "natural_break"),
+        0,
         "a short lock is not a natural break: {:?}",
         history(&session)
     );

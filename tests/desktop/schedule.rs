@@ -1,12 +1,13 @@
 //! Working hours (`[schedule]`) with the daemon in a named zone (`TZ=Europe/Berlin`): outside them
-//! `unhunch status` says "Off until …" with the local day and time the hours begin and no break
-//! is scheduled; a saved config without the schedule brings the countdown back at once.
+//! `unhunch status` and the tray's tooltip say "Off until …" with the local day and time the
+//! hours begin and no break is scheduled; a saved config without the schedule brings the
+//! countdown back at once.
 
 use jiff::tz::TimeZone;
 use unhunch_core::Timestamp;
 use unhunch_tests::desktop::{Session, bin_path, wait_until};
 
-use crate::daemon::{BUS_NAME, Daemon, PROMPTLY, status, stdout, write_config};
+use crate::daemon::{BUS_NAME, Daemon, PROMPTLY, daemon_tray_item, status, stdout, write_config};
 
 const ZONE: &str = "Europe/Berlin";
 
@@ -38,7 +39,7 @@ fn outside_working_hours_status_says_when_they_begin_and_a_save_applies_at_once(
             start_hour + 1
         ),
     );
-    let _daemon = Daemon::spawn(&session, &[("TZ", ZONE)]);
+    let daemon = Daemon::spawn(&session, &[("TZ", ZONE)]);
     session.wait_for_name(BUS_NAME, PROMPTLY);
 
     let report = wait_until("status says off hours", PROMPTLY, || {
@@ -69,6 +70,19 @@ fn outside_working_hours_status_says_when_they_begin_and_a_save_applies_at_once(
     );
     let expected = format!("Off until {}.", begins.strftime("%A %H:%M"));
     assert!(text.contains(&expected), "{expected:?} not in {text}");
+    // The tray's tooltip says it too, as the user hovering the icon sees it.
+    let item = daemon_tray_item(&session, &daemon);
+    wait_until("the tray's tooltip says off hours", PROMPTLY, || {
+        let tooltip = session
+            .tray_item_property(&item, "ToolTip")
+            .map(|tooltip| tooltip.to_string())
+            .unwrap_or_default();
+        if tooltip.contains(&expected) {
+            Ok(())
+        } else {
+            Err(tooltip)
+        }
+    });
 
     // The schedule is taken out and saved: the countdown starts at once.
     write_config(&session, "[breaks]\ninterval = \"25m\"\n");

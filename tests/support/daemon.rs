@@ -4,10 +4,11 @@
 use std::fs;
 use std::path::PathBuf;
 use std::process::{Child, Output, Stdio};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use crate::desktop::{MenuItem, SeenNotification, Session, bin_path, parent_of, wait_until};
 use serde_json::Value;
+use unhunch_core::Timestamp;
 
 pub const BUS_NAME: &str = "dev.unhunch.Unhunch";
 /// How long a test waits for something the daemon does promptly (a reply, a notification).
@@ -129,13 +130,36 @@ pub fn status(session: &Session) -> Value {
 
 /// Waits until `unhunch status --json` has `state` equal to `state`, and returns that status.
 pub fn wait_for_state(session: &Session, state: &str, timeout: Duration) -> Value {
-    wait_until(&format!("unhunch status says {state}"), timeout, || {
-        let status = status(session);
-        if status["state"] == state {
-            Ok(status)
+    wait_for_status(
+        session,
+        &format!("unhunch status says {state}"),
+        timeout,
+        |report| report["state"] == state,
+    )
+}
+
+/// Waits until `unhunch status --json` is one that `wanted` accepts (`what` says which, for the
+/// timeout's message), and returns it.
+pub fn wait_for_status(
+    session: &Session,
+    what: &str,
+    timeout: Duration,
+    wanted: impl Fn(&Value) -> bool,
+) -> Value {
+    wait_until(what, timeout, || {
+        let report = status(session);
+        if wanted(&report) {
+            Ok(report)
         } else {
-            Err(status)
+            Err(report)
         }
+    })
+}
+
+/// The status once the daemon has chosen an idle source (`idle_source` is set).
+pub fn chosen_idle_source(session: &Session) -> Value {
+    wait_for_status(session, "status names an idle source", PROMPTLY, |report| {
+        !report["idle_source"].is_null()
     })
 }
 
@@ -169,6 +193,14 @@ pub fn wait_for_record(session: &Session, event: &str, break_id: Option<u64>) ->
     )
 }
 
+/// How many history records have this `event`.
+pub fn count_records(session: &Session, event: &str) -> usize {
+    history(session)
+        .iter()
+        .filter(|record| record["event"] == event)
+        .count()
+}
+
 /// The processes the daemon started (the stretch window), as command lines.
 pub fn window_processes(session: &Session, daemon: &Daemon) -> Vec<String> {
     session
@@ -181,13 +213,34 @@ pub fn window_processes(session: &Session, daemon: &Daemon) -> Vec<String> {
 
 /// The seconds between now and an RFC 3339 time in a status field.
 pub fn seconds_from_now(time: &Value) -> i64 {
-    let text = time
+    (time_of(time).unix_millis() - now().unix_millis()) / 1000
+}
+
+/// The wall-clock time now, as the daemon's status and history write times.
+pub fn now() -> Timestamp {
+    Timestamp::from_system_time(SystemTime::now())
+}
+
+/// The time in a status or history field (RFC 3339). Panics when it is not one.
+pub fn time_of(value: &Value) -> Timestamp {
+    value
         .as_str()
-        .unwrap_or_else(|| panic!("{time} is not a time"));
-    let at = unhunch_core::Timestamp::parse_rfc3339(text)
-        .unwrap_or_else(|| panic!("{text} is not RFC 3339"));
-    let now = unhunch_core::Timestamp::from_system_time(std::time::SystemTime::now());
-    (at.unix_millis() - now.unix_millis()) / 1000
+        .and_then(Timestamp::parse_rfc3339)
+        .unwrap_or_else(|| panic!("{value} is not an RFC 3339 time"))
+}
+
+/// Seconds from `earlier` to `later`, negative when `later` is earlier.
+pub fn seconds_between(earlier: Timestamp, later: Timestamp) -> f64 {
+    (later.unix_millis() - earlier.unix_millis()) as f64 / 1000.0
+}
+
+/// Waits, without looking at anything, until `at` has passed: for checking that nothing happens
+/// before a time, which no event can announce.
+pub fn let_pass(at: Timestamp) {
+    let left = at.unix_millis() - now().unix_millis();
+    if left > 0 {
+        std::thread::sleep(Duration::from_millis(left as u64));
+    }
 }
 
 /// The registered tray item whose bus name carries the daemon's pid.

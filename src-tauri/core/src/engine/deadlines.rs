@@ -164,12 +164,24 @@ impl Engine {
                 // Pause ends and working hours are absolute times: the user said "until 14:00".
                 PhaseState::Paused { .. } | PhaseState::OffHours { .. } => {}
             }
-            return;
+        } else {
+            // A shorter jump (or a backward one) shifts every relative deadline by the jump, so
+            // the time remaining is what it was: suspended time does not count as work, and
+            // setting the clock back does not lengthen the wait.
+            self.shift_deadlines(jump, forward);
         }
-        // A shorter jump (or a backward one) shifts every relative deadline by the jump, so the
-        // time remaining is what it was: suspended time does not count as work, and setting the
-        // clock back does not lengthen the wait.
-        self.shift_deadlines(jump, forward);
+        // Without logind a forward jump is how a wake is seen: a countdown or a break gets the
+        // same settling minute as after a wake logind tells (a clock set forward by hand gets it
+        // too, which costs at most a minute's wait). An open window keeps its own deadlines, and
+        // a pause or the working hours end when they said.
+        if forward
+            && matches!(
+                self.phase,
+                PhaseState::Working(_) | PhaseState::BreakDue { .. } | PhaseState::Held { .. }
+            )
+        {
+            self.settle(effects.now);
+        }
     }
 
     /// Moves every relative deadline by `jump` (later when `forward`); a pause's end, an absolute

@@ -27,6 +27,9 @@ const AWAY_SHARE_OF_NATURAL_BREAK: u32 = 3;
 
 /// How long before a break's time the engine wants a fresh measurement.
 pub(super) const IDLE_CHECK_LEAD: Duration = Duration::from_secs(2);
+/// How often the idle time is looked at while logind says the computer sleeps (see
+/// `awake_after_all`).
+const LOOK_WHILE_ASLEEP: Duration = Duration::from_secs(60);
 
 /// What the latest idle measurement said.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +62,9 @@ impl Engine {
                 counted: false,
             },
         });
+        // A sleeping computer takes no input: input well after the sleep began means the wake
+        // was missed (a lost signal, logind restarted), and the sleep ends now.
+        self.awake_after_all(last_input, effects);
         if self.quiet.is_some() {
             // Locked or asleep: the unlock or the wake decides what the time away was.
             return;
@@ -178,6 +184,15 @@ impl Engine {
     /// measurement, so a shell that measures at this time cannot spin. The user's return is not
     /// in it: the shell notices that by itself (a signal, or its once-a-minute look).
     pub fn next_idle_check(&self) -> Option<Timestamp> {
+        if let Some(since) = self.asleep_unlocked_since() {
+            // Asleep by logind's word, and the screen not locked: a look a minute, which costs
+            // nothing while the computer really sleeps and finds the user if the wake was missed.
+            let last_look = self
+                .presence
+                .as_ref()
+                .map_or(since, |spell| spell.measured_at);
+            return Some(since.max(last_look).plus(LOOK_WHILE_ASLEEP));
+        }
         if self.quiet.is_some() {
             return None;
         }

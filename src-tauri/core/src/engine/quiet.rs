@@ -14,6 +14,10 @@ use super::{Engine, PhaseState};
 /// getting back to what they were doing.
 pub const SETTLE_AFTER_RETURN: Duration = Duration::from_secs(60);
 
+/// Input this long after logind said the computer is going to sleep is input on a computer
+/// that woke (the moments before a suspend may still see a key).
+const INPUT_AFTER_SLEEP: Duration = Duration::from_secs(10);
+
 /// The screen is locked or the computer asleep, since `since`.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Quiet {
@@ -65,7 +69,6 @@ impl Engine {
         self.quiet = None;
         let now = effects.now;
         let away = now.since(since);
-        self.settle_until = Some(now.plus(SETTLE_AFTER_RETURN));
         if away >= self.settings.breaks.natural_break {
             match self.phase {
                 PhaseState::Working(_) | PhaseState::BreakDue { .. } | PhaseState::Held { .. } => {
@@ -89,10 +92,38 @@ impl Engine {
                 self.start_fresh_interval(now);
             }
         }
+        self.settle(now);
+    }
+
+    /// The user is back from a lock or a sleep at `now` (told by logind, or seen by the
+    /// wall-clock jump check): nothing fires in the minute that follows.
+    pub(super) fn settle(&mut self, now: Timestamp) {
+        let settled = now.plus(SETTLE_AFTER_RETURN);
+        self.settle_until = Some(settled);
         if let PhaseState::Held { gives_up_at, .. } = &mut self.phase {
             // A break that waited for the user's return or pause comes after the settling minute.
-            let settled = now.plus(SETTLE_AFTER_RETURN);
             *gives_up_at = Some(gives_up_at.map_or(settled, |at| at.max(settled)));
+        }
+    }
+
+    /// When logind said the computer is going to sleep and the screen is not locked: since then.
+    pub(super) fn asleep_unlocked_since(&self) -> Option<Timestamp> {
+        self.quiet
+            .as_ref()
+            .filter(|quiet| quiet.asleep && !quiet.locked)
+            .map(|quiet| quiet.since)
+    }
+
+    /// A sleep whose wake never came must not hold breaks for ever: user input at `last_input`,
+    /// more than [`INPUT_AFTER_SLEEP`] after the sleep began, shows the computer is awake, and
+    /// the sleep ends now as if logind had said so.
+    pub(super) fn awake_after_all(&mut self, last_input: Timestamp, effects: &mut Effects) {
+        if self
+            .quiet
+            .as_ref()
+            .is_some_and(|quiet| quiet.asleep && last_input > quiet.since.plus(INPUT_AFTER_SLEEP))
+        {
+            self.quiet_ends(true, effects);
         }
     }
 
