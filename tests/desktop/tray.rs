@@ -268,7 +268,10 @@ fn history_opens_the_history_window_once_and_raises_it_when_asked_again() {
     let opened = unhunch(&session, &["history", "--open"]);
     assert!(opened.status.success(), "{}", stderr(&opened));
     wait_until("history --open opens a new window", WINDOW_OPENS, || {
-        history_window(&session).filter(|again| *again != window)
+        (history_processes(&session, &daemon) == 1)
+            .then(|| history_window(&session))
+            .flatten()
     });
-    assert_eq!(history_processes(&session, &daemon), 1);
+    let log = daemon_stderr(&session);
+    assert_eq!(log.matches("history window started").count(), 2, "{log}");
 }
