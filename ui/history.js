@@ -200,7 +200,19 @@ function showProblem(text) {
   problem.hidden = false;
 }
 
-async function refresh() {
+// One read at a time: the focus that comes with opening the window must not read the file twice.
+let reading = null;
+
+function refresh() {
+  if (reading === null) {
+    reading = show().finally(() => {
+      reading = null;
+    });
+  }
+  return reading;
+}
+
+async function show() {
   let view;
   try {
     view = await invoke("history_stats");

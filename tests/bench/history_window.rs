@@ -68,7 +68,7 @@ pub fn five_years_of_history(now: Timestamp) -> String {
             let time = Timestamp::from_unix_secs(at).to_rfc3339();
             text.push_str(&format!("{{\"at\":\"{time}\",{event}}}\n"));
         };
-        for slot in 0..6u64 {
+        for slot in 0..(LINES_A_DAY / 6) as u64 {
             break_id += 1;
             let routine = routines[((day as u64 + slot) % 5) as usize];
             line(

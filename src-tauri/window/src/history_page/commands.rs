@@ -34,9 +34,10 @@ fn now_and_offset() -> (Timestamp, i32) {
 }
 
 /// The history's numbers now. Read afresh on every call, so the page shows the file as it is
-/// when it opens and each time it is raised.
+/// when it opens and each time it is raised. Async, like the other file commands, so years of
+/// history are read off the main thread and the window keeps drawing meanwhile.
 #[tauri::command]
-pub fn history_stats(files: State<'_, HistoryFiles>) -> Result<HistoryView, String> {
+pub async fn history_stats(files: State<'_, HistoryFiles>) -> Result<HistoryView, String> {
     let (records, damaged_lines) = file::read_records(&files.history_file)
         .map_err(|error| format!("Cannot read {}: {error}", files.history_file.display()))?;
     let (now, offset) = now_and_offset();
@@ -67,7 +68,7 @@ pub fn history_stats(files: State<'_, HistoryFiles>) -> Result<HistoryView, Stri
 
 /// Writes the history, a line per day, to the export file; returns its path.
 #[tauri::command]
-pub fn export_history_csv(files: State<'_, HistoryFiles>) -> Result<String, String> {
+pub async fn export_history_csv(files: State<'_, HistoryFiles>) -> Result<String, String> {
     let (records, _) = file::read_records(&files.history_file)
         .map_err(|error| format!("Cannot read {}: {error}", files.history_file.display()))?;
     let (_, offset) = now_and_offset();
@@ -79,7 +80,7 @@ pub fn export_history_csv(files: State<'_, HistoryFiles>) -> Result<String, Stri
 /// Clears the history after keeping it whole in a dated backup; returns the backup's path
 /// (`None`: there was nothing to clear). The page asks the user first.
 #[tauri::command]
-pub fn clear_history(files: State<'_, HistoryFiles>) -> Result<Option<String>, String> {
+pub async fn clear_history(files: State<'_, HistoryFiles>) -> Result<Option<String>, String> {
     let stamp = jiff::Zoned::now().strftime("%Y-%m-%dT%H-%M-%S").to_string();
     let backup = file::clear(&files.history_file, &stamp).map_err(|error| {
         format!(
