@@ -16,6 +16,8 @@ use unhunch_tests::stretch_page::StretchPage;
 use unhunch_tests::webdriver::{TauriDriver, keys};
 
 const WAIT: Duration = Duration::from_secs(20);
+/// WebDriver's Tab key.
+const TAB: &str = "\u{E004}";
 const DAY_SECS: i64 = 86_400;
 
 /// The history window open on a seeded file. Field order is drop order.
@@ -240,12 +242,9 @@ fn the_history_window_shows_the_seeded_numbers_exports_them_and_clears_with_a_ba
         window.export_file.display().to_string()
     );
 
-    // Keyboard: the chart is one Tab stop on today; the arrow keys move a day at a time.
-    page.execute(
-        "document.querySelector('#bars [tabindex=\"0\"]').focus();",
-        vec![],
-    )
-    .unwrap();
+    // Keyboard: the chart is the page's first Tab stop, on today; the arrow keys move a day at a
+    // time.
+    page.press(TAB);
     assert_eq!(window.focused_date(), Some(date(today)));
     page.press(keys::ARROW_LEFT);
     assert_eq!(window.focused_date(), Some(date(today - 1)));
