@@ -1,5 +1,6 @@
 //! Build script: embeds the Tauri context and makes each of the window's commands a permission,
-//! so `capabilities/stretch.json` can grant the stretch window exactly the commands it uses.
+//! so each window's capability file (`capabilities/stretch.json`, `capabilities/history.json`)
+//! can grant that window exactly the commands it uses.
 
 fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
@@ -8,6 +9,10 @@ fn main() {
         "painted",
         "finish",
         "close",
+        "history_stats",
+        "export_history_csv",
+        "clear_history",
+        "history_drawn",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the window's Tauri configuration should be valid");

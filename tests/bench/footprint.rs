@@ -10,6 +10,7 @@
 //! `tests/out/footprint-smoke.md`. Timings are printed, never asserted; the run fails only on real
 //! errors: the daemon crashed, a step never happened, or a process was left behind.
 
+mod history_window;
 mod measure;
 mod runs;
 
@@ -47,13 +48,15 @@ fn main() -> ExitCode {
         options.durations.breaks
     );
     let mut unhunch = UnhunchFigures::default();
-    if let Err(problem) = run_catching_panics("the Unhunch run", || {
+    if options.history_window_only {
+        eprintln!("footprint: --history-window-only: the history window alone");
+    } else if let Err(problem) = run_catching_panics("the Unhunch run", || {
         runs::run_unhunch(options.durations, &out_dir, &mut unhunch)
     }) {
         unhunch.problems.push(problem);
     }
     let mut peers = Vec::new();
-    if options.with_peers {
+    if options.with_peers && !options.history_window_only {
         for peer in &PEERS {
             eprintln!("footprint: measuring {}…", peer.name);
             let figures = if is_installed(peer.program) {
@@ -71,7 +74,13 @@ fn main() -> ExitCode {
         }
     }
 
-    let report = render(&options, &unhunch, &peers);
+    eprintln!("footprint: measuring the history window on 5 years of history…");
+    let history_window = run_catching_panics("the history window run", || {
+        history_window::run_history_window(&out_dir)
+    })
+    .and_then(|result| result);
+    let mut report = render(&options, &unhunch, &peers);
+    report.push_str(&history_window::report_line(&history_window));
     println!("{report}");
     let report_path = out_dir.join(if options.smoke {
         "footprint-smoke.md"
@@ -83,6 +92,9 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     eprintln!("footprint: wrote {}", report_path.display());
+    if let Err(problem) = history_window {
+        unhunch.problems.push(problem);
+    }
     if unhunch.problems.is_empty() {
         ExitCode::SUCCESS
     } else {
@@ -94,13 +106,14 @@ fn main() -> ExitCode {
 }
 
 const USAGE: &str = "\
-Usage: footprint [--smoke] [--no-peers] [--breaks N] [--settle SECONDS] [--idle SECONDS]
+Usage: footprint [--smoke] [--no-peers] [--history-window-only] [--breaks N] [--settle SECONDS] [--idle SECONDS]
 
 Measures Unhunch's footprint on a real desktop session and compares it with Workrave and Safe Eyes.
 Build the binaries first (`cargo build --workspace --release`, or `make bench`, which does it all).
 
   --smoke       the short run CI does: 2 s settle, 5 s idle, 3 breaks, no peers
   --no-peers    skip Workrave and Safe Eyes
+  --history-window-only  only the history window on five years of history (its one line)
   --breaks N    how many breaks to take back to back (default 100)
   --settle S    seconds from start to the idle memory reading (default 20)
   --idle S      seconds of idle CPU and wakeup measurement (default 60)
@@ -132,6 +145,8 @@ const PEERS: [Peer; 2] = [
 struct Options {
     smoke: bool,
     with_peers: bool,
+    /// Measure only the history window on five years of history.
+    history_window_only: bool,
     help: bool,
     durations: Durations,
 }
@@ -141,6 +156,7 @@ impl Options {
         let mut options = Options {
             smoke: false,
             with_peers: true,
+            history_window_only: false,
             help: false,
             durations: Durations {
                 settle: Duration::from_secs(20),
@@ -154,6 +170,7 @@ impl Options {
             match argument.as_str() {
                 "--smoke" => options.smoke = true,
                 "--no-peers" => options.with_peers = false,
+                "--history-window-only" => options.history_window_only = true,
                 "-h" | "--help" => options.help = true,
                 "--breaks" => breaks = Some(number_after(&argument, arguments.next())?),
                 "--settle" => settle = Some(number_after(&argument, arguments.next())?),

@@ -51,6 +51,7 @@ const LAYERS: [(&str, &[&str]); 6] = [
             "effects/notifications",
             "effects/window",
             "effects/history",
+            "effects/history_window",
             "effects/open",
         ],
     ),

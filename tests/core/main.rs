@@ -9,6 +9,7 @@ mod engine;
 mod engine_properties;
 mod fuzz;
 mod history;
+mod history_stats;
 mod lock_and_sleep;
 mod login_question;
 mod picker;

@@ -1,5 +1,6 @@
 //! The tray icon: it registers with the watcher, its dbusmenu holds the whole menu, and clicking
-//! Snooze, Pause and Resume through dbusmenu changes what `unhunch status` reports.
+//! Snooze, Pause and Resume through dbusmenu changes what `unhunch status` reports; History…
+//! opens the history window once and raises it when asked again.
 
 use std::fs;
 use std::path::PathBuf;
@@ -8,8 +9,11 @@ use unhunch_tests::desktop::{MenuItem, Session, wait_until};
 
 use crate::daemon::{
     Daemon, PROMPTLY, click, config_file, daemon_stderr, daemon_tray_item, entries, menu,
-    seconds_from_now, status, wait_for_state,
+    seconds_from_now, status, stderr, unhunch, wait_for_state, window_processes,
 };
+
+/// A WebKit window of a debug build can take several seconds to map on a busy machine.
+const WINDOW_OPENS: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn owned(pairs: &[(&str, bool)]) -> Vec<(String, bool)> {
     pairs
@@ -170,7 +174,7 @@ fn screenshot(session: &Session, name: &str) -> PathBuf {
 }
 
 #[test]
-fn settings_and_history_open_files_the_user_can_read() {
+fn settings_opens_a_file_the_user_can_read() {
     let session = Session::builder().without_notifications().start();
     let daemon = Daemon::start(&session, None);
     let item = daemon_tray_item(&session, &daemon);
@@ -197,14 +201,77 @@ fn settings_and_history_open_files_the_user_can_read() {
         fs::read_to_string(&config).unwrap(),
         "[breaks]\ninterval = \"40m\"\n"
     );
+}
+
+/// The visible X window titled "Unhunch — History", if there is one.
+fn history_window(session: &Session) -> Option<String> {
+    let output = session
+        .command("xdotool")
+        .args(["search", "--onlyvisible", "--name", "^Unhunch — History$"])
+        .output()
+        .expect("run xdotool");
+    String::from_utf8_lossy(&output.stdout)
+        .split_whitespace()
+        .next()
+        .map(str::to_owned)
+}
+
+fn history_processes(session: &Session, daemon: &Daemon) -> usize {
+    window_processes(session, daemon)
+        .iter()
+        .filter(|command_line| command_line.contains("--page history"))
+        .count()
+}
+
+#[test]
+fn history_opens_the_history_window_once_and_raises_it_when_asked_again() {
+    let session = Session::builder().without_notifications().start();
+    let daemon = Daemon::start(&session, None);
+    let item = daemon_tray_item(&session, &daemon);
 
     click(&session, &item, "History…");
-    let summary = session.state_dir().join("unhunch").join("history.txt");
-    let text = wait_until("History… writes a summary", PROMPTLY, || {
-        fs::read_to_string(&summary).ok()
+    let window = wait_until("History… opens the history window", WINDOW_OPENS, || {
+        history_window(&session)
     });
-    assert!(
-        text.starts_with("Your stretch breaks, the last 14 days:"),
-        "{text}"
-    );
+    assert_eq!(history_processes(&session, &daemon), 1);
+    screenshot(&session, "history-window-from-tray.png");
+
+    // Again from the tray, from the command line and over D-Bus: the same window comes to the
+    // front, and no second process starts.
+    click(&session, &item, "History…");
+    let opened = unhunch(&session, &["history", "--open"]);
+    assert!(opened.status.success(), "{}", stderr(&opened));
+    session
+        .bus_call(
+            "dev.unhunch.Unhunch",
+            "/dev/unhunch/Unhunch",
+            "dev.unhunch.Unhunch1",
+            "OpenHistory",
+            "",
+            &[],
+        )
+        .unwrap_or_else(|error| panic!("{error:?}"));
+    wait_until("three raises of the open window", PROMPTLY, || {
+        daemon_stderr(&session)
+            .matches("raising the open history window")
+            .count()
+            == 3
+    });
+    assert_eq!(history_processes(&session, &daemon), 1);
+    assert_eq!(history_window(&session), Some(window.clone()));
+
+    // Closed by the user, the window's process ends; the next request starts a new one.
+    session.close_window_as_window_manager(&window);
+    wait_until("the history window's process ends", PROMPTLY, || {
+        history_processes(&session, &daemon) == 0
+    });
+    let opened = unhunch(&session, &["history", "--open"]);
+    assert!(opened.status.success(), "{}", stderr(&opened));
+    wait_until("history --open opens a new window", WINDOW_OPENS, || {
+        (history_processes(&session, &daemon) == 1)
+            .then(|| history_window(&session))
+            .flatten()
+    });
+    let log = daemon_stderr(&session);
+    assert_eq!(log.matches("history window started").count(), 2, "{log}");
 }

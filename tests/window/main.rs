@@ -6,6 +6,7 @@
 //! `security` checks the CSP, the capability and the page's files without starting anything.
 
 mod harness;
+mod history;
 mod security;
 
 use std::time::Duration;

@@ -67,10 +67,8 @@ fn the_csp_allows_only_the_apps_own_files() {
     }
 }
 
-#[test]
-fn the_capability_grants_exactly_the_windows_commands() {
-    let capability = json_file("src-tauri/window/capabilities/stretch.json");
-    assert_eq!(capability["windows"], serde_json::json!(["stretch"]));
+/// The permissions a capability file grants, sorted.
+fn granted(capability: &Value) -> Vec<String> {
     let mut granted: Vec<String> = capability["permissions"]
         .as_array()
         .expect("a permissions list")
@@ -82,23 +80,58 @@ fn the_capability_grants_exactly_the_windows_commands() {
                 .to_owned()
         })
         .collect();
-    let mut declared: Vec<String> = declared_commands()
+    granted.sort();
+    granted
+}
+
+fn allow(commands: &[&str]) -> Vec<String> {
+    let mut permissions: Vec<String> = commands
         .iter()
         .map(|command| format!("allow-{}", command.replace('_', "-")))
         .collect();
-    granted.sort();
-    declared.sort();
-    assert_eq!(granted, declared);
+    permissions.sort();
+    permissions
+}
+
+#[test]
+fn each_window_is_granted_exactly_its_own_commands() {
+    let stretch = json_file("src-tauri/window/capabilities/stretch.json");
+    assert_eq!(stretch["windows"], serde_json::json!(["stretch"]));
     assert_eq!(
-        declared.len(),
-        5,
-        "plan, switch_routine, painted, finish, close: {declared:?}"
+        granted(&stretch),
+        allow(&["plan", "switch_routine", "painted", "finish", "close"])
     );
+    let history = json_file("src-tauri/window/capabilities/history.json");
+    assert_eq!(history["windows"], serde_json::json!(["history"]));
+    assert_eq!(
+        granted(&history),
+        allow(&[
+            "history_stats",
+            "export_history_csv",
+            "clear_history",
+            "history_drawn"
+        ])
+    );
+    // Every command build.rs declares is granted to exactly one window.
+    let mut all_granted = [granted(&stretch), granted(&history)].concat();
+    all_granted.sort();
+    let declared: Vec<String> = declared_commands();
+    let declared: Vec<&str> = declared.iter().map(String::as_str).collect();
+    assert_eq!(all_granted, allow(&declared));
 }
 
 #[test]
 fn the_page_never_parses_text_as_markup_and_has_nothing_inline() {
-    let script = workspace_file("ui/app.js");
+    for (script_file, page_file) in [
+        ("ui/app.js", "ui/index.html"),
+        ("ui/history.js", "ui/history.html"),
+    ] {
+        page_has_no_markup_sinks_and_nothing_inline(script_file, page_file);
+    }
+}
+
+fn page_has_no_markup_sinks_and_nothing_inline(script_file: &str, page_file: &str) {
+    let script = workspace_file(script_file);
     for sink in [
         "innerHTML",
         "outerHTML",
@@ -106,20 +139,20 @@ fn the_page_never_parses_text_as_markup_and_has_nothing_inline() {
         "document.write",
         "eval(",
     ] {
-        assert!(!script.contains(sink), "ui/app.js uses {sink}");
+        assert!(!script.contains(sink), "{script_file} uses {sink}");
     }
-    let page = workspace_file("ui/index.html");
+    let page = workspace_file(page_file);
     assert!(
         !page.contains("<style"),
-        "ui/index.html has an inline style sheet"
+        "{page_file} has an inline style sheet"
     );
     assert!(
         !page.contains("style=\""),
-        "ui/index.html has an inline style attribute"
+        "{page_file} has an inline style attribute"
     );
     assert!(
         !has_event_handler_attribute(&page),
-        "ui/index.html has an inline event handler"
+        "{page_file} has an inline event handler"
     );
     for script_tag in page.split("<script").skip(1) {
         let tag_end = script_tag.find('>').expect("a closed script tag");

@@ -9,6 +9,7 @@
 pub mod duration;
 pub mod engine;
 pub mod history;
+pub mod history_stats;
 pub mod login_question;
 pub mod picker;
 pub mod plan;

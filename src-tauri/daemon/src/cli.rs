@@ -60,6 +60,7 @@ Usage:
   unhunch quit                 stop Unhunch
   unhunch history [--json] [--days N]
                                your breaks day by day (default: the last 7 days)
+  unhunch history --open       open the history window (charts, CSV export, clear)
   unhunch routines check [PATH...]
                                check routine files (default: your routines folder)
   unhunch config check [PATH]  check a config file (default: your config.toml)
@@ -246,6 +247,10 @@ pub fn check_pause_argument(text: &str) -> Result<(), String> {
 }
 
 fn parse_history(rest: &[OsString]) -> Result<Command, String> {
+    if rest.first().is_some_and(|word| word == "--open") {
+        no_arguments("history --open", &rest[1..])?;
+        return Ok(Command::OpenHistory);
+    }
     let mut json = false;
     let mut days = 7;
     let mut words = rest.iter().map(|word| word.to_string_lossy().into_owned());
@@ -262,7 +267,7 @@ fn parse_history(rest: &[OsString]) -> Result<Command, String> {
                 Some(value) => days = parse_days(value)?,
                 None => {
                     return Err(format!(
-                        "`unhunch history` does not know `{other}`; it accepts --json and --days N."
+                        "`unhunch history` does not know `{other}`; it accepts --json and --days N, or --open alone."
                     ));
                 }
             },
@@ -340,6 +345,10 @@ mod tests {
                 json: true,
                 days: 30
             })
+        );
+        assert_eq!(
+            parse_words(&["history", "--open"]),
+            Ok(Command::OpenHistory)
         );
         assert_eq!(
             parse_words(&["config", "check"]),

@@ -33,6 +33,8 @@ pub enum Command {
         json: bool,
         days: u32,
     },
+    /// `unhunch history --open`: the daemon opens (or raises) the history window.
+    OpenHistory,
     RoutinesCheck {
         paths: Vec<PathBuf>,
     },

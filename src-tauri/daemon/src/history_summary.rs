@@ -1,5 +1,5 @@
-//! The history day by day, as numbers and as the text `unhunch history` prints and the tray's
-//! History… item opens.
+//! The history day by day, as numbers and as the text `unhunch history` prints (and the tray's
+//! History… item opens when the history window cannot start).
 
 use std::fmt::Write as _;
 use std::path::Path;

@@ -18,7 +18,7 @@ _unhunch() {
             if [[ $prev == --days ]]; then
                 COMPREPLY=($(compgen -W "1 7 30 365" -- "$cur"))
             else
-                COMPREPLY=($(compgen -W "--json --days" -- "$cur"))
+                COMPREPLY=($(compgen -W "--json --days --open" -- "$cur"))
             fi ;;
         routines)
             if [[ $COMP_CWORD -eq 2 ]]; then

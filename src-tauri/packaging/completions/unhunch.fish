@@ -16,6 +16,7 @@ complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -a routines -
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -a config -d 'check a config file'
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -a autostart -d 'start Unhunch when you log in, or stop doing so'
 complete -c unhunch -n "__fish_seen_subcommand_from status history" -l json -d 'print JSON'
+complete -c unhunch -n "__fish_seen_subcommand_from history" -l open -d 'open the history window'
 complete -c unhunch -n "__fish_seen_subcommand_from history" -l days -x -d 'how many days to look back'
 complete -c unhunch -n "__fish_seen_subcommand_from pause" -a 'until-tomorrow indefinitely 30m 1h'
 complete -c unhunch -n "__fish_seen_subcommand_from routines config; and not __fish_seen_subcommand_from check" -a check

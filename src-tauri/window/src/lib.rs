@@ -10,6 +10,8 @@
 //! - [`placement`] centres the window on the monitor under the pointer.
 //! - [`focus`] gives the keyboard back on sway, which focuses every new window.
 //! - [`renderer`] picks the WebKit renderer that paints on this desktop, before GTK starts.
+//! - [`history_page`] is the history window (`--page history`), with its own commands and
+//!   capability (`capabilities/history.json`).
 //!
 //! The process exits when its window closes: after Snooze or Skip, after Done on the finish screen,
 //! when the window manager closes it, or when the daemon that started it is gone (its stdin ends).
@@ -17,6 +19,7 @@
 
 pub mod commands;
 pub mod focus;
+pub mod history_page;
 pub mod placement;
 pub mod plan_source;
 pub mod renderer;
@@ -43,6 +46,12 @@ pub const WINDOW_HEIGHT: f64 = 560.0;
 pub fn run() {
     renderer::restart_with_a_renderer_that_paints_if_needed();
     let arguments: Vec<String> = std::env::args().skip(1).collect();
+    if let [page, name, rest @ ..] = arguments.as_slice()
+        && page == "--page"
+        && name == "history"
+    {
+        return history_page::run(rest);
+    }
     let (plan, from_daemon) = match plan_source::request_from(&arguments).and_then(read_request) {
         Ok(Some(plan_and_source)) => plan_and_source,
         Ok(None) => {
@@ -201,7 +210,7 @@ fn stretch_window<'a, R: Runtime, M: Manager<R>>(
 /// The page is a few boxes and one picture: software drawing is plenty, starts sooner and keeps
 /// the GL stack (and its memory) out of the web process.
 #[cfg(target_os = "linux")]
-fn draw_without_gpu<R: Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
+pub(crate) fn draw_without_gpu<R: Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
     use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
     window.with_webview(|webview| {
         if let Some(settings) = webview.inner().settings() {
@@ -211,6 +220,6 @@ fn draw_without_gpu<R: Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Resu
 }
 
 #[cfg(not(target_os = "linux"))]
-fn draw_without_gpu<R: Runtime>(_window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
+pub(crate) fn draw_without_gpu<R: Runtime>(_window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
     Ok(())
 }

@@ -30,6 +30,7 @@ Shows Unhunch's guided stretch window. Started by hand, it shows a built-in rout
   --plan-contract N the daemon's plan contract; a window of another one shows nothing and
                     exits with status 3 (without it, the daemon is one from before contract 2)
   --help            this text
+  --page history    the history window instead (`--page history --help` says more)
 It prints one JSON line when its first frame is painted and one with the outcome of the break.";
 
 /// The largest plan the window reads. The biggest real plans (every routine a user could have,

@@ -58,6 +58,12 @@ async fn call(command: Command) -> u8 {
         Command::Pause { until } => proxy.pause(until).await,
         Command::Resume => proxy.resume().await,
         Command::Quit => return quit(&connection, &proxy).await,
+        Command::OpenHistory => {
+            return match proxy.open_history().await {
+                Ok(()) => exit::OK,
+                Err(error) => report_error(error),
+            };
+        }
         other => unreachable!("{other:?} is not a daemon command"),
     };
     if let Err(error) = result {

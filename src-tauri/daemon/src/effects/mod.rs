@@ -6,6 +6,7 @@
 //! `effects/`, the boundary has leaked (`tests/core/tidy.rs` checks it).
 
 mod history;
+mod history_window;
 mod notifications;
 mod open;
 mod window;
@@ -25,6 +26,7 @@ use crate::status::StatusReport;
 use crate::tray::Tray;
 
 use history::History;
+use history_window::HistoryWindow;
 use notifications::Notifications;
 use window::Windows;
 
@@ -49,6 +51,7 @@ pub struct Effects {
     notifications: Notifications,
     windows: Windows,
     history: History,
+    history_window: HistoryWindow,
     tray: Tray,
     bus: zbus::Connection,
 }
@@ -58,6 +61,7 @@ impl Effects {
         Effects {
             notifications: Notifications::new(inbox.clone(), bus.clone()),
             history: History::new(history_file, inbox.clone()),
+            history_window: HistoryWindow::default(),
             windows: Windows::new(inbox),
             tray,
             bus,
@@ -184,9 +188,14 @@ impl Effects {
         open::settings(paths);
     }
 
-    /// Opens a summary of the last two weeks (the tray's History… item).
-    pub fn open_history(&self, paths: &Paths) {
-        open::history(paths);
+    /// Opens the history window, or raises the open one (the tray's History…, `unhunch history
+    /// --open`, D-Bus `OpenHistory`). Without a window program that starts, the user still gets
+    /// their history: a plain-text summary of the last two weeks in their text viewer.
+    pub fn open_history(&mut self, paths: &Paths) {
+        if let Err(why) = self.history_window.open_or_raise(&paths.history_file) {
+            warn!("{why}; opening the history as text instead");
+            open::history(paths);
+        }
     }
 
     /// The stretch window of `break_id` is gone. One that showed nothing (`failure`) is explained,

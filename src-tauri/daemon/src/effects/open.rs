@@ -1,4 +1,5 @@
-//! Opens the user's files in their own apps for the tray's Settings… and History… items.
+//! Opens the user's files in their own apps: config.toml for the tray's Settings… item, and a
+//! plain-text history summary when the history window cannot start.
 
 use std::fs;
 use std::path::Path;
@@ -20,7 +21,8 @@ pub fn settings(paths: &Paths) {
     open_with_desktop(&paths.config_file);
 }
 
-/// Writes a readable summary of the last weeks next to the log and opens it.
+/// Writes a readable summary of the last weeks next to the log and opens it: History… when no
+/// `unhunch-window` can be started.
 pub fn history(paths: &Paths) {
     let summary = crate::history_summary::text_summary(&paths.history_file, 14);
     let path = paths.state_dir.join("history.txt");
