@@ -20,3 +20,4 @@ mod tidy;
 mod time_and_duration;
 mod time_away;
 mod timeline;
+mod warm_start;
