@@ -12,6 +12,7 @@
 
 mod measure;
 mod runs;
+mod warm;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -52,6 +53,23 @@ fn main() -> ExitCode {
     }) {
         unhunch.problems.push(problem);
     }
+    eprintln!(
+        "footprint: measuring the warm start ({} breaks with a heads-up)…",
+        options.durations.breaks
+    );
+    let mut warm_start = warm::WarmFigures::default();
+    if let Err(problem) = run_catching_panics("the warm-start run", || {
+        warm::run_warm(options.durations.breaks, &out_dir, &mut warm_start)
+    }) {
+        warm_start.problems.push(problem);
+    }
+    if !warm_start.leftovers.is_empty() {
+        warm_start.problems.push(format!(
+            "processes left behind by the warm run: {}",
+            warm_start.leftovers.join("; ")
+        ));
+    }
+    unhunch.problems.append(&mut warm_start.problems);
     let mut peers = Vec::new();
     if options.with_peers {
         for peer in &PEERS {
@@ -71,7 +89,8 @@ fn main() -> ExitCode {
         }
     }
 
-    let report = render(&options, &unhunch, &peers);
+    let mut report = render(&options, &unhunch, &peers);
+    report.push_str(&warm::render(&warm_start));
     println!("{report}");
     let report_path = out_dir.join(if options.smoke {
         "footprint-smoke.md"
