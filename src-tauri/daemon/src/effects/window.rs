@@ -341,7 +341,13 @@ async fn watch(
                     let painted_before = reports.painted;
                     let outcome = reports.read(&line, break_id);
                     if reports.painted && !painted_before {
-                        let _ = inbox.send(Message::WindowPainted { break_id });
+                        if shown.load(std::sync::atomic::Ordering::SeqCst) {
+                            let _ = inbox.send(Message::WindowPainted { break_id });
+                        } else {
+                            // Not a frame anyone saw: the one painted after `show` counts.
+                            debug!("the window prepared for break {break_id} reported a paint while hidden; ignored");
+                            reports.painted = false;
+                        }
                     }
                     if let Some(outcome) = outcome {
                         let _ = inbox.send(Message::WindowReported { break_id, outcome });
