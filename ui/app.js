@@ -44,13 +44,21 @@ async function start() {
   }
   showIntro();
   $("app").setAttribute("aria-busy", "false");
-  // Two frames: the first runs before the intro is painted, the second after it was.
+  reportPainted();
+}
+
+// Two frames: the first runs before the screen is painted, the second after it was. A window the
+// daemon started hidden ignores this until it is shown, and then calls `unhunchShown`, so the
+// report is of the first frame painted on screen.
+function reportPainted() {
   requestAnimationFrame(() =>
     requestAnimationFrame(() => {
       invoke("painted").catch((error) => console.error("painted:", error));
     }),
   );
 }
+
+window.unhunchShown = reportPainted;
 
 function offeredRoutines() {
   return [state.plan.routine, ...state.plan.alternatives];

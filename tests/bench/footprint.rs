@@ -13,6 +13,7 @@
 mod history_window;
 mod measure;
 mod runs;
+mod warm;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -55,6 +56,25 @@ fn main() -> ExitCode {
     }) {
         unhunch.problems.push(problem);
     }
+    let mut warm_start = warm::WarmFigures::default();
+    if !options.history_window_only {
+        eprintln!(
+            "footprint: measuring the warm start ({} breaks with a heads-up)…",
+            options.durations.breaks
+        );
+        if let Err(problem) = run_catching_panics("the warm-start run", || {
+            warm::run_warm(options.durations.breaks, &out_dir, &mut warm_start)
+        }) {
+            warm_start.problems.push(problem);
+        }
+    }
+    if !warm_start.leftovers.is_empty() {
+        warm_start.problems.push(format!(
+            "processes left behind by the warm run: {}",
+            warm_start.leftovers.join("; ")
+        ));
+    }
+    unhunch.problems.append(&mut warm_start.problems);
     let mut peers = Vec::new();
     if options.with_peers && !options.history_window_only {
         for peer in &PEERS {
@@ -81,6 +101,7 @@ fn main() -> ExitCode {
     .and_then(|result| result);
     let mut report = render(&options, &unhunch, &peers);
     report.push_str(&history_window::report_line(&history_window));
+    report.push_str(&warm::render(&warm_start));
     println!("{report}");
     let report_path = out_dir.join(if options.smoke {
         "footprint-smoke.md"

@@ -52,7 +52,8 @@ pub struct UnhunchFigures {
 /// The D-Bus name the daemon owns while it runs.
 const DAEMON_BUS_NAME: &str = "dev.unhunch.Unhunch";
 /// The daemon's own news plus the window's reports (its `painted` line carries the paint time).
-const DAEMON_LOG_FILTER: &str = "info,unhunch::window=debug,zbus=warn,ksni=warn,notify_rust=warn";
+pub const DAEMON_LOG_FILTER: &str =
+    "info,unhunch::window=debug,zbus=warn,ksni=warn,notify_rust=warn";
 /// Breaks come one second apart, with no heads-up, so the breaks run back to back. They come by
 /// the clock: the session has had no input through the idle measurement, which by the default
 /// rules makes the user away (a break would wait for their return), and the clicks on the
@@ -260,7 +261,7 @@ pub fn run_peer(program: &str, durations: Durations, out_dir: &Path) -> Result<I
 }
 
 /// Asks the daemon to quit the way a user does, and checks nothing of it stays behind.
-fn quit(session: &Session, daemon: &mut Child, figures: &mut UnhunchFigures) {
+pub fn quit(session: &Session, daemon: &mut Child, figures: &mut UnhunchFigures) {
     let quit = session.run(&bin_path("unhunch").to_string_lossy(), &["quit"]);
     if !quit.status.success() {
         figures.problems.push(format!(
@@ -303,7 +304,7 @@ fn quit(session: &Session, daemon: &mut Child, figures: &mut UnhunchFigures) {
 }
 
 /// Waits until `probe` holds, failing at once, rather than at the deadline, if the daemon exits.
-fn while_running<P: Probe>(
+pub fn while_running<P: Probe>(
     daemon: &mut Child,
     description: &str,
     mut probe: impl FnMut() -> P,
@@ -326,7 +327,7 @@ fn exited(process: &mut Child, when: &str) -> Option<String> {
 }
 
 /// The paint times the daemon logged (`window painted ... painted_at=...`), oldest first.
-fn painted_times(log_path: &Path) -> Vec<SystemTime> {
+pub fn painted_times(log_path: &Path) -> Vec<SystemTime> {
     log_times(log_path, "window painted", |line| {
         line.split_whitespace()
             .find_map(|field| field.strip_prefix("painted_at="))

@@ -209,10 +209,11 @@ fn no_heads_up_is_shown_during_a_full_screen_window() {
 #[test]
 fn a_heads_up_on_screen_goes_when_the_break_is_deferred() {
     let mut t = timeline_with(|settings| settings.breaks.max_wait = m(5));
-    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m, prepare window #1");
     t.at(m(25) - s(10))
         .interruptions(FULL_SCREEN)
-        .expect_nothing();
+        .expect("end prepared window #1");
     t.at(m(25)).expect("withdraw, record deferred FullScreen");
     // Nothing is left to withdraw when the break is skipped meanwhile.
     t.at(m(26)).skip().expect("record skipped #1");

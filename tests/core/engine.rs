@@ -30,7 +30,8 @@ fn a_new_engine_is_working_with_the_break_one_interval_away() {
 fn the_heads_up_comes_before_the_break_with_its_routine() {
     let mut t = timeline();
     t.at(m(25) - s(31)).expect_nothing();
-    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m, prepare window #1");
     let offered_at_heads_up = t.engine.status(t.now).routine.clone();
     assert!(offered_at_heads_up.is_some());
     t.at(m(25)).expect("show due #1, record due #1");
@@ -55,18 +56,20 @@ fn no_heads_up_when_it_is_off() {
 fn no_heads_up_when_its_moment_passed_as_the_countdown_was_set() {
     // A 10 s snooze returns before a 30 s heads-up could have been shown.
     let mut t = timeline();
-    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m, prepare window #1");
     t.at(m(25))
         .expect("show due #1, record due #1")
         .snooze_for(s(10))
-        .expect("record snoozed #1 (1 used), withdraw");
+        .expect("record snoozed #1 (1 used), withdraw, end prepared window #1");
     t.at(m(25) + s(10)).expect("show due #2, record due #2");
     // After a natural break the countdown is full length again, so the heads-up is back.
     t.at(m(26))
         .idle_for(m(3))
         .expect("withdraw, record abandoned #2, record natural break 3m");
     t.at(m(27)).input_now().expect_nothing();
-    t.at(m(52) - s(30)).expect("heads-up for 52m");
+    t.at(m(52) - s(30))
+        .expect("heads-up for 52m, prepare window #3");
 }
 
 // 3. The break becomes due with a new id and is recorded; reminders repeat every snooze length.
@@ -303,12 +306,13 @@ fn a_stale_window_changes_nothing() {
 #[test]
 fn snooze_puts_the_break_off_and_keeps_its_routine() {
     let mut t = timeline();
-    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m, prepare window #1");
     t.at(m(25)).expect("show due #1, record due #1");
     let offered = t.engine.status(t.now).routine.clone();
     t.at(m(25) + s(3))
         .snooze()
-        .expect("record snoozed #1 (1 used), withdraw")
+        .expect("record snoozed #1 (1 used), withdraw, end prepared window #1")
         .expect_next_break_at(m(30) + s(3));
     // No heads-up before a snoozed break comes back.
     t.at(m(30) + s(3)).expect("show due #2, record due #2");
@@ -407,9 +411,10 @@ fn skip_while_working_skips_the_next_break() {
         .skip()
         .expect("record skipped #1")
         .expect_next_break_at(m(35));
-    t.at(m(35) - s(30)).expect("heads-up for 35m");
+    t.at(m(35) - s(30))
+        .expect("heads-up for 35m, prepare window #2");
     t.skip()
-        .expect("withdraw, record skipped #2")
+        .expect("withdraw, record skipped #2, end prepared window #2")
         .expect_next_break_at(m(60) - s(30));
 }
 
@@ -427,17 +432,19 @@ fn skip_while_paused_is_refused() {
 fn pause_from_each_phase() {
     let mut t = timeline();
     t.at(m(25) - s(30))
-        .expect("heads-up for 25m")
+        .expect("heads-up for 25m, prepare window #1")
         .pause_for(m(10))
-        .expect("withdraw, record paused until 34m30s");
+        .expect("withdraw, record paused until 34m30s, end prepared window #1");
     t.at(m(34) + s(30))
         .expect("record resumed")
         .expect_next_break_at(m(59) + s(30));
-    t.at(m(59)).expect("heads-up for 59m30s");
+    t.at(m(59)).expect("heads-up for 59m30s, prepare window #1");
     t.at(m(59) + s(30))
         .expect("show due #1, record due #1")
         .pause_for(h(1))
-        .expect("withdraw, record skipped #1, record paused until 1h59m30s");
+        .expect(
+            "withdraw, record skipped #1, record paused until 1h59m30s, end prepared window #1",
+        );
     t.at(h(1) + m(59) + s(30)).expect("record resumed");
     t.at(h(2))
         .stretch_now()
@@ -509,9 +516,9 @@ fn idle_while_working_is_a_natural_break() {
         .expect_waiting(None)
         .expect_next_break_at(m(38));
     t.at(m(38) - s(30))
-        .expect("heads-up for 38m")
+        .expect("heads-up for 38m, prepare window #1")
         .idle_for(m(5))
-        .expect("withdraw, record natural break 5m");
+        .expect("withdraw, record natural break 5m, end prepared window #1");
 }
 
 #[test]
@@ -587,7 +594,8 @@ fn a_short_suspend_does_not_count_as_work() {
         .clock_jumps(ms(m(2)))
         .expect_nothing()
         .expect_next_break_at(m(27));
-    t.at(m(27) - s(30)).expect("heads-up for 27m");
+    t.at(m(27) - s(30))
+        .expect("heads-up for 27m, prepare window #1");
     t.at(m(27)).expect("show due #1, record due #1");
     t.at(m(31))
         .clock_jumps(ms(m(1)))
@@ -629,7 +637,8 @@ fn setting_the_clock_back_keeps_the_time_remaining() {
         .clock_jumps(-ms(m(10)))
         .expect_nothing()
         .expect_next_break_at(m(15));
-    t.at(m(15) - s(30)).expect("heads-up for 15m");
+    t.at(m(15) - s(30))
+        .expect("heads-up for 15m, prepare window #1");
     t.at(m(15)).expect("show due #1, record due #1");
 }
 
@@ -656,7 +665,8 @@ fn a_longer_interval_moves_the_break_and_its_heads_up() {
         .settings_change(|settings| settings.breaks.interval = m(50))
         .expect_nothing()
         .expect_next_break_at(m(50));
-    t.at(m(50) - s(30)).expect("heads-up for 50m");
+    t.at(m(50) - s(30))
+        .expect("heads-up for 50m, prepare window #1");
 }
 
 #[test]
@@ -691,9 +701,10 @@ fn a_due_break_keeps_going_with_the_new_settings() {
 #[test]
 fn a_place_change_picks_a_routine_that_fits() {
     let mut t = timeline_with(|settings| settings.stretch.place = PlaceChoice::Floor);
-    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m, prepare window #1");
     t.settings_change(|settings| settings.stretch.place = PlaceChoice::Chair)
-        .expect_nothing();
+        .expect("end prepared window #1");
     t.at(m(25)).expect("show due #1, record due #1");
     let routine = t.engine.status(t.now).routine.unwrap();
     assert!(
@@ -888,30 +899,35 @@ fn a_restored_pause_that_has_ended_or_is_beyond_the_horizon_is_not_restored() {
 #[test]
 fn a_longer_interval_takes_down_the_heads_up_on_screen_and_it_comes_again_in_time() {
     let mut t = timeline();
-    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m, prepare window #1");
     t.at(m(25) - s(20)).expect_nothing();
     t.settings_change(|settings| settings.breaks.interval = m(50))
-        .expect("withdraw")
+        .expect("withdraw, end prepared window #1")
         .expect_next_break_at(m(50));
-    t.at(m(50) - s(30)).expect("heads-up for 50m");
+    t.at(m(50) - s(30))
+        .expect("heads-up for 50m, prepare window #1");
     t.at(m(50)).expect("show due #1, record due #1");
 }
 
 #[test]
 fn a_shorter_interval_also_takes_down_the_heads_up_on_screen() {
     let mut t = timeline();
-    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m, prepare window #1");
     t.at(m(25) - s(20)).expect_nothing();
     t.settings_change(|settings| settings.breaks.interval = m(10))
-        .expect("withdraw")
+        .expect("withdraw, end prepared window #1")
         .expect_next_break_at(m(25) + s(40));
-    t.at(m(25) + s(10)).expect("heads-up for 25m40s");
+    t.at(m(25) + s(10))
+        .expect("heads-up for 25m40s, prepare window #1");
 }
 
 #[test]
 fn a_heads_up_change_alone_keeps_the_heads_up_on_screen_and_shows_it_once() {
     let mut t = timeline();
-    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m, prepare window #1");
     t.at(m(25) - s(20)).expect_nothing();
     t.settings_change(|settings| settings.breaks.heads_up = Some(s(10)))
         .expect_nothing();

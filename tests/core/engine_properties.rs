@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use proptest::prelude::*;
-use unhunch_core::engine::{ClosedBy, Effect, Input, Interruptions, PauseLength, Waiting};
+use unhunch_core::engine::{ClosedBy, Effect, Input, Interruptions, PauseLength, Phase, Waiting};
 use unhunch_core::history::{HistoryEvent, HistoryRecord, MAX_BREAK_ID};
 use unhunch_core::plan::WindowOutcome;
 use unhunch_core::routine::RoutineSet;
@@ -189,6 +189,8 @@ struct Run {
     half_of_the_routines: RoutineSet,
     /// The break time the heads-up on screen names, while one is showing.
     heads_up_on_screen: Option<Timestamp>,
+    /// The break whose hidden window the effects prepared and have not yet shown or ended.
+    prepared: Option<u64>,
 }
 
 impl Run {
@@ -285,6 +287,9 @@ impl Run {
                 _ => {}
             }
         }
+        let mut prepared = self.prepared;
+        self.check_the_prepared_window(&mut prepared, &effects, &context)?;
+        self.prepared = prepared;
         if settings_changed && let Some(named) = self.heads_up_on_screen {
             prop_assert_eq!(
                 Some(named),
@@ -318,6 +323,7 @@ impl Run {
                     Some(*break_id)
                 }
                 Effect::OpenWindow(plan) => Some(plan.break_id),
+                Effect::ShowPreparedWindow { break_id } => Some(*break_id),
                 Effect::Record(record) => {
                     prop_assert_eq!(record.at, self.now, "record stamp {}", context());
                     match &record.event {
@@ -365,6 +371,75 @@ impl Run {
             if let Some(break_id) = break_id {
                 self.outcomes.entry(break_id).or_default();
             }
+        }
+        Ok(())
+    }
+
+    /// A prepared window never outlives its break: at most one at a time, made only while a
+    /// heads-up is on screen, shown or ended by the id it was made for, and while it lives its
+    /// break is still coming (working, or due with that very id, never paused, locked, asleep,
+    /// stretching, or with an outcome recorded).
+    fn check_the_prepared_window(
+        &self,
+        prepared_now: &mut Option<u64>,
+        effects: &[Effect],
+        context: &dyn Fn() -> String,
+    ) -> Result<(), TestCaseError> {
+        for effect in effects {
+            match effect {
+                Effect::PrepareWindow(plan) => {
+                    prop_assert_eq!(
+                        *prepared_now,
+                        None,
+                        "a second prepared window {}",
+                        context()
+                    );
+                    prop_assert!(
+                        self.heads_up_on_screen.is_some(),
+                        "prepared without a heads-up {}",
+                        context()
+                    );
+                    *prepared_now = Some(plan.break_id);
+                }
+                Effect::ShowPreparedWindow { break_id }
+                | Effect::EndPreparedWindow { break_id } => {
+                    prop_assert_eq!(
+                        *prepared_now,
+                        Some(*break_id),
+                        "shown or ended unprepared {}",
+                        context()
+                    );
+                    *prepared_now = None;
+                }
+                _ => {}
+            }
+        }
+        prop_assert_eq!(
+            self.engine.prepared_window(),
+            *prepared_now,
+            "the engine and its effects disagree on the prepared window {}",
+            context()
+        );
+        if let Some(prepared) = *prepared_now {
+            let status = self.engine.status(self.now);
+            let break_still_coming = match status.phase {
+                Phase::Working => status.break_id.is_none(),
+                Phase::BreakDue => status.break_id == Some(prepared),
+                Phase::Stretching | Phase::Paused => false,
+            };
+            prop_assert!(
+                break_still_coming && !status.screen_locked && !status.asleep,
+                "prepared window #{} outlives its break: {:?} {}",
+                prepared,
+                status,
+                context()
+            );
+            prop_assert!(
+                self.outcomes.get(&prepared).is_none_or(|count| *count == 0),
+                "prepared window #{} of a break that ended {}",
+                prepared,
+                context()
+            );
         }
         Ok(())
     }
@@ -490,6 +565,7 @@ proptest! {
             became_due: BTreeSet::new(),
             simulated: Duration::ZERO,
             heads_up_on_screen: None,
+            prepared: None,
         };
         for (gap, action) in steps {
             run.wait(gap)?;

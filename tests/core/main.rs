@@ -21,3 +21,4 @@ mod tidy;
 mod time_and_duration;
 mod time_away;
 mod timeline;
+mod warm_start;

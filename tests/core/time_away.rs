@@ -78,9 +78,10 @@ fn away_across_the_deadline_until_natural_break_the_waiting_break_is_not_needed(
 #[test]
 fn a_heads_up_on_screen_goes_when_time_away_counts_as_a_break() {
     let mut t = timeline();
-    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m, prepare window #1");
     t.at(m(25) - s(2)).idle_for(m(1)).expect_nothing();
-    t.at(m(25)).expect_nothing();
+    t.at(m(25)).expect("end prepared window #1");
     t.at(m(26) - s(2))
         .idle_for(m(2))
         .expect_nothing()
@@ -93,7 +94,8 @@ fn a_heads_up_on_screen_goes_when_time_away_counts_as_a_break() {
 #[test]
 fn a_break_whose_time_comes_while_the_user_types_waits_for_their_first_pause() {
     let mut t = timeline();
-    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m, prepare window #1");
     t.at(m(25) - s(2)).idle_for(s(1)).expect_nothing();
     t.at(m(25))
         .expect("heads-up when you pause (due 25m)")
@@ -179,11 +181,12 @@ fn a_snoozed_break_also_waits_for_a_pause() {
 #[test]
 fn the_user_can_stretch_skip_or_pause_while_a_break_waits() {
     let mut t = timeline();
-    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m, prepare window #1");
     t.at(m(25) - s(2)).input_now();
     t.at(m(25)).expect("heads-up when you pause (due 25m)");
     t.stretch_now()
-        .expect("withdraw, open window #1, record started #1");
+        .expect("withdraw, show prepared window #1, record started #1");
 
     let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
     t.at(m(25) - s(2)).input_now();
@@ -193,10 +196,12 @@ fn the_user_can_stretch_skip_or_pause_while_a_break_waits() {
         .expect_next_break_at(m(50));
 
     let mut t = timeline();
-    t.at(m(25) - s(30)).expect("heads-up for 25m");
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m, prepare window #1");
     t.at(m(25) - s(2)).input_now();
     t.at(m(25)).expect("heads-up when you pause (due 25m)");
-    t.pause_indefinitely().expect("withdraw, record paused");
+    t.pause_indefinitely()
+        .expect("withdraw, record paused, end prepared window #1");
 }
 
 #[test]

@@ -113,6 +113,7 @@ impl Timeline {
     }
 
     /// The effects of the latest step, as words: "show due #1, record due #1".
+    #[track_caller]
     pub fn expect(&mut self, expected: &str) -> &mut Self {
         assert_eq!(
             describe(&self.effects),
@@ -123,6 +124,7 @@ impl Timeline {
         self
     }
 
+    #[track_caller]
     pub fn expect_nothing(&mut self) -> &mut Self {
         self.expect("")
     }
@@ -362,6 +364,9 @@ pub fn describe(effects: &[Effect]) -> String {
                 )
             }
             Effect::OpenWindow(plan) => format!("open window #{}", plan.break_id),
+            Effect::PrepareWindow(plan) => format!("prepare window #{}", plan.break_id),
+            Effect::ShowPreparedWindow { break_id } => format!("show prepared window #{break_id}"),
+            Effect::EndPreparedWindow { break_id } => format!("end prepared window #{break_id}"),
             Effect::CloseWindow { break_id } => format!("close window #{break_id}"),
             Effect::Record(record) => format!("record {}", describe_event(&record.event)),
             Effect::Refused(refusal) => format!("refused: {}", describe_refusal(*refusal)),

@@ -32,6 +32,7 @@ mod notifications;
 mod schedule;
 mod servers;
 mod tray;
+mod warm_start;
 mod wayland;
 mod window_contract;
 mod window_managers;

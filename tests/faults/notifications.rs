@@ -27,9 +27,11 @@ const WINDOW_BY: Duration = Duration::from_millis(3000 + 1500);
 /// the window, is what this file is about.
 fn stay_open_window(session: &Session) -> PathBuf {
     let path = session.home().join("stay-open-window");
-    // It paints at once, as a window does; a window that never paints is ended by the daemon.
+    // It paints at once, as a window does (one started `--hidden` on the heads-up once the daemon
+    // says `show`); a window that never paints is ended by the daemon.
     let script = r#"#!/bin/sh
 IFS= read -r plan
+case " $* " in *" --hidden "*) IFS= read -r show ;; esac
 break_id=$(printf '%s' "$plan" | sed -n 's/^{"break_id":\([0-9]*\),.*/\1/p')
 echo "{\"event\":\"painted\",\"break_id\":$break_id,\"at\":\"2026-11-23T10:00:00.250Z\"}"
 exec sleep 600

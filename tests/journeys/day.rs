@@ -102,7 +102,9 @@ impl Day {
     }
 
     /// Attaches WebDriver to the next stretch window the daemon opens. `open` is what the user does
-    /// to open it (Start on the notification, say); the window's intro is on screen on return.
+    /// to open it (Start on the notification, say; with a heads-up, the daemon starts the window
+    /// hidden when the heads-up comes, so `open` waits for the heads-up too); the window's intro
+    /// is on screen on return.
     pub fn open_window(&self, open: impl FnOnce()) -> Window {
         let driver = self.driver.get_or_init(|| {
             TauriDriver::start(self.session.env()).unwrap_or_else(|error| panic!("{error}"))

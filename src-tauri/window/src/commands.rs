@@ -29,9 +29,13 @@ pub fn switch_routine<R: Runtime>(
         .map_err(|error| format!("could not set the window title: {error}"))
 }
 
-/// The page painted its first frame: print the `painted` line (once).
+/// The page painted its first frame: print the `painted` line (once). While a window started
+/// `--hidden` waits for `show`, nobody saw that frame: the page is asked again once it is shown.
 #[tauri::command]
 pub fn painted(state: State<'_, WindowState>) -> Result<(), String> {
+    if !state.shown.load(std::sync::atomic::Ordering::SeqCst) {
+        return Ok(());
+    }
     state
         .reporter
         .painted(state.plan.break_id)

@@ -13,6 +13,11 @@
 //! - [`history_page`] is the history window (`--page history`), with its own commands and
 //!   capability (`capabilities/history.json`).
 //!
+//! Started `--hidden` (the daemon's warm start, on the heads-up), the window is built invisible:
+//! the page loads the plan and lays out its first screen, and nothing is shown until the daemon
+//! writes `show` on stdin. Then it is placed under the pointer, shown, and reports its first frame
+//! painted after that; a report from the page while hidden is not a frame the user saw.
+//!
 //! The process exits when its window closes: after Snooze or Skip, after Done on the finish screen,
 //! when the window manager closes it, or when the daemon that started it is gone (its stdin ends).
 //! Closed before an outcome was printed, the break counts as abandoned.
@@ -52,66 +57,118 @@ pub fn run() {
     {
         return history_page::run(rest);
     }
-    let (plan, from_daemon) = match plan_source::request_from(&arguments).and_then(read_request) {
-        Ok(Some(plan_and_source)) => plan_and_source,
-        Ok(None) => {
-            println!("{}", plan_source::USAGE);
-            return;
-        }
-        Err(problem) => {
-            say(&problem.to_string());
-            if let plan_source::PlanProblem::OtherContract { daemon_contract } = problem {
-                // Said on stdout too, for a daemon that reads the reason rather than the sentence.
-                let _ = Reporter::stdout().other_contract(daemon_contract);
-                std::process::exit(unhunch_core::plan::EXIT_OTHER_CONTRACT);
+    let (plan, from_daemon, hidden) =
+        match plan_source::request_from(&arguments).and_then(read_request) {
+            Ok(Some(plan_and_source)) => plan_and_source,
+            Ok(None) => {
+                println!("{}", plan_source::USAGE);
+                return;
             }
-            std::process::exit(2);
-        }
+            Err(problem) => {
+                say(&problem.to_string());
+                if let plan_source::PlanProblem::OtherContract { daemon_contract } = problem {
+                    // Said on stdout too, for a daemon that reads the reason rather than the sentence.
+                    let _ = Reporter::stdout().other_contract(daemon_contract);
+                    std::process::exit(unhunch_core::plan::EXIT_OTHER_CONTRACT);
+                }
+                std::process::exit(2);
+            }
+        };
+    let visibility = if hidden {
+        Visibility::HiddenUntilShown
+    } else {
+        Visibility::Shown
     };
-    let app = builder(tauri::Builder::default(), plan, Reporter::stdout())
-        .build(tauri::generate_context!())
-        .unwrap_or_else(|error| {
-            say(&format!("could not start the window: {error}"));
-            std::process::exit(1);
-        });
+    let app = builder_with(
+        tauri::Builder::default(),
+        plan,
+        Reporter::stdout(),
+        visibility,
+    )
+    .build(tauri::generate_context!())
+    .unwrap_or_else(|error| {
+        say(&format!("could not start the window: {error}"));
+        std::process::exit(1);
+    });
     if from_daemon {
-        close_when_the_daemon_is_gone(app.handle().clone());
+        listen_to_the_daemon(app.handle().clone(), hidden);
     }
     app.run(|_, _| {});
 }
 
-/// The plan to show and whether it came from a daemon (on stdin); `None` for `--help`.
+/// The plan to show, whether it came from a daemon (on stdin) and whether it waits hidden for
+/// `show`; `None` for `--help`.
 fn read_request(
     request: plan_source::Request,
-) -> Result<Option<(StretchPlan, bool)>, plan_source::PlanProblem> {
+) -> Result<Option<(StretchPlan, bool, bool)>, plan_source::PlanProblem> {
     match request {
         plan_source::Request::Help => Ok(None),
         plan_source::Request::Builtin { routine_id } => {
             let routines = unhunch_core::routine::RoutineSet::builtin();
             let plan = plan_source::builtin_plan(&routines, routine_id.as_deref())?;
-            Ok(Some((plan, false)))
+            Ok(Some((plan, false, false)))
         }
-        plan_source::Request::PlanOnStdin { contract } => {
+        plan_source::Request::PlanOnStdin { contract, hidden } => {
             plan_source::check_contract(contract)?;
             let plan = plan_source::read_plan(&mut std::io::stdin().lock())?;
-            Ok(Some((plan, true)))
+            Ok(Some((plan, true, hidden)))
         }
     }
 }
 
-/// Closes the app when the rest of stdin ends: the daemon that started this window died (or
-/// closed its end), so nobody would hear how the break ends, and a restarted daemon must not find
-/// an orphaned window beside its own. The break counts as abandoned, which the next daemon records.
-fn close_when_the_daemon_is_gone<R: Runtime>(app: tauri::AppHandle<R>) {
+/// Reads the rest of stdin: a hidden window is shown at the daemon's `show`, and the app closes
+/// when stdin ends: the daemon that started this window died (or closed its end, or ended a
+/// prepared window), so nobody would hear how the break ends, and a restarted daemon must not
+/// find an orphaned window beside its own. The break counts as abandoned, which the next daemon
+/// records.
+fn listen_to_the_daemon<R: Runtime>(app: tauri::AppHandle<R>, hidden: bool) {
     let spawned = std::thread::Builder::new()
         .name("daemon-watch".into())
         .spawn(move || {
-            plan_source::wait_for_the_daemon_to_go(std::io::stdin().lock());
+            let mut stdin = std::io::stdin().lock();
+            if hidden
+                && plan_source::next_from_the_daemon(&mut stdin) == plan_source::DaemonSays::Show
+            {
+                let handle = app.clone();
+                if let Err(error) = app.run_on_main_thread(move || show_stretch_window(&handle)) {
+                    say(&format!("cannot show the window: {error}"));
+                }
+            }
+            plan_source::wait_for_the_daemon_to_go(stdin);
             say("the daemon that started this window is gone; closing.");
             app.exit(0);
         });
     if let Err(error) = spawned {
         say(&format!("cannot watch for the daemon going away: {error}"));
+    }
+}
+
+/// Shows the hidden window: placed on the monitor under the pointer now (the user may have moved
+/// since it was started), shown, and asked for its first painted frame from here on.
+fn show_stretch_window<R: Runtime>(app: &tauri::AppHandle<R>) {
+    let Some(window) = app.get_webview_window(WINDOW_LABEL) else {
+        say("the hidden window is gone; nothing to show.");
+        return;
+    };
+    if let Some(position) = placement::position_under_pointer(app, WINDOW_WIDTH, WINDOW_HEIGHT)
+        && let Err(error) = window.set_position(position)
+    {
+        say(&format!("cannot place the window: {error}"));
+    }
+    if let Some(owner) = focus::KeyboardOwner::note() {
+        owner.give_back_when_the_window_opens();
+    }
+    app.state::<WindowState>()
+        .shown
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    if let Err(error) = window.show() {
+        say(&format!("cannot show the window: {error}"));
+        return;
+    }
+    // The page reports its painted frame two animation frames after this: the first frame painted
+    // since the window became visible. Before the page has loaded, its own start reports it.
+    if let Err(error) = window.eval("window.unhunchShown && window.unhunchShown()") {
+        say(&format!("cannot tell the page it is shown: {error}"));
     }
 }
 
@@ -129,6 +186,16 @@ pub struct WindowState {
     /// The id of the routine on screen; "Another stretch" changes it.
     pub shown_routine: Mutex<String>,
     pub reporter: Reporter,
+    /// The window is on screen: false while a window started `--hidden` waits for `show`, when
+    /// the page's painted report is not a frame anyone saw.
+    pub shown: std::sync::atomic::AtomicBool,
+}
+
+/// Whether the window shows as it opens, or waits hidden for the daemon's `show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    Shown,
+    HiddenUntilShown,
 }
 
 /// The app for `plan`, generic over the runtime so tests can build it with a mock runtime.
@@ -137,11 +204,22 @@ pub fn builder<R: Runtime>(
     plan: StretchPlan,
     reporter: Reporter,
 ) -> Builder<R> {
+    builder_with(builder, plan, reporter, Visibility::Shown)
+}
+
+/// The app for `plan`, shown as it opens or hidden until the daemon's `show`.
+pub fn builder_with<R: Runtime>(
+    builder: Builder<R>,
+    plan: StretchPlan,
+    reporter: Reporter,
+    visibility: Visibility,
+) -> Builder<R> {
     let title = window_title(&plan.routine.name);
     let state = WindowState {
         shown_routine: Mutex::new(plan.routine.id.clone()),
         plan,
         reporter,
+        shown: std::sync::atomic::AtomicBool::new(visibility == Visibility::Shown),
     };
     builder
         .manage(state)
@@ -153,7 +231,10 @@ pub fn builder<R: Runtime>(
             commands::close,
         ])
         .setup(move |app| {
-            open_stretch_window(app.handle(), &title)?;
+            match visibility {
+                Visibility::Shown => open_stretch_window(app.handle(), &title)?,
+                Visibility::HiddenUntilShown => open_hidden_stretch_window(app.handle(), &title)?,
+            }
             Ok(())
         })
 }
@@ -179,6 +260,17 @@ fn open_stretch_window<R: Runtime, M: Manager<R>>(manager: &M, title: &str) -> t
         owner.give_back_when_the_window_opens();
     }
     let window = window.build()?;
+    draw_without_gpu(&window)?;
+    Ok(())
+}
+
+/// The stretch window built invisible: its page loads and lays out its first screen; it is
+/// placed when it is shown ([`show_stretch_window`]).
+fn open_hidden_stretch_window<R: Runtime, M: Manager<R>>(
+    manager: &M,
+    title: &str,
+) -> tauri::Result<()> {
+    let window = stretch_window(manager, title).visible(false).build()?;
     draw_without_gpu(&window)?;
     Ok(())
 }

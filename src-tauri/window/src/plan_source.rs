@@ -21,7 +21,7 @@ use unhunch_core::settings::Settings;
 
 /// The command line help, printed for `--help`.
 pub const USAGE: &str = "\
-Usage: unhunch-window [--routine ID | --plan-contract N --plan-on-stdin]
+Usage: unhunch-window [--routine ID | --plan-contract N --plan-on-stdin [--hidden]]
 
 Shows Unhunch's guided stretch window. Started by hand, it shows a built-in routine:
   --routine ID      the routine to show (for example seated-twist); otherwise the first one
@@ -29,9 +29,13 @@ Shows Unhunch's guided stretch window. Started by hand, it shows a built-in rout
                     the window closes when stdin ends (the daemon is gone)
   --plan-contract N the daemon's plan contract; a window of another one shows nothing and
                     exits with status 3 (without it, the daemon is one from before contract 2)
+  --hidden          with --plan-on-stdin: load the plan and lay out the first screen, but show
+                    nothing until a line `show` arrives on stdin (the daemon starts the window
+                    this way when the heads-up appears, so Start only has to show it)
   --help            this text
   --page history    the history window instead (`--page history --help` says more)
-It prints one JSON line when its first frame is painted and one with the outcome of the break.";
+It prints one JSON line when its first frame is painted (after it was shown) and one with the
+outcome of the break.";
 
 /// The largest plan the window reads. The biggest real plans (every routine a user could have,
 /// each thousands of steps long) are a few MiB; anything past this is not a plan from our daemon.
@@ -48,6 +52,8 @@ pub enum Request {
     /// `--plan-contract`; 1 when it is not given (a daemon from before the numbers).
     PlanOnStdin {
         contract: u32,
+        /// `--hidden`: show nothing until a `show` line follows the plan.
+        hidden: bool,
     },
     Help,
 }
@@ -63,6 +69,8 @@ pub enum PlanProblem {
         daemon_contract: u32,
     },
     RoutineAndPlanBothGiven,
+    /// `--hidden` without `--plan-on-stdin`: nothing could ever show the window.
+    HiddenWithoutPlanOnStdin,
     UnknownRoutine {
         id: String,
         known: Vec<String>,
@@ -121,6 +129,11 @@ impl fmt::Display for PlanProblem {
                     )
                 }
             }
+            PlanProblem::HiddenWithoutPlanOnStdin => write!(
+                f,
+                "--hidden needs --plan-on-stdin: a hidden window is shown by a `show` line on \
+                 stdin after the plan. Leave --hidden out to see the window."
+            ),
             PlanProblem::RoutineAndPlanBothGiven => write!(
                 f,
                 "--routine and --plan-on-stdin were both given; the plan already names the \
@@ -171,6 +184,7 @@ impl std::error::Error for PlanProblem {}
 pub fn request_from(arguments: &[String]) -> Result<Request, PlanProblem> {
     let mut routine_id = None;
     let mut plan_on_stdin = false;
+    let mut hidden = false;
     // A daemon from before the numbers gives none: it speaks contract 1.
     let mut contract = 1;
     let mut arguments = arguments.iter();
@@ -178,6 +192,7 @@ pub fn request_from(arguments: &[String]) -> Result<Request, PlanProblem> {
         match argument.as_str() {
             "--help" | "-h" => return Ok(Request::Help),
             "--plan-on-stdin" => plan_on_stdin = true,
+            "--hidden" => hidden = true,
             PLAN_CONTRACT_OPTION => {
                 contract = contract_number(arguments.next().map(String::as_str))?;
             }
@@ -200,7 +215,8 @@ pub fn request_from(arguments: &[String]) -> Result<Request, PlanProblem> {
     }
     match (plan_on_stdin, routine_id) {
         (true, Some(_)) => Err(PlanProblem::RoutineAndPlanBothGiven),
-        (true, None) => Ok(Request::PlanOnStdin { contract }),
+        (true, None) => Ok(Request::PlanOnStdin { contract, hidden }),
+        (false, _) if hidden => Err(PlanProblem::HiddenWithoutPlanOnStdin),
         (false, routine_id) => Ok(Request::Builtin { routine_id }),
     }
 }
@@ -246,19 +262,41 @@ pub fn read_plan(input: &mut impl BufRead) -> Result<StretchPlan, PlanProblem> {
     parse_plan(&json)
 }
 
-/// Returns when `input` (the rest of stdin, after the plan) ends or breaks: the daemon that
-/// started the window is gone, so nobody would hear how the break ended. The daemon writes nothing
-/// after the plan; anything it might is read and ignored.
-pub fn wait_for_the_daemon_to_go(mut input: impl Read) {
-    let mut ignored = [0u8; 4096];
+/// What the daemon said on stdin after the plan.
+#[derive(Debug, PartialEq, Eq)]
+pub enum DaemonSays {
+    /// `show`: the hidden window is to be shown now.
+    Show,
+    /// Stdin ended or broke: the daemon that started the window is gone, so nobody would hear how
+    /// the break ended.
+    Gone,
+}
+
+/// The line that shows a window started with `--hidden`.
+pub const SHOW_LINE: &str = "show";
+
+/// Waits for the next thing the daemon says on `input` (the rest of stdin, after the plan): a
+/// `show` line, or its end. Other lines are read and ignored.
+pub fn next_from_the_daemon(input: &mut impl BufRead) -> DaemonSays {
+    let mut line = Vec::new();
     loop {
-        match input.read(&mut ignored) {
-            Ok(0) => return,
+        line.clear();
+        // A line is never longer than `show`; a longer one is read in pieces and ignored.
+        match input.by_ref().take(64).read_until(b'\n', &mut line) {
+            Ok(0) => return DaemonSays::Gone,
+            Ok(_) if line.trim_ascii() == SHOW_LINE.as_bytes() => return DaemonSays::Show,
             Ok(_) => continue,
             Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(_) => return,
+            Err(_) => return DaemonSays::Gone,
         }
     }
+}
+
+/// Returns when `input` (the rest of stdin, after the plan) ends or breaks: the daemon that
+/// started the window is gone. Anything it says before that (a `show` for a window already
+/// shown) is read and ignored.
+pub fn wait_for_the_daemon_to_go(mut input: impl BufRead) {
+    while next_from_the_daemon(&mut input) != DaemonSays::Gone {}
 }
 
 /// Parses and checks the daemon's plan: its contract number first, wherever it stands, so a plan of
@@ -452,6 +490,18 @@ mod tests {
     fn the_end_of_stdin_after_the_plan_is_the_daemon_going() {
         // Bytes after the plan are ignored; only the end counts.
         wait_for_the_daemon_to_go(&b"stray bytes"[..]);
+        wait_for_the_daemon_to_go(&b"show\nshow\n"[..]);
+    }
+
+    #[test]
+    fn a_show_line_shows_a_hidden_window_and_anything_else_is_ignored() {
+        let mut input = &b"hello\nshow\n"[..];
+        assert_eq!(next_from_the_daemon(&mut input), DaemonSays::Show);
+        assert_eq!(next_from_the_daemon(&mut input), DaemonSays::Gone);
+        let mut long = format!("{}\nshow\n", "x".repeat(1000)).into_bytes();
+        assert_eq!(next_from_the_daemon(&mut &long[..]), DaemonSays::Show);
+        long.clear();
+        assert_eq!(next_from_the_daemon(&mut &long[..]), DaemonSays::Gone);
     }
 
     #[test]
@@ -504,16 +554,29 @@ mod tests {
         );
         assert_eq!(
             request_from(&arguments(&["--plan-contract", "2", "--plan-on-stdin"])),
-            Ok(Request::PlanOnStdin { contract: 2 })
+            Ok(Request::PlanOnStdin {
+                contract: 2,
+                hidden: false
+            })
         );
         assert_eq!(
-            request_from(&arguments(&["--plan-on-stdin", "--plan-contract=7"])),
-            Ok(Request::PlanOnStdin { contract: 7 })
+            request_from(&arguments(&[
+                "--plan-on-stdin",
+                "--plan-contract=7",
+                "--hidden"
+            ])),
+            Ok(Request::PlanOnStdin {
+                contract: 7,
+                hidden: true
+            })
         );
         // The daemon of Unhunch 0.1.0 gives no number.
         assert_eq!(
             request_from(&arguments(&["--plan-on-stdin"])),
-            Ok(Request::PlanOnStdin { contract: 1 })
+            Ok(Request::PlanOnStdin {
+                contract: 1,
+                hidden: false
+            })
         );
         assert_eq!(
             request_from(&arguments(&["--plan-on-stdin", "--plan-contract"])).unwrap_err(),
@@ -526,6 +589,10 @@ mod tests {
             })
         );
         assert_eq!(request_from(&arguments(&["--help"])), Ok(Request::Help));
+        assert_eq!(
+            request_from(&arguments(&["--hidden"])).unwrap_err(),
+            PlanProblem::HiddenWithoutPlanOnStdin
+        );
     }
 
     #[test]

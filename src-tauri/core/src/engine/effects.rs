@@ -36,6 +36,18 @@ pub enum Effect {
     ShowStatus,
     /// Start the stretch window process with this plan.
     OpenWindow(StretchPlan),
+    /// Start the stretch window process for this plan hidden, while the heads-up is on screen:
+    /// its page loads and lays out its first screen, so Start only has to show it. At most one is
+    /// prepared at a time, and it is either shown ([`Effect::ShowPreparedWindow`]) or ended
+    /// ([`Effect::EndPreparedWindow`]) before its break is over.
+    PrepareWindow(StretchPlan),
+    /// Show the window prepared for this break: the break starts, as with `OpenWindow`, and its
+    /// painted frame is awaited from now ([`crate::engine::PAINT_TIMEOUT`]).
+    ShowPreparedWindow { break_id: u64 },
+    /// End the hidden window prepared for this break at once: its break is not coming as planned
+    /// (snoozed, skipped, paused, locked, put off, or its plan changed), and nothing may be left
+    /// running between breaks.
+    EndPreparedWindow { break_id: u64 },
     /// Close the stretch window of this break (paused, skipped from elsewhere, timed out, quit).
     CloseWindow { break_id: u64 },
     /// Append this line to the history.

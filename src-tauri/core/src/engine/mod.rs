@@ -15,7 +15,8 @@
 //! the engine tells about itself, `transitions` what each input does, `deadlines` what the passing
 //! of time does, `presence` what the user's time away from keyboard and pointer does, `deferral`
 //! what full screen, do-not-disturb and a camera in use do, `quiet` what a locked screen and a
-//! sleeping computer do, and `offer` which routine a break offers. This file holds the engine's
+//! sleeping computer do, `offer` which routine a break offers, and `prepared` the hidden window
+//! started on the heads-up so that Start only shows it. This file holds the engine's
 //! state and the calls a shell makes.
 
 mod deadlines;
@@ -23,6 +24,7 @@ mod deferral;
 mod effects;
 mod inputs;
 mod offer;
+mod prepared;
 mod presence;
 mod quiet;
 mod status;
@@ -73,6 +75,8 @@ pub struct Engine {
     settle_until: Option<Timestamp>,
     /// Working hours begin at this time (the shell said the hours now are off until then).
     off_until: Option<Timestamp>,
+    /// The plan of the hidden window started while the heads-up is on screen (`prepared`).
+    prepared: Option<crate::plan::StretchPlan>,
 }
 
 impl Engine {
@@ -92,6 +96,7 @@ impl Engine {
             quiet: None,
             settle_until: None,
             off_until: None,
+            prepared: None,
         };
         engine.phase = engine.interval_countdown(now);
         engine
@@ -135,6 +140,7 @@ impl Engine {
             // duration from a shell is possible): one more round keeps "never in the past".
             self.catch_up(&mut effects);
         }
+        self.keep_the_prepared_window_true(&mut effects);
         keep_only_the_last_notification_effect(effects.list)
     }
 

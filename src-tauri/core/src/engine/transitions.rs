@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::history::HistoryEvent;
-use crate::plan::{StretchPlan, WindowOutcome};
+use crate::plan::WindowOutcome;
 use crate::routine::RoutineSet;
 use crate::schedule::Hours;
 use crate::settings::{MAX_SNOOZE, Settings};
@@ -175,20 +175,12 @@ impl Engine {
             effects.refuse(Refusal::NoRoutineFits);
             return;
         };
-        let Some(first) = self.routines.get(&routine_id) else {
+        let Some(plan) = self.plan_for(break_id, &routine_id) else {
             effects.refuse(Refusal::NoRoutineFits);
             return;
         };
-        let alternatives = self.alternatives_to(&routine_id);
-        let plan = StretchPlan::new(
-            break_id,
-            first,
-            &alternatives,
-            self.snoozes_left(),
-            &self.settings,
-        );
         effects.push(Effect::WithdrawNotification);
-        effects.push(Effect::OpenWindow(plan));
+        self.open_or_show(plan, effects);
         effects.record(HistoryEvent::Started {
             break_id,
             routine: Some(routine_id),

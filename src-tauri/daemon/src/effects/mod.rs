@@ -13,7 +13,7 @@ mod window;
 
 use std::path::PathBuf;
 
-use tracing::{error, warn};
+use tracing::{error, info, warn};
 use unhunch_core::duration::friendly;
 use unhunch_core::engine::Refusal;
 use unhunch_core::history::{HistoryEvent, HistoryRecord};
@@ -122,18 +122,18 @@ impl Effects {
                 Effect::OpenWindow(plan) => {
                     let break_id = plan.break_id;
                     if let Err(why) = self.windows.open(&plan) {
-                        error!("cannot open the stretch window for break {break_id}: {why}");
-                        self.notifications
-                            .tell("Unhunch could not open the stretch window", &why);
-                        self.notifications.show_stretch_as_text(&plan.routine);
-                        carried.follow_ups.push(Input::WindowClosed {
-                            break_id,
-                            outcome: None,
-                        });
-                        carried
-                            .failures
-                            .push(format!("The stretch window could not be opened: {why}"));
+                        self.window_not_opened(break_id, &why, Some(&plan.routine), &mut carried);
                     }
+                }
+                Effect::PrepareWindow(plan) => self.windows.prepare(&plan),
+                Effect::ShowPreparedWindow { break_id } => {
+                    if let Err((why, routine)) = self.windows.show_prepared(break_id) {
+                        self.window_not_opened(break_id, &why, routine.as_deref(), &mut carried);
+                    }
+                }
+                Effect::EndPreparedWindow { break_id } => {
+                    info!("the window prepared for break {break_id} is not needed");
+                    self.windows.end_prepared();
                 }
                 Effect::CloseWindow { break_id } => self.windows.close(break_id),
                 Effect::Record(record) => {
@@ -145,6 +145,30 @@ impl Effects {
             }
         }
         carried
+    }
+
+    /// The window of `break_id` could not be opened (`why`): the user is told, and gets the
+    /// stretch as text; the break counts as abandoned, and whoever asked is told it failed.
+    fn window_not_opened(
+        &mut self,
+        break_id: u64,
+        why: &str,
+        routine: Option<&unhunch_core::plan::RoutineView>,
+        carried: &mut Carried,
+    ) {
+        error!("cannot open the stretch window for break {break_id}: {why}");
+        self.notifications
+            .tell("Unhunch could not open the stretch window", why);
+        if let Some(routine) = routine {
+            self.notifications.show_stretch_as_text(routine);
+        }
+        carried.follow_ups.push(Input::WindowClosed {
+            break_id,
+            outcome: None,
+        });
+        carried
+            .failures
+            .push(format!("The stretch window could not be opened: {why}"));
     }
 
     /// Records break `break_id` as abandoned, as the engine would have: for a break the last run

@@ -2,12 +2,19 @@
 //!
 //! The plan goes in as one JSON line on the window's stdin (`--plan-contract 2 --plan-on-stdin`;
 //! an environment variable is capped at 128 KiB, which a long user routine outgrew). The daemon
-//! then keeps stdin open for as long as the window runs and writes nothing more: its end tells the
+//! then keeps stdin open for as long as the window runs and writes nothing more (but `show`, below): its end tells the
 //! window that the daemon is gone. The window prints `WindowReport` lines on stdout. An outcome
 //! reaches the owner as [`Message::WindowReported`] the moment it is printed (and its first painted
 //! frame as [`Message::WindowPainted`], which the engine waits for before it counts the break as on
 //! screen), since a completed break's window stays open on its finish screen; when the process ends the owner hears [`Message::WindowExited`],
 //! which counts as an abandoned break only if nothing was reported.
+//!
+//! The heads-up's warm start: a window can also be prepared (`--hidden`): started as above, it
+//! loads the plan and lays out its first screen without showing anything, and waits for one more
+//! line on stdin, `show`. Start writes it; ending the prepared window kills and reaps it. A
+//! prepared window that is never shown tells the owner nothing when it ends (it was never a break
+//! on screen), and its painted report, like every window's, comes only after it was shown, so the
+//! engine's paint timeout counts from Start. If it died while hidden, Start opens a window cold.
 //!
 //! A window of another plan contract (`unhunch_core::plan`) shows nothing and exits: a newer one
 //! says so on stdout, and one from before the contract numbers (Unhunch 0.1.0) refuses
@@ -38,11 +45,32 @@ const STDERR_LINES_KEPT: usize = 4;
 /// How long the window's stderr is still read after the process ended.
 const STDERR_DRAIN: std::time::Duration = std::time::Duration::from_secs(1);
 
+/// The argument that starts `unhunch-window` hidden, to be shown by a `show` line on stdin.
+const HIDDEN_OPTION: &str = "--hidden";
+
+/// The line that shows a prepared window.
+const SHOW_LINE: &str = "show\n";
+
 pub struct Windows {
     inbox: Inbox,
     /// Open windows by break, each with the switch that closes it and the routine it was started
     /// with (shown as text if the window fails).
     open: HashMap<u64, (oneshot::Sender<()>, RoutineView)>,
+    /// The window prepared hidden on the heads-up, if any.
+    prepared: Option<Prepared>,
+}
+
+/// A window started hidden for `plan`; `running` is `None` when it could not be started (Start
+/// then opens one cold).
+struct Prepared {
+    plan: StretchPlan,
+    running: Option<Switches>,
+}
+
+/// What shows a prepared window and what closes it.
+struct Switches {
+    show: oneshot::Sender<()>,
+    close: oneshot::Sender<()>,
 }
 
 impl Windows {
@@ -50,19 +78,111 @@ impl Windows {
         Windows {
             inbox,
             open: HashMap::new(),
+            prepared: None,
         }
     }
 
-    /// Starts the window for `plan`. An error is a sentence saying why it could not start.
+    /// Starts the window for `plan` and shows it. An error is a sentence saying why it could not
+    /// start.
     pub fn open(&mut self, plan: &StretchPlan) -> Result<(), String> {
+        // One window at a time: a new break's window replaces an older one still on its finish
+        // screen (that break's outcome is already in), and a prepared one of another plan.
+        self.close_all();
+        let close = self.start(plan, None)?;
+        self.open
+            .insert(plan.break_id, (close, plan.routine.clone()));
+        Ok(())
+    }
+
+    /// Starts the window for `plan` hidden, for [`Windows::show_prepared`] to show. A window
+    /// that cannot be started is only logged: Start will open one cold, and say why if that
+    /// fails too.
+    pub fn prepare(&mut self, plan: &StretchPlan) {
+        self.end_prepared();
+        let (show, shown) = oneshot::channel();
+        let running = match self.start(plan, Some(shown)) {
+            Ok(close) => Some(Switches { show, close }),
+            Err(why) => {
+                warn!(
+                    "cannot prepare the stretch window of break {}: {why}",
+                    plan.break_id
+                );
+                None
+            }
+        };
+        self.prepared = Some(Prepared {
+            plan: plan.clone(),
+            running,
+        });
+    }
+
+    /// Shows the window prepared for `break_id`, or opens one cold when the prepared one could not
+    /// be started or is gone. An error is a sentence saying why no window could be opened; the
+    /// routine comes with it, for the notification that shows the stretch as text instead.
+    pub fn show_prepared(
+        &mut self,
+        break_id: u64,
+    ) -> Result<(), (String, Option<Box<RoutineView>>)> {
+        let Some(prepared) = self.prepared.take() else {
+            return Err((format!("no window was prepared for break {break_id}"), None));
+        };
+        if prepared.plan.break_id != break_id {
+            let routine = Some(Box::new(prepared.plan.routine.clone()));
+            self.prepared = Some(prepared);
+            self.end_prepared();
+            return Err((
+                format!("no window was prepared for break {break_id}"),
+                routine,
+            ));
+        }
+        let Prepared { plan, running } = prepared;
+        if let Some(Switches { show, close }) = running {
+            // Fails only when the prepared window has ended already.
+            if show.send(()).is_ok() {
+                info!("showing the stretch window prepared for break {break_id}");
+                self.close_all();
+                self.open.insert(break_id, (close, plan.routine));
+                return Ok(());
+            }
+            warn!("the stretch window prepared for break {break_id} is gone; opening one");
+        }
+        self.open(&plan)
+            .map_err(|why| (why, Some(Box::new(plan.routine))))
+    }
+
+    /// Ends the prepared window at once: the child is killed and reaped by its watch.
+    pub fn end_prepared(&mut self) {
+        if let Some(Prepared { plan, running }) = self.prepared.take() {
+            info!(
+                "ending the stretch window prepared for break {}",
+                plan.break_id
+            );
+            if let Some(switches) = running {
+                let _ = switches.close.send(());
+            }
+        }
+    }
+
+    /// Starts the window process for `plan`, hidden until `show` fires when given; returns the
+    /// switch that closes it.
+    fn start(
+        &mut self,
+        plan: &StretchPlan,
+        show: Option<oneshot::Receiver<()>>,
+    ) -> Result<oneshot::Sender<()>, String> {
         let program = window_program();
         let mut plan_line = serde_json::to_string(plan)
             .map_err(|why| format!("cannot write the plan as JSON: {why}"))?;
         plan_line.push('\n');
-        let mut child = tokio::process::Command::new(&program)
+        let mut command = tokio::process::Command::new(&program);
+        command
             .arg(PLAN_CONTRACT_OPTION)
             .arg(PLAN_CONTRACT.to_string())
-            .arg("--plan-on-stdin")
+            .arg("--plan-on-stdin");
+        if show.is_some() {
+            command.arg(HIDDEN_OPTION);
+        }
+        let mut child = command
             // The page loads only the app's own files: GLib's default network monitor would open
             // a netlink socket in WebKit's network process to watch for network changes that
             // mean nothing here. The base monitor opens none.
@@ -79,18 +199,14 @@ impl Windows {
             return Err("the window's stdin, stdout or stderr could not be connected".to_owned());
         };
         info!(
-            "stretch window for break {} started (pid {:?}, routine {}, plan of {} bytes)",
+            "stretch window for break {} started{} (pid {:?}, routine {}, plan of {} bytes)",
             plan.break_id,
+            if show.is_some() { " hidden" } else { "" },
             child.id(),
             plan.routine.id,
             plan_line.len()
         );
-        // One window at a time: a new break's window replaces an older one still on its finish
-        // screen (that break's outcome is already in).
-        self.close_all();
         let (close, closed) = oneshot::channel();
-        self.open
-            .insert(plan.break_id, (close, plan.routine.clone()));
         tokio::spawn(watch(
             Window {
                 child,
@@ -101,10 +217,11 @@ impl Windows {
                 program,
             },
             plan_line,
+            show,
             closed,
             self.inbox.clone(),
         ));
-        Ok(())
+        Ok(close)
     }
 
     pub fn close(&mut self, break_id: u64) {
@@ -115,6 +232,7 @@ impl Windows {
     }
 
     pub fn close_all(&mut self) {
+        self.end_prepared();
         for (_, (close, _)) in self.open.drain() {
             let _ = close.send(());
         }
@@ -166,9 +284,16 @@ struct Window {
     program: PathBuf,
 }
 
-/// Writes the plan, then reads the window's reports until it exits (or is told to close), passing
-/// an outcome on as soon as it is reported, and finally tells the owner the window is gone.
-async fn watch(window: Window, plan_line: String, mut close: oneshot::Receiver<()>, inbox: Inbox) {
+/// Writes the plan (and, for a prepared window, `show` once `show` fires), then reads the window's
+/// reports until it exits (or is told to close), passing an outcome on as soon as it is reported,
+/// and finally tells the owner the window is gone, unless it was a prepared window never shown.
+async fn watch(
+    window: Window,
+    plan_line: String,
+    show: Option<oneshot::Receiver<()>>,
+    mut close: oneshot::Receiver<()>,
+    inbox: Inbox,
+) {
     let Window {
         mut child,
         mut stdin,
@@ -177,11 +302,23 @@ async fn watch(window: Window, plan_line: String, mut close: oneshot::Receiver<(
         break_id,
         program,
     } = window;
+    let hidden = show.is_some();
+    // Set when Start came for a prepared window: from then on it is a break on screen.
+    let shown = std::sync::atomic::AtomicBool::new(!hidden);
     // Written alongside reading the output: a plan of several MiB does not fit in the pipe, and
-    // the owner loop must never wait for a window to read.
+    // the owner loop must never wait for a window to read. `show` follows the plan on the same
+    // pipe, so it can never overtake it.
     let write_plan = async {
         stdin.write_all(plan_line.as_bytes()).await?;
-        stdin.flush().await
+        stdin.flush().await?;
+        if let Some(show) = show
+            && show.await.is_ok()
+        {
+            shown.store(true, std::sync::atomic::Ordering::SeqCst);
+            stdin.write_all(SHOW_LINE.as_bytes()).await?;
+            stdin.flush().await?;
+        }
+        Ok::<(), std::io::Error>(())
     };
     tokio::pin!(write_plan);
     let mut plan_pending = true;
@@ -204,7 +341,13 @@ async fn watch(window: Window, plan_line: String, mut close: oneshot::Receiver<(
                     let painted_before = reports.painted;
                     let outcome = reports.read(&line, break_id);
                     if reports.painted && !painted_before {
-                        let _ = inbox.send(Message::WindowPainted { break_id });
+                        if shown.load(std::sync::atomic::Ordering::SeqCst) {
+                            let _ = inbox.send(Message::WindowPainted { break_id });
+                        } else {
+                            // Not a frame anyone saw: the one painted after `show` counts.
+                            debug!("the window prepared for break {break_id} reported a paint while hidden; ignored");
+                            reports.painted = false;
+                        }
                     }
                     if let Some(outcome) = outcome {
                         let _ = inbox.send(Message::WindowReported { break_id, outcome });
@@ -247,6 +390,12 @@ async fn watch(window: Window, plan_line: String, mut close: oneshot::Receiver<(
             }
         };
         let _ = tokio::time::timeout(STDERR_DRAIN, rest_of_stderr).await;
+    }
+    if !shown.load(std::sync::atomic::Ordering::SeqCst) {
+        // Never on screen, so no break to end: ended because its break went another way, or died
+        // while hidden (Start then opens one cold).
+        info!("stretch window prepared for break {break_id} ended unseen: {status:?}");
+        return;
     }
     let failure = match status {
         Ok(status) if status.success() || closing => {
