@@ -42,7 +42,15 @@ async function start() {
     showProblem(`The stretch plan could not be read: ${error}`);
     return;
   }
-  showIntro();
+  // The daemon decides where the window begins: at the first step when the user already chose
+  // Start (on the notification or in the tray), at the intro otherwise.
+  if (state.plan.first_screen === "first_step") {
+    document.title = `Unhunch — ${currentRoutine().name}`;
+    state.startedAt = performance.now();
+    showStep(0);
+  } else {
+    showIntro();
+  }
   $("app").setAttribute("aria-busy", "false");
   // Two frames: the first runs before the intro is painted, the second after it was.
   requestAnimationFrame(() =>
@@ -104,6 +112,8 @@ function showStep(index) {
   showScreen("step");
   state.stepIndex = index;
 
+  $("step-routine-name").textContent = routine.name;
+  $("step-safety").textContent = routine.safety;
   $("step-counter").textContent = `Step ${index + 1} of ${total}`;
   $("step-progress").style.width = `${((index + 1) / total) * 100}%`;
 

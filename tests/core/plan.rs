@@ -1,7 +1,9 @@
 //! The daemon ↔ window contract: a stretch plan built from a routine, and the JSON both sides
 //! read and write.
 
-use unhunch_core::plan::{RoutineView, StretchPlan, WindowOutcome, WindowReport};
+use unhunch_core::plan::{
+    FirstScreen, PLAN_CONTRACT, RoutineView, StretchPlan, WindowOutcome, WindowReport,
+};
 use unhunch_core::routine::RoutineSet;
 use unhunch_core::{Settings, Timestamp};
 
@@ -53,6 +55,29 @@ fn a_plan_survives_the_trip_through_json() {
         json.contains(r#""snoozes_left":null"#),
         "unlimited snoozes are null: {json}"
     );
+}
+
+// `first_screen` came within contract 2, so both sides of one contract still read each other: a
+// plan from a daemon that never wrote it opens at the intro, as every window did, and a plan that
+// has it says it in snake case.
+#[test]
+fn a_plan_without_a_first_screen_opens_at_the_intro() {
+    let routines = RoutineSet::builtin();
+    let plan = StretchPlan::new(
+        1,
+        routines.get("cat-cow").unwrap(),
+        &[],
+        None,
+        &Settings::default(),
+    )
+    .opening_at(FirstScreen::FirstStep);
+    let json = serde_json::to_string(&plan).unwrap();
+    assert!(json.contains(r#""first_screen":"first_step""#), "{json}");
+    let mut older: serde_json::Value = serde_json::from_str(&json).unwrap();
+    older.as_object_mut().unwrap().remove("first_screen");
+    let read: StretchPlan = serde_json::from_value(older).unwrap();
+    assert_eq!(read.first_screen, FirstScreen::Intro);
+    assert_eq!(read.contract, PLAN_CONTRACT);
 }
 
 #[test]

@@ -11,7 +11,7 @@ mod security;
 use std::time::Duration;
 
 use harness::{StretchWindow, plan_for};
-use unhunch_core::plan::{WindowOutcome, WindowReport};
+use unhunch_core::plan::{FirstScreen, WindowOutcome, WindowReport};
 use unhunch_core::routine::{Hold, RoutineSet, Side};
 use unhunch_tests::webdriver::keys;
 
@@ -466,4 +466,53 @@ fn a_dark_desktop_gets_the_dark_theme_and_dark_pictures() {
             .as_str()
         )
     );
+}
+
+/// Start on the notification opens the window at the first step: the stretch's name and its
+/// safety line are on it, since no intro was shown, and the break walks on from there. Taken in
+/// light and dark for the README.
+#[test]
+fn a_plan_opening_at_the_first_step_shows_the_name_and_safety_line_there() {
+    for (theme, picture) in [
+        ("Adwaita", "window-first-step.png"),
+        ("Adwaita:dark", "window-first-step-dark.png"),
+    ] {
+        let plan = plan_for("seated-twist", |plan| {
+            plan.auto_advance = false;
+            plan.first_screen = FirstScreen::FirstStep;
+        });
+        let routine = plan.routine.clone();
+        let window = StretchWindow::open_with_env(Some(&plan), &[], &[("GTK_THEME", theme)]);
+        assert_eq!(window.screen(), "step");
+        assert_eq!(
+            window.text("#step-counter"),
+            format!("Step 1 of {}", routine.steps.len())
+        );
+        assert_eq!(window.text("#step-text"), routine.steps[0].text);
+        assert_eq!(window.text("#step-routine-name"), routine.name);
+        assert_eq!(window.text("#step-safety"), routine.safety);
+        assert!(window.displayed("#step-routine-name"), "{theme}");
+        assert!(window.displayed("#step-safety"), "{theme}");
+        assert_eq!(
+            window.page.title().unwrap(),
+            format!("Unhunch — {}", routine.name)
+        );
+        window.screenshot(picture);
+
+        // The walk goes on as from the intro, and the finish reports a completed break.
+        for index in 1..routine.steps.len() {
+            window.click("#next");
+            window.wait_for_text(
+                "#step-counter",
+                &format!("Step {} of {}", index + 1, routine.steps.len()),
+            );
+            assert_eq!(window.text("#step-safety"), routine.safety);
+        }
+        window.click("#next");
+        window.wait_for_screen("finish");
+        assert!(matches!(
+            window.wait_for_outcome(),
+            WindowOutcome::Completed { routine: id, .. } if id == routine.id
+        ));
+    }
 }

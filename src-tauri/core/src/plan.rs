@@ -16,6 +16,12 @@
 //! The number changes only when the plan or the reports change in a way the other side cannot
 //! read, never with the version alone: a daemon and window of different versions but one contract
 //! work together (as after an upgrade while Unhunch runs).
+//!
+//! A field added within a contract carries a default, so a window reads the plan of an older
+//! daemon of the same contract (it gets the old behaviour), and an older window reads a newer
+//! plan (serde skips the field it does not know, and it shows what it always showed). That is
+//! why [`StretchPlan::first_screen`] came without a new number: both sides still understand
+//! each other, one of them only less well.
 
 use crate::routine::{PlannedStep, Routine};
 use crate::settings::Settings;
@@ -49,8 +55,25 @@ pub struct StretchPlan {
     pub auto_advance: bool,
     /// The contract the plan is written in, [`PLAN_CONTRACT`] for every plan this build makes. Last
     /// on purpose: a window reads it before the rest, wherever it is, and the fields before it
-    /// keep the places they had in contract 1.
+    /// keep the places they had in contract 1; fields added within contract 2 come after it.
     pub contract: u32,
+    /// The screen the window opens at: the first step when the user already chose Start (on the
+    /// notification or the tray), the intro with Start, Snooze and Skip when the window came by
+    /// itself or for `stretch-now`. Added within contract 2: an older daemon's plan opens at the
+    /// intro, as every window did.
+    #[serde(default)]
+    pub first_screen: FirstScreen,
+}
+
+/// Where the stretch window begins (see [`StretchPlan::first_screen`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstScreen {
+    /// The stretch's name, what it helps, its safety line, and Start, Snooze and Skip.
+    #[default]
+    Intro,
+    /// The routine's first step, with its name and safety line kept on screen.
+    FirstStep,
 }
 
 /// A routine ready to show: the walk-through already expanded per side.
@@ -105,6 +128,15 @@ impl StretchPlan {
             interval_secs: settings.breaks.interval.as_secs(),
             auto_advance: settings.stretch.auto_advance,
             contract: PLAN_CONTRACT,
+            first_screen: FirstScreen::Intro,
+        }
+    }
+
+    /// The same plan, opening at `first_screen`.
+    pub fn opening_at(self, first_screen: FirstScreen) -> StretchPlan {
+        StretchPlan {
+            first_screen,
+            ..self
         }
     }
 }

@@ -357,6 +357,7 @@ fn validate_routine(routine: &RoutineView) -> Result<(), PlanProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unhunch_core::plan::FirstScreen;
     use unhunch_core::routine::{Hold, Place, PlannedStep};
 
     fn routine(id: &str, illustration: &str) -> RoutineView {
@@ -389,6 +390,7 @@ mod tests {
             interval_secs: 1500,
             auto_advance: true,
             contract: PLAN_CONTRACT,
+            first_screen: FirstScreen::Intro,
         }
     }
 
