@@ -18,6 +18,7 @@ pub mod schedule;
 pub mod settings;
 pub mod text;
 pub mod time;
+pub mod words;
 mod toml_check;
 
 pub use duration::HumanDuration;
