@@ -8,9 +8,8 @@
 
 const invoke = window.__TAURI__.core.invoke;
 
-// One breath of the pacer: four seconds in, four seconds out.
-const BREATH_IN_MS = 4000;
-const BREATH_MS = 8000;
+// The breath of the pacer and every duration shown come in the plan (plan.words), worded by the
+// core, so the tray, the notification and this page say them one way.
 // After a hold ends, auto-advance waits this long so the change is never abrupt.
 const AUTO_ADVANCE_PAUSE_MS = 1500;
 
@@ -72,12 +71,26 @@ function currentRoutine() {
 
 function showScreen(name) {
   stopHold();
+  const hadFocus = document.activeElement instanceof HTMLButtonElement;
   state.screen = name;
   $("app").dataset.screen = name;
   for (const section of document.querySelectorAll(".screen")) {
     section.hidden = section.id !== name;
   }
   $("key-hint").textContent = keyHint(name);
+  // A button that was focused may just have been hidden with its screen (Back from the first
+  // step, say): the focus goes to the new screen's main control instead of falling to the page.
+  if (hadFocus && document.activeElement !== null && document.activeElement.offsetParent === null) {
+    focusMainControl();
+  }
+}
+
+// The control a keyboard user wants first on each screen: Start, Next, Done, or Close.
+const MAIN_CONTROL = { intro: "start", step: "next", finish: "done", problem: "problem-close" };
+
+function focusMainControl() {
+  const id = MAIN_CONTROL[state.screen];
+  if (id) $(id).focus({ preventScroll: true });
 }
 
 function showIntro() {
@@ -87,19 +100,19 @@ function showIntro() {
   $("routine-name").textContent = routine.name;
   $("routine-helps").textContent = routine.helps_with;
   $("routine-place").textContent = PLACE_WORDS[routine.place] || routine.place;
-  $("routine-duration").textContent = `About ${roughDuration(routine.estimated_secs)}`;
+  $("routine-duration").textContent = `About ${plan.words.estimates[routine.id]}`;
   $("routine-area").textContent = capitalise(routine.area);
   $("routine-safety").textContent = routine.safety;
   $("routine-duration").dataset.seconds = String(routine.estimated_secs);
 
   const snooze = $("snooze");
   snooze.hidden = !canSnooze();
-  snooze.textContent = `Snooze ${friendlyDuration(plan.snooze_secs)}`;
+  snooze.textContent = `Snooze ${plan.words.snooze}`;
   snooze.setAttribute(
     "aria-label",
     plan.snoozes_left === null
-      ? `Snooze for ${spokenDuration(plan.snooze_secs)}`
-      : `Snooze for ${spokenDuration(plan.snooze_secs)}, ${plural(plan.snoozes_left, "snooze")} left`,
+      ? `Snooze for ${plan.words.snooze_spoken}`
+      : `Snooze for ${plan.words.snooze_spoken}, ${plural(plan.snoozes_left, "snooze")} left`,
   );
   $("another").hidden = plan.alternatives.length === 0;
   document.title = `Unhunch — ${routine.name}`;
@@ -146,11 +159,11 @@ function showFinish() {
   const routine = currentRoutine();
   const tookSecs = Math.max(1, Math.round((performance.now() - state.startedAt) / 1000));
   showScreen("finish");
-  $("finish-took").textContent = `${routine.name} took ${friendlyDuration(tookSecs)}.`;
+  $("finish-took").textContent = `${routine.name} took ${tookWords(tookSecs)}.`;
   $("finish-took").dataset.seconds = String(tookSecs);
   const nextBreak = new Date(Date.now() + state.plan.interval_secs * 1000);
   const clock = nextBreak.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  $("finish-next").textContent = `Your next break is at ${clock}, in ${friendlyDuration(state.plan.interval_secs)}.`;
+  $("finish-next").textContent = `Your next break is at ${clock}, in ${state.plan.words.interval}.`;
   $("done").focus({ preventScroll: true });
   endBreak({ kind: "completed", routine: routine.id, duration_secs: tookSecs });
 }
@@ -219,7 +232,11 @@ function endBreak(outcome) {
 }
 
 function closeWindow() {
-  invoke("close").catch((error) => showProblem(`The window could not be closed: ${error}`));
+  invoke("close").catch((error) => {
+    // Closing from the problem screen failed too: say so there, without a loop.
+    if (state.screen !== "problem") showProblem(`The window could not be closed: ${error}`);
+    else $("problem-text").textContent += ` The window could not be closed either: ${error}`;
+  });
 }
 
 // ---- Holds: the breathing pacer and the countdown ---------------------------------------------
@@ -232,7 +249,7 @@ function startHold(step) {
   if (!hold) return;
 
   const rounds = Math.max(1, step.repeat);
-  const roundMs = hold.kind === "breaths" ? hold.count * BREATH_MS : hold.secs * 1000;
+  const roundMs = hold.kind === "breaths" ? hold.count * breathMs() : hold.secs * 1000;
   box.dataset.kind = hold.kind;
   box.classList.remove("held");
   $("hold-label").textContent =
@@ -244,6 +261,8 @@ function startHold(step) {
   // the first in-breath begins, so the growth is animated on every step.
   const pacer = $("pacer");
   delete pacer.dataset.phase;
+  pacer.style.setProperty("--breath-in", `${state.plan.words.breath_in_ms}ms`);
+  pacer.style.setProperty("--breath-out", `${state.plan.words.breath_out_ms}ms`);
   void pacer.offsetWidth;
 
   state.hold = {
@@ -275,8 +294,8 @@ function tickHold() {
   roundLabel.textContent = `Round ${round + 1} of ${hold.rounds}`;
 
   if (hold.step.hold.kind === "breaths") {
-    const breath = Math.floor(inRound / BREATH_MS);
-    const breathingIn = inRound - breath * BREATH_MS < BREATH_IN_MS;
+    const breath = Math.floor(inRound / breathMs());
+    const breathingIn = inRound - breath * breathMs() < state.plan.words.breath_in_ms;
     const phase = `${round}-${breath}-${breathingIn ? "in" : "out"}`;
     if (phase !== hold.phase) {
       hold.phase = phase;
@@ -338,6 +357,12 @@ function wireControls() {
   $("snooze").addEventListener("click", snooze);
   $("skip").addEventListener("click", skip);
   $("another").addEventListener("click", anotherStretch);
+  $("problem-close").addEventListener("click", closeWindow);
+  // The window opens without taking the keyboard; when the user gives it the keyboard, the
+  // screen's main control has the focus, unless they had already put it somewhere.
+  window.addEventListener("focus", () => {
+    if (!(document.activeElement instanceof HTMLButtonElement)) focusMainControl();
+  });
   $("step-illustration").addEventListener("error", () => $("step-figure").classList.add("missing"));
   $("step-illustration").addEventListener("load", () => $("step-figure").classList.remove("missing"));
   document.addEventListener("keydown", onKey);
@@ -365,7 +390,7 @@ function onKey(event) {
       snooze();
       break;
     case "Escape":
-      if (state.screen === "finish") closeWindow();
+      if (state.screen === "finish" || state.screen === "problem") closeWindow();
       else skip();
       break;
     default:
@@ -410,24 +435,14 @@ function illustrationDescription(routine, step) {
   return `${routine.name}: the pose for this step${side}`;
 }
 
-function friendlyDuration(totalSecs) {
-  const secs = Math.max(0, Math.round(totalSecs));
-  if (secs < 60) return `${secs} s`;
-  const hours = Math.floor(secs / 3600);
-  const minutes = Math.floor((secs % 3600) / 60);
-  const seconds = secs % 60;
-  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
-  if (minutes < 5 && seconds > 0) return `${minutes} min ${seconds} s`;
-  return `${Math.round(secs / 60)} min`;
+function breathMs() {
+  return state.plan.words.breath_in_ms + state.plan.words.breath_out_ms;
 }
 
-// An estimate shown as whole minutes: "about 2 min" reads kinder than "2 min 18 s".
-function roughDuration(totalSecs) {
-  return totalSecs < 60 ? "1 min" : `${Math.round(totalSecs / 60)} min`;
-}
-
-function spokenDuration(totalSecs) {
-  return friendlyDuration(totalSecs).replace(" min", " minutes").replace(" s", " seconds").replace(" h", " hours");
+// How long the walk took, the one length only the page knows: whole minutes, or seconds under
+// one, the way the core's words round ("2 min", "45 s").
+function tookWords(secs) {
+  return secs < 60 ? `${secs} s` : `${Math.round(secs / 60)} min`;
 }
 
 function plural(count, word) {

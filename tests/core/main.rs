@@ -17,7 +17,7 @@ mod routines;
 mod schedule;
 mod settings;
 mod tidy;
-mod words;
 mod time_and_duration;
 mod time_away;
 mod timeline;
+mod words;

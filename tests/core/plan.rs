@@ -109,3 +109,30 @@ fn window_reports_are_the_documented_json_lines() {
         assert_eq!(serde_json::to_string(&report).unwrap(), line);
     }
 }
+
+// The plan carries the words the page shows, made by the core: the snooze as the tray writes it,
+// the estimate, and the pacer's breath, the same the estimate counts.
+#[test]
+fn a_plan_carries_the_words_the_tray_writes() {
+    let routines = RoutineSet::builtin();
+    let first = routines.get("cat-cow").unwrap();
+    let mut settings = Settings::default();
+    settings.breaks.snooze = std::time::Duration::from_secs(90);
+    let plan = StretchPlan::new(1, first, &[], None, &settings);
+    let words = plan.words.clone().expect("words");
+    assert_eq!(words.snooze, "1 min 30 s");
+    assert_eq!(words.snooze_spoken, "1 minute 30 seconds");
+    assert_eq!(words.interval, "25 min");
+    assert_eq!(
+        words.breath_in_ms + words.breath_out_ms,
+        (unhunch_core::routine::BREATH_IN + unhunch_core::routine::BREATH_OUT).as_millis() as u64
+    );
+    assert_eq!(
+        words.estimates[&first.id],
+        unhunch_core::duration::about(first.estimated_duration())
+    );
+    // A plan from a daemon that sent no words gets the same ones from the window's core.
+    let mut older = plan.clone();
+    older.words = None;
+    assert_eq!(older.with_words(), plan);
+}

@@ -516,3 +516,129 @@ fn a_plan_opening_at_the_first_step_shows_the_name_and_safety_line_there() {
         ));
     }
 }
+
+/// The id of the element that has the keyboard focus.
+fn focused(window: &StretchWindow) -> String {
+    window
+        .page
+        .execute(
+            "return document.activeElement ? document.activeElement.id : '';",
+            vec![],
+        )
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// When the user gives the window the keyboard its main control has the focus, and Back from
+/// the first step to the intro keeps it on a control (Start) instead of dropping it to the page.
+#[test]
+fn the_keyboard_focus_starts_on_the_main_control_and_survives_back() {
+    let plan = plan_for("cat-cow", |plan| plan.auto_advance = false);
+    let window = StretchWindow::open(Some(&plan), &[]);
+    // The window was opened without the keyboard (it never takes it); the focus event is the
+    // moment a user clicks into it or the window manager gives it the keyboard.
+    window
+        .page
+        .execute("window.dispatchEvent(new FocusEvent('focus'));", vec![])
+        .unwrap();
+    assert_eq!(focused(&window), "start");
+
+    // A keyboard user presses Start (Enter on the focused button), then tabs to Back on the
+    // first step and presses it.
+    window.press(keys::ENTER);
+    window.wait_for_screen("step");
+    assert_eq!(focused(&window), "next", "the focus moved with the screen");
+    window
+        .page
+        .execute("document.getElementById('back').focus();", vec![])
+        .unwrap();
+    window.press(keys::ENTER);
+    window.wait_for_screen("intro");
+    assert_eq!(
+        focused(&window),
+        "start",
+        "Back to the intro keeps the focus"
+    );
+}
+
+/// The problem screen has a Close button that closes the window (and Escape does too).
+#[test]
+fn the_problem_screen_has_a_close_button() {
+    let plan = plan_for("cat-cow", |_| {});
+    let window = StretchWindow::open(Some(&plan), &[]);
+    // The page's own way to a problem, as when a command fails.
+    window
+        .page
+        .execute(
+            "showProblem('The break could not be ended: a test said so');",
+            vec![],
+        )
+        .unwrap();
+    window.wait_for_screen("problem");
+    assert!(window.displayed("#problem-close"));
+    assert_eq!(window.text("#problem-close"), "Close");
+    window.click_closing("#problem-close");
+    window.wait_until_exited();
+    assert_eq!(
+        window.outcomes(),
+        vec![],
+        "closing a problem reports no outcome"
+    );
+}
+
+/// Durations are written as the tray and the notification write them, and spoken in whole,
+/// grammatical words; a plan from a daemon that sent no words gets them from the window.
+#[test]
+fn durations_are_written_as_the_tray_writes_them_and_spoken_grammatically() {
+    for (snooze_secs, shown, spoken) in [
+        (60, "Snooze 1 min", "Snooze for 1 minute, 3 snoozes left"),
+        (
+            90,
+            "Snooze 1 min 30 s",
+            "Snooze for 1 minute 30 seconds, 3 snoozes left",
+        ),
+        (120, "Snooze 2 min", "Snooze for 2 minutes, 3 snoozes left"),
+    ] {
+        let plan = plan_for("cat-cow", |plan| {
+            plan.snooze_secs = snooze_secs;
+            plan.words = None;
+        });
+        let window = StretchWindow::open(Some(&plan), &[]);
+        assert_eq!(window.text("#snooze"), shown);
+        assert_eq!(
+            window.attribute("#snooze", "aria-label").as_deref(),
+            Some(spoken)
+        );
+        let tray_label = format!(
+            "Snooze {}",
+            unhunch_core::duration::written(Duration::from_secs(snooze_secs))
+        );
+        assert_eq!(window.text("#snooze"), tray_label, "as the tray writes it");
+    }
+}
+
+/// The safety line can be selected (and so copied), though the rest of the window is not text to
+/// select.
+#[test]
+fn the_safety_text_can_be_selected() {
+    let plan = plan_for("cat-cow", |_| {});
+    let window = StretchWindow::open(Some(&plan), &[]);
+    let selected = window
+        .page
+        .execute(
+            "const safety = document.getElementById('routine-safety');\
+             const range = document.createRange(); range.selectNodeContents(safety);\
+             const selection = window.getSelection(); selection.removeAllRanges();\
+             selection.addRange(range);\
+             return [getComputedStyle(safety).webkitUserSelect || getComputedStyle(safety).userSelect,\
+                     getComputedStyle(document.body).webkitUserSelect || getComputedStyle(document.body).userSelect,\
+                     selection.toString()];",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(selected[0], "text", "{selected}");
+    assert_eq!(selected[1], "none", "{selected}");
+    assert_eq!(selected[2], plan.routine.safety.as_str(), "{selected}");
+}

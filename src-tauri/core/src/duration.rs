@@ -141,3 +141,13 @@ pub fn spoken(duration: Duration) -> String {
         .collect();
     words.join(" ")
 }
+
+/// A routine's length as an estimate, in whole minutes: "about 2 min" reads kinder than
+/// "2 min 18 s", and nothing is shorter than "1 min".
+pub fn about(duration: Duration) -> String {
+    if duration < Duration::from_secs(60) {
+        "1 min".to_owned()
+    } else {
+        friendly(duration)
+    }
+}

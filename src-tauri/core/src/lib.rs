@@ -18,8 +18,8 @@ pub mod schedule;
 pub mod settings;
 pub mod text;
 pub mod time;
-pub mod words;
 mod toml_check;
+pub mod words;
 
 pub use duration::HumanDuration;
 pub use engine::{Effect, Engine, Input, Status};

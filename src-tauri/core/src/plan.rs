@@ -23,7 +23,10 @@
 //! why [`StretchPlan::first_screen`] came without a new number: both sides still understand
 //! each other, one of them only less well.
 
-use crate::routine::{PlannedStep, Routine};
+use std::time::Duration;
+
+use crate::duration::{about, spoken, written};
+use crate::routine::{BREATH_IN, BREATH_OUT, PlannedStep, Routine};
 use crate::settings::Settings;
 
 /// The number of the daemon↔window contract this build speaks. 1 was Unhunch 0.1.0's, which had no
@@ -63,6 +66,27 @@ pub struct StretchPlan {
     /// intro, as every window did.
     #[serde(default)]
     pub first_screen: FirstScreen,
+    /// The words and numbers the page shows, made by the core so the tray, the notifications
+    /// and the window write them one way. Added within contract 2: `None` from an older daemon,
+    /// and the window fills them in ([`StretchPlan::with_words`]) before the page sees the plan.
+    #[serde(default)]
+    pub words: Option<PlanWords>,
+}
+
+/// What the window shows that the core words: durations and the pacer's breath.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PlanWords {
+    /// One breath of the pacer, in and out, in milliseconds.
+    pub breath_in_ms: u64,
+    pub breath_out_ms: u64,
+    /// The snooze length as the tray and the notification write it: "1 min 30 s".
+    pub snooze: String,
+    /// The same for a screen reader: "1 minute 30 seconds".
+    pub snooze_spoken: String,
+    /// The interval to the next break: "25 min".
+    pub interval: String,
+    /// Each offered routine's estimate ("2 min", for "About 2 min"), by routine id.
+    pub estimates: std::collections::BTreeMap<String, String>,
 }
 
 /// Where the stretch window begins (see [`StretchPlan::first_screen`]).
@@ -129,7 +153,29 @@ impl StretchPlan {
             auto_advance: settings.stretch.auto_advance,
             contract: PLAN_CONTRACT,
             first_screen: FirstScreen::Intro,
+            words: None,
         }
+        .with_words()
+    }
+
+    /// The plan with its [`PlanWords`], made from its numbers when it has none (a plan from a
+    /// daemon that sent none).
+    pub fn with_words(mut self) -> StretchPlan {
+        if self.words.is_none() {
+            let seconds = |secs: u64| Duration::from_secs(secs);
+            self.words = Some(PlanWords {
+                breath_in_ms: BREATH_IN.as_millis() as u64,
+                breath_out_ms: BREATH_OUT.as_millis() as u64,
+                snooze: written(seconds(self.snooze_secs)),
+                snooze_spoken: spoken(seconds(self.snooze_secs)),
+                interval: written(seconds(self.interval_secs)),
+                estimates: std::iter::once(&self.routine)
+                    .chain(&self.alternatives)
+                    .map(|routine| (routine.id.clone(), about(seconds(routine.estimated_secs))))
+                    .collect(),
+            });
+        }
+        self
     }
 
     /// The same plan, opening at `first_screen`.

@@ -44,7 +44,9 @@ pub fn state_line(
             (Some(_), Some(reason)) if reason.is_deferral() => {
                 format!("Waiting: {}", waiting_words(reason))
             }
-            (Some(_), Some(Waiting::Pause)) => "Break time: waiting for a pause in your typing".to_owned(),
+            (Some(_), Some(Waiting::Pause)) => {
+                "Break time: waiting for a pause in your typing".to_owned()
+            }
             (Some(_), Some(_)) => "Break time: waiting for you to come back".to_owned(),
             (None, Some(Waiting::Return)) => "Away: that counts as a break".to_owned(),
             (Some(at), None) => format!("Next break in {}", countdown(at.since(now))),

@@ -273,7 +273,9 @@ pub fn parse_plan(json: &str) -> Result<StretchPlan, PlanProblem> {
     let plan: StretchPlan =
         serde_json::from_str(json).map_err(|error| PlanProblem::PlanNotJson(error.to_string()))?;
     validate(&plan)?;
-    Ok(plan)
+    // A daemon of the same contract from before the plan carried its words sends none: the
+    // window makes them with the same core, so the page always has them.
+    Ok(plan.with_words())
 }
 
 /// A plan for a window started without the daemon: `routine_id`, or else the first routine that
@@ -309,7 +311,9 @@ pub fn builtin_plan(
         &settings,
     );
     validate(&plan)?;
-    Ok(plan)
+    // A daemon of the same contract from before the plan carried its words sends none: the
+    // window makes them with the same core, so the page always has them.
+    Ok(plan.with_words())
 }
 
 /// What the page relies on: every routine has steps, ids are unique, and illustration names are
@@ -391,7 +395,9 @@ mod tests {
             auto_advance: true,
             contract: PLAN_CONTRACT,
             first_screen: FirstScreen::Intro,
+            words: None,
         }
+        .with_words()
     }
 
     fn arguments(list: &[&str]) -> Vec<String> {
