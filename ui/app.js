@@ -165,6 +165,7 @@ function showFinish() {
   const clock = nextBreak.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   $("finish-next").textContent = `Your next break is at ${clock}, in ${state.plan.words.interval}.`;
   $("done").focus({ preventScroll: true });
+  chime("finish");
   endBreak({ kind: "completed", routine: routine.id, duration_secs: tookSecs });
 }
 
@@ -329,6 +330,7 @@ function holdFinished() {
   $("pacer-phase").textContent = "✓";
   $("hold-count").textContent = "Well held.";
   $("hold-round").hidden = true;
+  chime("hold");
   if (state.plan.auto_advance) {
     hold.advanceTimer = setTimeout(() => {
       if (state.hold === hold) next();
@@ -345,6 +347,38 @@ function stopHold() {
   const pacer = $("pacer");
   delete pacer.dataset.phase;
   pacer.style.removeProperty("--progress");
+}
+
+// ---- Sound -------------------------------------------------------------------------------------
+
+// Each tone the page started, for the tests (they look here rather than listening): the moment
+// ("hold" or "finish") and when. Empty while the setting is off.
+window.unhunchSounds = [];
+let audio = null;
+
+// A soft tone at the end of a hold or of the stretch, when `[stretch] sound` is on: a sine made
+// here with Web Audio, fading in and out over half a second, so no file is needed and nothing is
+// fetched. The daemon never plays anything.
+function chime(moment) {
+  if (!state.plan.sound) return;
+  try {
+    audio = audio || new AudioContext();
+    const now = audio.currentTime;
+    const tone = audio.createOscillator();
+    const volume = audio.createGain();
+    tone.type = "sine";
+    tone.frequency.value = moment === "finish" ? 660 : 528;
+    volume.gain.setValueAtTime(0, now);
+    volume.gain.linearRampToValueAtTime(0.12, now + 0.05);
+    volume.gain.exponentialRampToValueAtTime(0.0001, now + 0.6);
+    tone.connect(volume).connect(audio.destination);
+    tone.start(now);
+    tone.stop(now + 0.65);
+    window.unhunchSounds.push({ moment, at: performance.now() });
+  } catch (error) {
+    // No sound device: the stretch goes on in silence.
+    console.error("sound:", error);
+  }
 }
 
 // ---- Controls and keys --------------------------------------------------------------------------

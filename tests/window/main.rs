@@ -642,3 +642,29 @@ fn the_safety_text_can_be_selected() {
     assert_eq!(selected[1], "none", "{selected}");
     assert_eq!(selected[2], plan.routine.safety.as_str(), "{selected}");
 }
+
+/// With `[stretch] sound` off the page starts no tone; with it on it starts one as a hold ends
+/// (seen through the page's `unhunchSounds` hook, not by listening).
+#[test]
+fn a_tone_ends_a_hold_only_when_the_sound_setting_is_on() {
+    for sound in [false, true] {
+        let plan = plan_for("cat-cow", |plan| {
+            plan.auto_advance = false;
+            plan.first_screen = FirstScreen::FirstStep;
+            plan.sound = sound;
+            plan.routine.steps[0].hold = Some(Hold::Seconds { secs: 1 });
+            plan.routine.steps[0].repeat = 1;
+        });
+        let window = StretchWindow::open(Some(&plan), &[]);
+        window.wait_for_text("#hold-count", "Well held.");
+        let sounds = window
+            .page
+            .execute(
+                "return window.unhunchSounds.map((sound) => sound.moment);",
+                vec![],
+            )
+            .unwrap();
+        let expected: Vec<&str> = if sound { vec!["hold"] } else { vec![] };
+        assert_eq!(sounds, serde_json::json!(expected), "sound = {sound}");
+    }
+}

@@ -67,10 +67,14 @@ pub struct StretchPlan {
     #[serde(default)]
     pub first_screen: FirstScreen,
     /// The words and numbers the page shows, made by the core so the tray, the notifications
-    /// and the window write them one way. Added within contract 2: `None` from an older daemon,
+    /// and the window write them one way (boxed: an effect carries the plan, and stays small). Added within contract 2: `None` from an older daemon,
     /// and the window fills them in ([`StretchPlan::with_words`]) before the page sees the plan.
     #[serde(default)]
-    pub words: Option<PlanWords>,
+    pub words: Option<Box<PlanWords>>,
+    /// Play a soft tone at the end of each hold and of the stretch (`[stretch] sound`). The
+    /// window makes it; the daemon never plays anything. Added within contract 2: off when absent.
+    #[serde(default)]
+    pub sound: bool,
 }
 
 /// What the window shows that the core words: durations and the pacer's breath.
@@ -154,6 +158,7 @@ impl StretchPlan {
             contract: PLAN_CONTRACT,
             first_screen: FirstScreen::Intro,
             words: None,
+            sound: settings.stretch.sound,
         }
         .with_words()
     }
@@ -163,7 +168,7 @@ impl StretchPlan {
     pub fn with_words(mut self) -> StretchPlan {
         if self.words.is_none() {
             let seconds = |secs: u64| Duration::from_secs(secs);
-            self.words = Some(PlanWords {
+            self.words = Some(Box::new(PlanWords {
                 breath_in_ms: BREATH_IN.as_millis() as u64,
                 breath_out_ms: BREATH_OUT.as_millis() as u64,
                 snooze: written(seconds(self.snooze_secs)),
@@ -173,7 +178,7 @@ impl StretchPlan {
                     .chain(&self.alternatives)
                     .map(|routine| (routine.id.clone(), about(seconds(routine.estimated_secs))))
                     .collect(),
-            });
+            }));
         }
         self
     }

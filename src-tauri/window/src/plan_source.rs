@@ -396,6 +396,7 @@ mod tests {
             contract: PLAN_CONTRACT,
             first_screen: FirstScreen::Intro,
             words: None,
+            sound: false,
         }
         .with_words()
     }
