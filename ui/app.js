@@ -8,9 +8,8 @@
 
 const invoke = window.__TAURI__.core.invoke;
 
-// One breath of the pacer: four seconds in, four seconds out.
-const BREATH_IN_MS = 4000;
-const BREATH_MS = 8000;
+// The breath of the pacer and every duration shown come in the plan (plan.words), worded by the
+// core, so the tray, the notification and this page say them one way.
 // After a hold ends, auto-advance waits this long so the change is never abrupt.
 const AUTO_ADVANCE_PAUSE_MS = 1500;
 
@@ -28,6 +27,8 @@ const state = {
   stepIndex: 0,
   startedAt: 0,
   hold: null,
+  // True while the daemon keeps the window hidden (prepared on the heads-up, until Start).
+  waitingToBeShown: false,
 };
 
 const $ = (id) => document.getElementById(id);
@@ -38,11 +39,20 @@ async function start() {
   wireControls();
   try {
     state.plan = await invoke("plan");
+    state.waitingToBeShown = state.plan.shown === false;
   } catch (error) {
     showProblem(`The stretch plan could not be read: ${error}`);
     return;
   }
-  showIntro();
+  // The daemon decides where the window begins: at the first step when the user already chose
+  // Start (on the notification or in the tray), at the intro otherwise.
+  if (state.plan.first_screen === "first_step") {
+    document.title = `Unhunch — ${currentRoutine().name}`;
+    state.startedAt = performance.now();
+    showStep(0);
+  } else {
+    showIntro();
+  }
   $("app").setAttribute("aria-busy", "false");
   reportPainted();
 }
@@ -58,7 +68,18 @@ function reportPainted() {
   );
 }
 
-window.unhunchShown = reportPainted;
+// Shown after the daemon prepared the window hidden on the heads-up: the page laid out its first
+// screen when it loaded, up to a minute ago, without starting any clock. The break starts now,
+// when the user sees it: the step is shown again with its hold from the start.
+window.unhunchShown = () => {
+  const waited = state.waitingToBeShown;
+  state.waitingToBeShown = false;
+  if (waited && state.screen === "step") {
+    state.startedAt = performance.now();
+    showStep(state.stepIndex);
+  }
+  reportPainted();
+};
 
 function offeredRoutines() {
   return [state.plan.routine, ...state.plan.alternatives];
@@ -72,12 +93,26 @@ function currentRoutine() {
 
 function showScreen(name) {
   stopHold();
+  const hadFocus = document.activeElement instanceof HTMLButtonElement;
   state.screen = name;
   $("app").dataset.screen = name;
   for (const section of document.querySelectorAll(".screen")) {
     section.hidden = section.id !== name;
   }
   $("key-hint").textContent = keyHint(name);
+  // A button that was focused may just have been hidden with its screen (Back from the first
+  // step, say): the focus goes to the new screen's main control instead of falling to the page.
+  if (hadFocus && document.activeElement !== null && document.activeElement.offsetParent === null) {
+    focusMainControl();
+  }
+}
+
+// The control a keyboard user wants first on each screen: Start, Next, Done, or Close.
+const MAIN_CONTROL = { intro: "start", step: "next", finish: "done", problem: "problem-close" };
+
+function focusMainControl() {
+  const id = MAIN_CONTROL[state.screen];
+  if (id) $(id).focus({ preventScroll: true });
 }
 
 function showIntro() {
@@ -87,19 +122,19 @@ function showIntro() {
   $("routine-name").textContent = routine.name;
   $("routine-helps").textContent = routine.helps_with;
   $("routine-place").textContent = PLACE_WORDS[routine.place] || routine.place;
-  $("routine-duration").textContent = `About ${roughDuration(routine.estimated_secs)}`;
+  $("routine-duration").textContent = `About ${plan.words.estimates[routine.id]}`;
   $("routine-area").textContent = capitalise(routine.area);
   $("routine-safety").textContent = routine.safety;
   $("routine-duration").dataset.seconds = String(routine.estimated_secs);
 
   const snooze = $("snooze");
   snooze.hidden = !canSnooze();
-  snooze.textContent = `Snooze ${friendlyDuration(plan.snooze_secs)}`;
+  snooze.textContent = `Snooze ${plan.words.snooze}`;
   snooze.setAttribute(
     "aria-label",
     plan.snoozes_left === null
-      ? `Snooze for ${spokenDuration(plan.snooze_secs)}`
-      : `Snooze for ${spokenDuration(plan.snooze_secs)}, ${plural(plan.snoozes_left, "snooze")} left`,
+      ? `Snooze for ${plan.words.snooze_spoken}`
+      : `Snooze for ${plan.words.snooze_spoken}, ${plural(plan.snoozes_left, "snooze")} left`,
   );
   $("another").hidden = plan.alternatives.length === 0;
   document.title = `Unhunch — ${routine.name}`;
@@ -112,6 +147,8 @@ function showStep(index) {
   showScreen("step");
   state.stepIndex = index;
 
+  $("step-routine-name").textContent = routine.name;
+  $("step-safety").textContent = routine.safety;
   $("step-counter").textContent = `Step ${index + 1} of ${total}`;
   $("step-progress").style.width = `${((index + 1) / total) * 100}%`;
 
@@ -144,12 +181,13 @@ function showFinish() {
   const routine = currentRoutine();
   const tookSecs = Math.max(1, Math.round((performance.now() - state.startedAt) / 1000));
   showScreen("finish");
-  $("finish-took").textContent = `${routine.name} took ${friendlyDuration(tookSecs)}.`;
+  $("finish-took").textContent = `${routine.name} took ${tookWords(tookSecs)}.`;
   $("finish-took").dataset.seconds = String(tookSecs);
   const nextBreak = new Date(Date.now() + state.plan.interval_secs * 1000);
   const clock = nextBreak.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  $("finish-next").textContent = `Your next break is at ${clock}, in ${friendlyDuration(state.plan.interval_secs)}.`;
+  $("finish-next").textContent = `Your next break is at ${clock}, in ${state.plan.words.interval}.`;
   $("done").focus({ preventScroll: true });
+  chime("finish");
   endBreak({ kind: "completed", routine: routine.id, duration_secs: tookSecs });
 }
 
@@ -217,7 +255,11 @@ function endBreak(outcome) {
 }
 
 function closeWindow() {
-  invoke("close").catch((error) => showProblem(`The window could not be closed: ${error}`));
+  invoke("close").catch((error) => {
+    // Closing from the problem screen failed too: say so there, without a loop.
+    if (state.screen !== "problem") showProblem(`The window could not be closed: ${error}`);
+    else $("problem-text").textContent += ` The window could not be closed either: ${error}`;
+  });
 }
 
 // ---- Holds: the breathing pacer and the countdown ---------------------------------------------
@@ -230,7 +272,7 @@ function startHold(step) {
   if (!hold) return;
 
   const rounds = Math.max(1, step.repeat);
-  const roundMs = hold.kind === "breaths" ? hold.count * BREATH_MS : hold.secs * 1000;
+  const roundMs = hold.kind === "breaths" ? hold.count * breathMs() : hold.secs * 1000;
   box.dataset.kind = hold.kind;
   box.classList.remove("held");
   $("hold-label").textContent =
@@ -242,8 +284,12 @@ function startHold(step) {
   // the first in-breath begins, so the growth is animated on every step.
   const pacer = $("pacer");
   delete pacer.dataset.phase;
+  pacer.style.setProperty("--breath-in", `${state.plan.words.breath_in_ms}ms`);
+  pacer.style.setProperty("--breath-out", `${state.plan.words.breath_out_ms}ms`);
   void pacer.offsetWidth;
 
+  // Laid out, but no clock runs in a window nobody sees yet (`unhunchShown` starts it).
+  if (state.waitingToBeShown) return;
   state.hold = {
     step,
     rounds,
@@ -273,8 +319,8 @@ function tickHold() {
   roundLabel.textContent = `Round ${round + 1} of ${hold.rounds}`;
 
   if (hold.step.hold.kind === "breaths") {
-    const breath = Math.floor(inRound / BREATH_MS);
-    const breathingIn = inRound - breath * BREATH_MS < BREATH_IN_MS;
+    const breath = Math.floor(inRound / breathMs());
+    const breathingIn = inRound - breath * breathMs() < state.plan.words.breath_in_ms;
     const phase = `${round}-${breath}-${breathingIn ? "in" : "out"}`;
     if (phase !== hold.phase) {
       hold.phase = phase;
@@ -308,6 +354,7 @@ function holdFinished() {
   $("pacer-phase").textContent = "✓";
   $("hold-count").textContent = "Well held.";
   $("hold-round").hidden = true;
+  chime("hold");
   if (state.plan.auto_advance) {
     hold.advanceTimer = setTimeout(() => {
       if (state.hold === hold) next();
@@ -326,6 +373,38 @@ function stopHold() {
   pacer.style.removeProperty("--progress");
 }
 
+// ---- Sound -------------------------------------------------------------------------------------
+
+// Each tone the page started, for the tests (they look here rather than listening): the moment
+// ("hold" or "finish") and when. Empty while the setting is off.
+window.unhunchSounds = [];
+let audio = null;
+
+// A soft tone at the end of a hold or of the stretch, when `[stretch] sound` is on: a sine made
+// here with Web Audio, fading in and out over half a second, so no file is needed and nothing is
+// fetched. The daemon never plays anything.
+function chime(moment) {
+  if (!state.plan.sound) return;
+  try {
+    audio = audio || new AudioContext();
+    const now = audio.currentTime;
+    const tone = audio.createOscillator();
+    const volume = audio.createGain();
+    tone.type = "sine";
+    tone.frequency.value = moment === "finish" ? 660 : 528;
+    volume.gain.setValueAtTime(0, now);
+    volume.gain.linearRampToValueAtTime(0.12, now + 0.05);
+    volume.gain.exponentialRampToValueAtTime(0.0001, now + 0.6);
+    tone.connect(volume).connect(audio.destination);
+    tone.start(now);
+    tone.stop(now + 0.65);
+    window.unhunchSounds.push({ moment, at: performance.now() });
+  } catch (error) {
+    // No sound device: the stretch goes on in silence.
+    console.error("sound:", error);
+  }
+}
+
 // ---- Controls and keys --------------------------------------------------------------------------
 
 function wireControls() {
@@ -336,6 +415,12 @@ function wireControls() {
   $("snooze").addEventListener("click", snooze);
   $("skip").addEventListener("click", skip);
   $("another").addEventListener("click", anotherStretch);
+  $("problem-close").addEventListener("click", closeWindow);
+  // The window opens without taking the keyboard; when the user gives it the keyboard, the
+  // screen's main control has the focus, unless they had already put it somewhere.
+  window.addEventListener("focus", () => {
+    if (!(document.activeElement instanceof HTMLButtonElement)) focusMainControl();
+  });
   $("step-illustration").addEventListener("error", () => $("step-figure").classList.add("missing"));
   $("step-illustration").addEventListener("load", () => $("step-figure").classList.remove("missing"));
   document.addEventListener("keydown", onKey);
@@ -363,7 +448,7 @@ function onKey(event) {
       snooze();
       break;
     case "Escape":
-      if (state.screen === "finish") closeWindow();
+      if (state.screen === "finish" || state.screen === "problem") closeWindow();
       else skip();
       break;
     default:
@@ -408,24 +493,14 @@ function illustrationDescription(routine, step) {
   return `${routine.name}: the pose for this step${side}`;
 }
 
-function friendlyDuration(totalSecs) {
-  const secs = Math.max(0, Math.round(totalSecs));
-  if (secs < 60) return `${secs} s`;
-  const hours = Math.floor(secs / 3600);
-  const minutes = Math.floor((secs % 3600) / 60);
-  const seconds = secs % 60;
-  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
-  if (minutes < 5 && seconds > 0) return `${minutes} min ${seconds} s`;
-  return `${Math.round(secs / 60)} min`;
+function breathMs() {
+  return state.plan.words.breath_in_ms + state.plan.words.breath_out_ms;
 }
 
-// An estimate shown as whole minutes: "about 2 min" reads kinder than "2 min 18 s".
-function roughDuration(totalSecs) {
-  return totalSecs < 60 ? "1 min" : `${Math.round(totalSecs / 60)} min`;
-}
-
-function spokenDuration(totalSecs) {
-  return friendlyDuration(totalSecs).replace(" min", " minutes").replace(" s", " seconds").replace(" h", " hours");
+// How long the walk took, the one length only the page knows: whole minutes, or seconds under
+// one, the way the core's words round ("2 min", "45 s").
+function tookWords(secs) {
+  return secs < 60 ? `${secs} s` : `${Math.round(secs / 60)} min`;
 }
 
 function plural(count, word) {

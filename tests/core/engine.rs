@@ -6,7 +6,7 @@ use unhunch_core::engine::{
     ClosedBy, Effect, Input, PAINT_TIMEOUT, PauseLength, Phase, STRETCH_TIMEOUT, Waiting,
 };
 use unhunch_core::history::MAX_BREAK_ID;
-use unhunch_core::plan::WindowOutcome;
+use unhunch_core::plan::{FirstScreen, WindowOutcome};
 use unhunch_core::routine::RoutineSet;
 use unhunch_core::settings::{MAX_SNOOZE, PlaceChoice};
 
@@ -1094,4 +1094,68 @@ fn a_closed_notification_of_another_break_or_moment_changes_nothing() {
     t.notification_closed(1, ClosedBy::Server)
         .expect_nothing()
         .expect_phase(Phase::Stretching);
+}
+
+/// The screen the window of the latest step opens at.
+fn opened_at(effects: &[Effect]) -> FirstScreen {
+    effects
+        .iter()
+        .find_map(|effect| match effect {
+            Effect::OpenWindow(plan) => Some(plan.first_screen),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no window opened: {effects:?}"))
+}
+
+// Start (on the notification, or in the tray) is the user's yes to the stretch: the window opens
+// at the first step. A window that comes by itself (no notification server, a reminder closed
+// with no snooze left) and stretch-now open at the intro, whose Start, Snooze and Skip are the
+// first question anyone asked.
+#[test]
+fn start_opens_at_the_first_step_and_every_other_way_at_the_intro() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25)).expect("show due #1, record due #1");
+    t.at(m(25) + s(5))
+        .start()
+        .expect("withdraw, open window #1, record started #1");
+    assert_eq!(opened_at(&t.effects), FirstScreen::FirstStep);
+    t.painted(1);
+    t.at(m(27)).complete(1);
+
+    // A click on the icon of a tray without a menu, while the break is due, is Start too.
+    t.at(m(52)).expect("show due #2, record due #2");
+    t.send(Input::Activate)
+        .expect("withdraw, open window #2, record started #2");
+    assert_eq!(opened_at(&t.effects), FirstScreen::FirstStep);
+    t.painted(2);
+    t.at(m(53)).complete(2);
+
+    // No notification server showed the break: the window opens by itself, at the intro.
+    t.at(m(78)).expect("show due #3, record due #3");
+    t.send(Input::BreakNotShown { break_id: 3 })
+        .expect("withdraw, open window #3, record started #3");
+    assert_eq!(opened_at(&t.effects), FirstScreen::Intro);
+    t.painted(3);
+    t.at(m(79)).complete(3);
+
+    // The reminder expired: the window comes by itself, at the intro.
+    t.at(m(104)).expect("show due #4, record due #4");
+    t.notification_closed(4, ClosedBy::Expiry)
+        .expect("withdraw, open window #4, record started #4");
+    assert_eq!(opened_at(&t.effects), FirstScreen::Intro);
+    t.painted(4);
+    t.at(m(105)).complete(4);
+
+    // stretch-now, with a break due and without one.
+    t.at(m(130)).expect("show due #5, record due #5");
+    t.stretch_now()
+        .expect("withdraw, open window #5, record started #5");
+    assert_eq!(opened_at(&t.effects), FirstScreen::Intro);
+    t.painted(5);
+    t.at(m(131)).complete(5);
+    t.at(m(140))
+        .stretch_now()
+        .expect("withdraw, open window #6, record started #6");
+    assert_eq!(opened_at(&t.effects), FirstScreen::Intro);
+    t.painted(6);
 }

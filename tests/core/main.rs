@@ -22,3 +22,4 @@ mod time_and_duration;
 mod time_away;
 mod timeline;
 mod warm_start;
+mod words;

@@ -1,7 +1,9 @@
 //! The daemon ↔ window contract: a stretch plan built from a routine, and the JSON both sides
 //! read and write.
 
-use unhunch_core::plan::{RoutineView, StretchPlan, WindowOutcome, WindowReport};
+use unhunch_core::plan::{
+    FirstScreen, PLAN_CONTRACT, RoutineView, StretchPlan, WindowOutcome, WindowReport,
+};
 use unhunch_core::routine::RoutineSet;
 use unhunch_core::{Settings, Timestamp};
 
@@ -55,6 +57,29 @@ fn a_plan_survives_the_trip_through_json() {
     );
 }
 
+// `first_screen` came within contract 2, so both sides of one contract still read each other: a
+// plan from a daemon that never wrote it opens at the intro, as every window did, and a plan that
+// has it says it in snake case.
+#[test]
+fn a_plan_without_a_first_screen_opens_at_the_intro() {
+    let routines = RoutineSet::builtin();
+    let plan = StretchPlan::new(
+        1,
+        routines.get("cat-cow").unwrap(),
+        &[],
+        None,
+        &Settings::default(),
+    )
+    .opening_at(FirstScreen::FirstStep);
+    let json = serde_json::to_string(&plan).unwrap();
+    assert!(json.contains(r#""first_screen":"first_step""#), "{json}");
+    let mut older: serde_json::Value = serde_json::from_str(&json).unwrap();
+    older.as_object_mut().unwrap().remove("first_screen");
+    let read: StretchPlan = serde_json::from_value(older).unwrap();
+    assert_eq!(read.first_screen, FirstScreen::Intro);
+    assert_eq!(read.contract, PLAN_CONTRACT);
+}
+
 #[test]
 fn window_reports_are_the_documented_json_lines() {
     let painted = WindowReport::Painted {
@@ -83,4 +108,31 @@ fn window_reports_are_the_documented_json_lines() {
         let report: WindowReport = serde_json::from_str(line).unwrap();
         assert_eq!(serde_json::to_string(&report).unwrap(), line);
     }
+}
+
+// The plan carries the words the page shows, made by the core: the snooze as the tray writes it,
+// the estimate, and the pacer's breath, the same the estimate counts.
+#[test]
+fn a_plan_carries_the_words_the_tray_writes() {
+    let routines = RoutineSet::builtin();
+    let first = routines.get("cat-cow").unwrap();
+    let mut settings = Settings::default();
+    settings.breaks.snooze = std::time::Duration::from_secs(90);
+    let plan = StretchPlan::new(1, first, &[], None, &settings);
+    let words = plan.words.clone().expect("words");
+    assert_eq!(words.snooze, "1 min 30 s");
+    assert_eq!(words.snooze_spoken, "1 minute 30 seconds");
+    assert_eq!(words.interval, "25 min");
+    assert_eq!(
+        words.breath_in_ms + words.breath_out_ms,
+        (unhunch_core::routine::BREATH_IN + unhunch_core::routine::BREATH_OUT).as_millis() as u64
+    );
+    assert_eq!(
+        words.estimates[&first.id],
+        unhunch_core::duration::about(first.estimated_duration())
+    );
+    // A plan from a daemon that sent no words gets the same ones from the window's core.
+    let mut older = plan.clone();
+    older.words = None;
+    assert_eq!(older.with_words(), plan);
 }

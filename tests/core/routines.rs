@@ -140,8 +140,9 @@ fn a_routine_without_sides_walks_through_its_steps_once() {
         (steps[1].hold, steps[1].repeat),
         (Some(Hold::Seconds { secs: 5 }), 3)
     );
-    // Reading takes 8 s a step, a breath 5 s, a hold counts once per repeat: 8+10 + 8+3*5.
-    assert_eq!(routine.estimated_duration(), Duration::from_secs(41));
+    // Reading takes 8 s a step, a breath as long as the pacer's (4 s in, 4 s out), a hold counts
+    // once per repeat: 8+2*8 + 8+3*5.
+    assert_eq!(routine.estimated_duration(), Duration::from_secs(47));
 }
 
 #[test]

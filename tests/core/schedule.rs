@@ -14,7 +14,7 @@ use unhunch_core::{Effect, Engine, Input, Settings, Timestamp};
 use crate::timeline::{START, h, m, timeline, timeline_with};
 
 /// Local time in a zone, as the daemon gives it with the system's zone.
-struct Zone(TimeZone);
+pub(crate) struct Zone(TimeZone);
 
 const EPOCH: Date = Date::constant(1970, 1, 1);
 
@@ -40,11 +40,11 @@ impl LocalCalendar for Zone {
     }
 }
 
-fn berlin() -> Zone {
+pub(crate) fn berlin() -> Zone {
     Zone(TimeZone::get("Europe/Berlin").expect("Europe/Berlin in the system's zoneinfo"))
 }
 
-fn utc(text: &str) -> Timestamp {
+pub(crate) fn utc(text: &str) -> Timestamp {
     Timestamp::parse_rfc3339(text).unwrap_or_else(|| panic!("{text}"))
 }
 

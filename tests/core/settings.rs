@@ -49,7 +49,7 @@ fn an_empty_file_is_the_defaults() {
 fn every_setting_is_read() {
     let settings = settings_of(
         "[breaks]\ninterval = \"50m\"\nsnooze = \"10m\"\nmax_snoozes = 0\nheads_up = \"0s\"\nnatural_break = \"5m\"\n\
-         wait_for_pause = \"0s\"\nmax_wait = \"1h\"\n[stretch]\nfocus = \"left\"\nplace = \"chair\"\nauto_advance = false\n",
+         wait_for_pause = \"0s\"\nmax_wait = \"1h\"\n[stretch]\nfocus = \"left\"\nplace = \"chair\"\nauto_advance = false\nsound = true\n",
     );
     assert_eq!(settings.breaks.interval, Duration::from_secs(50 * 60));
     assert_eq!(settings.breaks.snooze, Duration::from_secs(10 * 60));
@@ -61,6 +61,7 @@ fn every_setting_is_read() {
     assert_eq!(settings.stretch.focus, Focus::Left);
     assert_eq!(settings.stretch.place, PlaceChoice::Chair);
     assert!(!settings.stretch.auto_advance);
+    assert!(settings.stretch.sound);
     let deferrals = settings_of(
         "[breaks]\ndefer_for_fullscreen = false\ndefer_for_do_not_disturb = false\ndefer_for_camera = false\n",
     );
@@ -89,7 +90,7 @@ fn an_unknown_key_suggests_the_nearest_known_one() {
     assert_eq!(
         problems_of("[stretch]\ncolour = \"blue\"\n"),
         "config.toml:2:1: stretch.colour: unknown key `colour`\n  \
-         help: the keys in [stretch] are: focus, place, auto_advance"
+         help: the keys in [stretch] are: focus, place, auto_advance, sound"
     );
 }
 

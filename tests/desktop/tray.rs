@@ -9,7 +9,7 @@ use unhunch_tests::desktop::{MenuItem, Session, wait_until};
 
 use crate::daemon::{
     Daemon, PROMPTLY, click, config_file, daemon_stderr, daemon_tray_item, entries, menu,
-    seconds_from_now, status, stderr, unhunch, wait_for_state, window_processes,
+    seconds_from_now, status, stderr, unhunch, wait_for_record, wait_for_state, window_processes,
 };
 
 /// A WebKit window of a debug build can take several seconds to map on a busy machine.
@@ -32,8 +32,10 @@ fn the_tray_item_registers_and_its_menu_holds_every_entry() {
     assert_eq!(
         entries(&menu),
         owned(&[
-            // The line that says why a break waits, hidden while none does.
-            ("", false),
+            // The state in words, worded by the core.
+            ("Next break in 25 min", true),
+            // Start shows only while a break is due, in Stretch now's place.
+            ("Start", false),
             ("Stretch now", true),
             ("Snooze 5 min", false),
             ("Skip next break", true),
@@ -163,6 +165,56 @@ fn snooze_pause_and_resume_through_the_tray_menu() {
     click(&session, &item, "Resume");
     let resumed = wait_for_state(&session, "working", PROMPTLY);
     assert!(resumed["paused_until"].is_null(), "{resumed}");
+}
+
+/// While a break is due the tray offers what its notification offers, Start, Snooze and Skip, under
+/// a first line that says so; each does what the notification's button does.
+#[test]
+fn a_due_break_offers_start_snooze_and_skip_in_the_tray() {
+    let session = Session::start();
+    let daemon = Daemon::start(
+        &session,
+        Some("[breaks]\ninterval = \"2s\"\nheads_up = \"0s\"\nsnooze = \"90s\"\n"),
+    );
+    let item = daemon_tray_item(&session, &daemon);
+
+    let due = wait_for_state(&session, "break_due", PROMPTLY);
+    let routine_name = due["routine_name"].as_str().expect("a routine name");
+    let due_menu = wait_until("the menu shows the due break", PROMPTLY, || {
+        let menu = menu(&session, &item);
+        if menu.find("Start").is_some_and(|start| start.visible) {
+            Ok(menu)
+        } else {
+            Err(entries(&menu))
+        }
+    });
+    assert_eq!(
+        entries(&due_menu)[..5],
+        owned(&[
+            (&format!("Break due: {routine_name}"), true),
+            ("Start", true),
+            ("Stretch now", false),
+            // Written as the notification's button and the window's write it.
+            ("Snooze 1 min 30 s", true),
+            ("Skip this break", true),
+        ])
+    );
+    let first_line = &due_menu.children[0];
+    assert!(!first_line.enabled, "the state line is not a button");
+
+    click(&session, &item, "Skip this break");
+    wait_for_record(&session, "skipped", Some(1));
+
+    // The next break, two seconds later, is started from the tray: the stretch window opens.
+    wait_for_state(&session, "break_due", PROMPTLY);
+    wait_until("Start is offered again", PROMPTLY, || {
+        menu(&session, &item)
+            .find("Start")
+            .is_some_and(|start| start.visible)
+    });
+    click(&session, &item, "Start");
+    wait_for_state(&session, "stretching", PROMPTLY);
+    wait_for_record(&session, "started", Some(2));
 }
 
 fn screenshot(session: &Session, name: &str) -> PathBuf {

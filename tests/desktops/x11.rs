@@ -80,7 +80,7 @@ fn breaks_in(cell: X11Cell, row: &mut Row) {
     let third = due_break(&desk.session, Some(second));
     let drawn = desk.shown(row, third, false);
     desk.session.focus_client(&desk.work);
-    desk.act(row, Step::Start, drawn.as_ref(), "Start", "Stretch now");
+    desk.act(row, Step::Start, drawn.as_ref(), "Start", "Start");
     wait_for_record(&desk.session, "started", Some(third));
     row.passed();
     let window = desk.stretch_window();

@@ -103,8 +103,8 @@ impl Day {
 
     /// Attaches WebDriver to the next stretch window the daemon opens. `open` is what the user does
     /// to open it (Start on the notification, say; with a heads-up, the daemon starts the window
-    /// hidden when the heads-up comes, so `open` waits for the heads-up too); the window's intro
-    /// is on screen on return.
+    /// hidden when the heads-up comes, so `open` waits for the heads-up too); on return the window
+    /// shows its first screen (the first step, where Start opens it).
     pub fn open_window(&self, open: impl FnOnce()) -> Window {
         let driver = self.driver.get_or_init(|| {
             TauriDriver::start(self.session.env()).unwrap_or_else(|error| panic!("{error}"))
@@ -129,7 +129,7 @@ impl Day {
                 .last_window_pid()
                 .expect("the launcher wrote the window's pid"),
         };
-        window.wait_for_screen("intro");
+        window.wait_for_screen("step");
         window
     }
 

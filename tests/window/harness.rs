@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use unhunch_core::plan::{StretchPlan, WindowOutcome, WindowReport};
+use unhunch_core::plan::{FirstScreen, StretchPlan, WindowOutcome, WindowReport};
 use unhunch_core::routine::RoutineSet;
 use unhunch_core::settings::Settings;
 use unhunch_tests::desktop::{self, Session as Desktop};
@@ -51,8 +51,8 @@ pub struct StretchWindow {
 }
 
 impl StretchWindow {
-    /// Opens the window with `plan` on its stdin (or none) and `args`, and waits for its intro to
-    /// be on screen.
+    /// Opens the window with `plan` on its stdin (or none) and `args`, and waits for the screen the
+    /// plan opens at (the intro, or the first step) to be on screen.
     pub fn open(plan: Option<&StretchPlan>, args: &[&str]) -> StretchWindow {
         StretchWindow::open_with_env(plan, args, &[])
     }
@@ -119,7 +119,11 @@ impl StretchWindow {
             pid_file,
             desktop,
         };
-        window.wait_for_screen("intro");
+        // The plan says where the window begins; a window of no plan begins at the intro.
+        window.wait_for_screen(match plan.map(|plan| plan.first_screen) {
+            Some(FirstScreen::FirstStep) => "step",
+            Some(FirstScreen::Intro) | None => "intro",
+        });
         window
     }
 

@@ -12,7 +12,7 @@ mod security;
 use std::time::Duration;
 
 use harness::{StretchWindow, plan_for};
-use unhunch_core::plan::{WindowOutcome, WindowReport};
+use unhunch_core::plan::{FirstScreen, WindowOutcome, WindowReport};
 use unhunch_core::routine::{Hold, RoutineSet, Side};
 use unhunch_tests::webdriver::keys;
 
@@ -467,4 +467,205 @@ fn a_dark_desktop_gets_the_dark_theme_and_dark_pictures() {
             .as_str()
         )
     );
+}
+
+/// Start on the notification opens the window at the first step: the stretch's name and its
+/// safety line are on it, since no intro was shown, and the break walks on from there. Taken in
+/// light and dark for the README.
+#[test]
+fn a_plan_opening_at_the_first_step_shows_the_name_and_safety_line_there() {
+    for (theme, picture) in [
+        ("Adwaita", "window-first-step.png"),
+        ("Adwaita:dark", "window-first-step-dark.png"),
+    ] {
+        let plan = plan_for("seated-twist", |plan| {
+            plan.auto_advance = false;
+            plan.first_screen = FirstScreen::FirstStep;
+        });
+        let routine = plan.routine.clone();
+        let window = StretchWindow::open_with_env(Some(&plan), &[], &[("GTK_THEME", theme)]);
+        assert_eq!(window.screen(), "step");
+        assert_eq!(
+            window.text("#step-counter"),
+            format!("Step 1 of {}", routine.steps.len())
+        );
+        assert_eq!(window.text("#step-text"), routine.steps[0].text);
+        assert_eq!(window.text("#step-routine-name"), routine.name);
+        assert_eq!(window.text("#step-safety"), routine.safety);
+        assert!(window.displayed("#step-routine-name"), "{theme}");
+        assert!(window.displayed("#step-safety"), "{theme}");
+        assert_eq!(
+            window.page.title().unwrap(),
+            format!("Unhunch — {}", routine.name)
+        );
+        window.screenshot(picture);
+
+        // The walk goes on as from the intro, and the finish reports a completed break.
+        for index in 1..routine.steps.len() {
+            window.click("#next");
+            window.wait_for_text(
+                "#step-counter",
+                &format!("Step {} of {}", index + 1, routine.steps.len()),
+            );
+            assert_eq!(window.text("#step-safety"), routine.safety);
+        }
+        window.click("#next");
+        window.wait_for_screen("finish");
+        assert!(matches!(
+            window.wait_for_outcome(),
+            WindowOutcome::Completed { routine: id, .. } if id == routine.id
+        ));
+    }
+}
+
+/// The id of the element that has the keyboard focus.
+fn focused(window: &StretchWindow) -> String {
+    window
+        .page
+        .execute(
+            "return document.activeElement ? document.activeElement.id : '';",
+            vec![],
+        )
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// When the user gives the window the keyboard its main control has the focus, and Back from
+/// the first step to the intro keeps it on a control (Start) instead of dropping it to the page.
+#[test]
+fn the_keyboard_focus_starts_on_the_main_control_and_survives_back() {
+    let plan = plan_for("cat-cow", |plan| plan.auto_advance = false);
+    let window = StretchWindow::open(Some(&plan), &[]);
+    // The window was opened without the keyboard (it never takes it); the focus event is the
+    // moment a user clicks into it or the window manager gives it the keyboard.
+    window
+        .page
+        .execute("window.dispatchEvent(new FocusEvent('focus'));", vec![])
+        .unwrap();
+    assert_eq!(focused(&window), "start");
+
+    // A keyboard user presses Start (Enter on the focused button), then tabs to Back on the
+    // first step and presses it.
+    window.press(keys::ENTER);
+    window.wait_for_screen("step");
+    assert_eq!(focused(&window), "next", "the focus moved with the screen");
+    window
+        .page
+        .execute("document.getElementById('back').focus();", vec![])
+        .unwrap();
+    window.press(keys::ENTER);
+    window.wait_for_screen("intro");
+    assert_eq!(
+        focused(&window),
+        "start",
+        "Back to the intro keeps the focus"
+    );
+}
+
+/// The problem screen has a Close button that closes the window (and Escape does too).
+#[test]
+fn the_problem_screen_has_a_close_button() {
+    let plan = plan_for("cat-cow", |_| {});
+    let window = StretchWindow::open(Some(&plan), &[]);
+    // The page's own way to a problem, as when a command fails.
+    window
+        .page
+        .execute(
+            "showProblem('The break could not be ended: a test said so');",
+            vec![],
+        )
+        .unwrap();
+    window.wait_for_screen("problem");
+    assert!(window.displayed("#problem-close"));
+    assert_eq!(window.text("#problem-close"), "Close");
+    window.click_closing("#problem-close");
+    window.wait_until_exited();
+    assert_eq!(
+        window.outcomes(),
+        vec![],
+        "closing a problem reports no outcome"
+    );
+}
+
+/// Durations are written as the tray and the notification write them, and spoken in whole,
+/// grammatical words; a plan from a daemon that sent no words gets them from the window.
+#[test]
+fn durations_are_written_as_the_tray_writes_them_and_spoken_grammatically() {
+    for (snooze_secs, shown, spoken) in [
+        (60, "Snooze 1 min", "Snooze for 1 minute, 3 snoozes left"),
+        (
+            90,
+            "Snooze 1 min 30 s",
+            "Snooze for 1 minute 30 seconds, 3 snoozes left",
+        ),
+        (120, "Snooze 2 min", "Snooze for 2 minutes, 3 snoozes left"),
+    ] {
+        let plan = plan_for("cat-cow", |plan| {
+            plan.snooze_secs = snooze_secs;
+            plan.words = None;
+        });
+        let window = StretchWindow::open(Some(&plan), &[]);
+        assert_eq!(window.text("#snooze"), shown);
+        assert_eq!(
+            window.attribute("#snooze", "aria-label").as_deref(),
+            Some(spoken)
+        );
+        let tray_label = format!(
+            "Snooze {}",
+            unhunch_core::duration::written(Duration::from_secs(snooze_secs))
+        );
+        assert_eq!(window.text("#snooze"), tray_label, "as the tray writes it");
+    }
+}
+
+/// The safety line can be selected (and so copied), though the rest of the window is not text to
+/// select.
+#[test]
+fn the_safety_text_can_be_selected() {
+    let plan = plan_for("cat-cow", |_| {});
+    let window = StretchWindow::open(Some(&plan), &[]);
+    let selected = window
+        .page
+        .execute(
+            "const safety = document.getElementById('routine-safety');\
+             const range = document.createRange(); range.selectNodeContents(safety);\
+             const selection = window.getSelection(); selection.removeAllRanges();\
+             selection.addRange(range);\
+             return [getComputedStyle(safety).webkitUserSelect || getComputedStyle(safety).userSelect,\
+                     getComputedStyle(document.body).webkitUserSelect || getComputedStyle(document.body).userSelect,\
+                     selection.toString()];",
+            vec![],
+        )
+        .unwrap();
+    assert_eq!(selected[0], "text", "{selected}");
+    assert_eq!(selected[1], "none", "{selected}");
+    assert_eq!(selected[2], plan.routine.safety.as_str(), "{selected}");
+}
+
+/// With `[stretch] sound` off the page starts no tone; with it on it starts one as a hold ends
+/// (seen through the page's `unhunchSounds` hook, not by listening).
+#[test]
+fn a_tone_ends_a_hold_only_when_the_sound_setting_is_on() {
+    for sound in [false, true] {
+        let plan = plan_for("cat-cow", |plan| {
+            plan.auto_advance = false;
+            plan.first_screen = FirstScreen::FirstStep;
+            plan.sound = sound;
+            plan.routine.steps[0].hold = Some(Hold::Seconds { secs: 1 });
+            plan.routine.steps[0].repeat = 1;
+        });
+        let window = StretchWindow::open(Some(&plan), &[]);
+        window.wait_for_text("#hold-count", "Well held.");
+        let sounds = window
+            .page
+            .execute(
+                "return window.unhunchSounds.map((sound) => sound.moment);",
+                vec![],
+            )
+            .unwrap();
+        let expected: Vec<&str> = if sound { vec!["hold"] } else { vec![] };
+        assert_eq!(sounds, serde_json::json!(expected), "sound = {sound}");
+    }
 }

@@ -97,3 +97,57 @@ pub fn friendly(duration: Duration) -> String {
         (hours, minutes) => format!("{hours} h {minutes} min"),
     }
 }
+
+/// A length the user set, written the one way the tray, the notifications and the stretch window
+/// all show it: "45 s", "1 min 30 s" (seconds are kept below five minutes, where they matter),
+/// "25 min", "1 h 5 min". The window gets these words in its plan rather than writing its own.
+pub fn written(duration: Duration) -> String {
+    let secs = (duration.as_millis() + 500) / 1000;
+    if secs < 60 {
+        return format!("{secs} s");
+    }
+    let (hours, minutes, seconds) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    if hours > 0 {
+        return match minutes {
+            0 => format!("{hours} h"),
+            minutes => format!("{hours} h {minutes} min"),
+        };
+    }
+    if minutes < 5 && seconds > 0 {
+        return format!("{minutes} min {seconds} s");
+    }
+    format!("{} min", (secs + 30) / 60)
+}
+
+/// [`written`] as a screen reader should say it, with whole words and their plurals: "1 minute",
+/// "1 minute 30 seconds", "2 hours 5 minutes".
+pub fn spoken(duration: Duration) -> String {
+    let words: Vec<String> = written(duration)
+        .split(' ')
+        .collect::<Vec<_>>()
+        .chunks(2)
+        .map(|pair| match pair {
+            [count, unit] => {
+                let word = match *unit {
+                    "s" => "second",
+                    "min" => "minute",
+                    _ => "hour",
+                };
+                let plural = if *count == "1" { "" } else { "s" };
+                format!("{count} {word}{plural}")
+            }
+            other => other.join(" "),
+        })
+        .collect();
+    words.join(" ")
+}
+
+/// A routine's length as an estimate, in whole minutes: "about 2 min" reads kinder than
+/// "2 min 18 s", and nothing is shorter than "1 min".
+pub fn about(duration: Duration) -> String {
+    if duration < Duration::from_secs(60) {
+        "1 min".to_owned()
+    } else {
+        friendly(duration)
+    }
+}

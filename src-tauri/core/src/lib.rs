@@ -20,6 +20,7 @@ pub mod settings;
 pub mod text;
 pub mod time;
 mod toml_check;
+pub mod words;
 
 pub use duration::HumanDuration;
 pub use engine::{Effect, Engine, Input, Status};

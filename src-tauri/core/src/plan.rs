@@ -16,8 +16,17 @@
 //! The number changes only when the plan or the reports change in a way the other side cannot
 //! read, never with the version alone: a daemon and window of different versions but one contract
 //! work together (as after an upgrade while Unhunch runs).
+//!
+//! A field added within a contract carries a default, so a window reads the plan of an older
+//! daemon of the same contract (it gets the old behaviour), and an older window reads a newer
+//! plan (serde skips the field it does not know, and it shows what it always showed). That is
+//! why [`StretchPlan::first_screen`] came without a new number: both sides still understand
+//! each other, one of them only less well.
 
-use crate::routine::{PlannedStep, Routine};
+use std::time::Duration;
+
+use crate::duration::{about, spoken, written};
+use crate::routine::{BREATH_IN, BREATH_OUT, PlannedStep, Routine};
 use crate::settings::Settings;
 
 /// The number of the daemon↔window contract this build speaks. 1 was Unhunch 0.1.0's, which had no
@@ -49,8 +58,50 @@ pub struct StretchPlan {
     pub auto_advance: bool,
     /// The contract the plan is written in, [`PLAN_CONTRACT`] for every plan this build makes. Last
     /// on purpose: a window reads it before the rest, wherever it is, and the fields before it
-    /// keep the places they had in contract 1.
+    /// keep the places they had in contract 1; fields added within contract 2 come after it.
     pub contract: u32,
+    /// The screen the window opens at: the first step when the user already chose Start (on the
+    /// notification or the tray), the intro with Start, Snooze and Skip when the window came by
+    /// itself or for `stretch-now`. Added within contract 2: an older daemon's plan opens at the
+    /// intro, as every window did.
+    #[serde(default)]
+    pub first_screen: FirstScreen,
+    /// The words and numbers the page shows, made by the core so the tray, the notifications
+    /// and the window write them one way (boxed: an effect carries the plan, and stays small). Added within contract 2: `None` from an older daemon,
+    /// and the window fills them in ([`StretchPlan::with_words`]) before the page sees the plan.
+    #[serde(default)]
+    pub words: Option<Box<PlanWords>>,
+    /// Play a soft tone at the end of each hold and of the stretch (`[stretch] sound`). The
+    /// window makes it; the daemon never plays anything. Added within contract 2: off when absent.
+    #[serde(default)]
+    pub sound: bool,
+}
+
+/// What the window shows that the core words: durations and the pacer's breath.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PlanWords {
+    /// One breath of the pacer, in and out, in milliseconds.
+    pub breath_in_ms: u64,
+    pub breath_out_ms: u64,
+    /// The snooze length as the tray and the notification write it: "1 min 30 s".
+    pub snooze: String,
+    /// The same for a screen reader: "1 minute 30 seconds".
+    pub snooze_spoken: String,
+    /// The interval to the next break: "25 min".
+    pub interval: String,
+    /// Each offered routine's estimate ("2 min", for "About 2 min"), by routine id.
+    pub estimates: std::collections::BTreeMap<String, String>,
+}
+
+/// Where the stretch window begins (see [`StretchPlan::first_screen`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstScreen {
+    /// The stretch's name, what it helps, its safety line, and Start, Snooze and Skip.
+    #[default]
+    Intro,
+    /// The routine's first step, with its name and safety line kept on screen.
+    FirstStep,
 }
 
 /// A routine ready to show: the walk-through already expanded per side.
@@ -105,6 +156,38 @@ impl StretchPlan {
             interval_secs: settings.breaks.interval.as_secs(),
             auto_advance: settings.stretch.auto_advance,
             contract: PLAN_CONTRACT,
+            first_screen: FirstScreen::Intro,
+            words: None,
+            sound: settings.stretch.sound,
+        }
+        .with_words()
+    }
+
+    /// The plan with its [`PlanWords`], made from its numbers when it has none (a plan from a
+    /// daemon that sent none).
+    pub fn with_words(mut self) -> StretchPlan {
+        if self.words.is_none() {
+            let seconds = |secs: u64| Duration::from_secs(secs);
+            self.words = Some(Box::new(PlanWords {
+                breath_in_ms: BREATH_IN.as_millis() as u64,
+                breath_out_ms: BREATH_OUT.as_millis() as u64,
+                snooze: written(seconds(self.snooze_secs)),
+                snooze_spoken: spoken(seconds(self.snooze_secs)),
+                interval: written(seconds(self.interval_secs)),
+                estimates: std::iter::once(&self.routine)
+                    .chain(&self.alternatives)
+                    .map(|routine| (routine.id.clone(), about(seconds(routine.estimated_secs))))
+                    .collect(),
+            }));
+        }
+        self
+    }
+
+    /// The same plan, opening at `first_screen`.
+    pub fn opening_at(self, first_screen: FirstScreen) -> StretchPlan {
+        StretchPlan {
+            first_screen,
+            ..self
         }
     }
 }

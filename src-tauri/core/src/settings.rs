@@ -65,6 +65,9 @@ pub struct StretchSettings {
     pub place: PlaceChoice,
     /// Move to the next step by itself when a hold ends. `[stretch] auto_advance`, default true.
     pub auto_advance: bool,
+    /// A soft tone at the end of each hold and of the stretch, played by the stretch window
+    /// (never the daemon). `[stretch] sound`, default false.
+    pub sound: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -104,6 +107,7 @@ impl Default for Settings {
                 focus: Focus::Both,
                 place: PlaceChoice::Any,
                 auto_advance: true,
+                sound: false,
             },
             schedule: None,
         }
@@ -250,6 +254,11 @@ impl Settings {
                             settings.stretch.auto_advance = flag;
                         }
                     }
+                    ("stretch", "sound") => {
+                        if let Some(flag) = check.boolean(value, &path) {
+                            settings.stretch.sound = flag;
+                        }
+                    }
                     ("schedule", "days") => {
                         let schedule = settings.schedule.get_or_insert_with(weekdays);
                         let mut days = [false; 7];
@@ -356,7 +365,7 @@ const BREAKS_KEYS: &[&str] = &[
     "defer_for_do_not_disturb",
     "defer_for_camera",
 ];
-const STRETCH_KEYS: &[&str] = &["focus", "place", "auto_advance"];
+const STRETCH_KEYS: &[&str] = &["focus", "place", "auto_advance", "sound"];
 const SCHEDULE_KEYS: &[&str] = &["days", "hours"];
 const DAYS_HELP: &str = "write the working days like [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]";
 const HOURS_HELP: &str =
@@ -548,7 +557,7 @@ impl Settings {
             "[breaks]\ninterval = \"{}\"\nsnooze = \"{}\"\nmax_snoozes = {}\nheads_up = \"{}\"\n\
              natural_break = \"{}\"\nwait_for_pause = \"{}\"\nmax_wait = \"{}\"\n\
              defer_for_fullscreen = {}\ndefer_for_do_not_disturb = {}\ndefer_for_camera = {}\n\n[stretch]\nfocus = \"{focus}\"\nplace = \"{place}\"\n\
-             auto_advance = {}\n",
+             auto_advance = {}\nsound = {}\n",
             HumanDuration(breaks.interval),
             HumanDuration(breaks.snooze),
             breaks.max_snoozes.unwrap_or(0),
@@ -560,6 +569,7 @@ impl Settings {
             breaks.defer_for_do_not_disturb,
             breaks.defer_for_camera,
             stretch.auto_advance,
+            stretch.sound,
         )
     }
 }

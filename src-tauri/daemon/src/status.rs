@@ -4,12 +4,11 @@
 use std::time::Duration;
 
 use unhunch_core::HumanDuration;
-use unhunch_core::duration::friendly;
 use unhunch_core::engine::{Phase, Refusal, Waiting};
 use unhunch_core::settings::MAX_SNOOZE;
-use unhunch_core::{Engine, Timestamp};
+use unhunch_core::{Engine, Status, Timestamp};
 
-use crate::clock::{local_day_and_time_text, local_time_text};
+use crate::clock::{SystemCalendar, local_day_and_time_text, local_time_text};
 
 /// The status as JSON. Field names are a public contract (scripts read them): only add fields.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -144,11 +143,33 @@ impl StatusReport {
         }
     }
 
-    /// The tray menu's first line while a break is deferred ("Waiting: full-screen window").
-    pub fn waiting_line(&self) -> Option<String> {
-        self.waiting
-            .filter(|reason| reason.is_deferral())
-            .map(|reason| format!("Waiting: {}", waiting_label(reason)))
+    /// The tray menu's first line, worded by the core: "Next break in 12 min", "Paused until
+    /// 14:30", "Waiting: full-screen window", "Off until Monday 09:00".
+    pub fn state_line(&self, now: Timestamp) -> String {
+        unhunch_core::words::state_line(
+            &self.engine_status(),
+            self.routine_name.as_deref(),
+            now,
+            &SystemCalendar::new(),
+        )
+    }
+
+    /// The engine's status this report was made from, as far as the report carries it.
+    fn engine_status(&self) -> Status {
+        Status {
+            phase: self.state,
+            next_break_at: self.next_break_at,
+            paused_until: self.paused_until,
+            paused_indefinitely: self.paused_indefinitely,
+            snoozes_used: self.snoozes_used,
+            max_snoozes: self.max_snoozes,
+            break_id: self.break_id,
+            routine: self.routine.clone(),
+            waiting: self.waiting,
+            screen_locked: self.screen_locked,
+            asleep: false,
+            off_until: self.off_until,
+        }
     }
 
     /// The idle-source line for the status command: what measures time away, or what it means
@@ -185,12 +206,7 @@ impl StatusReport {
 
 /// "12 min", rounded up so that the countdown never says "0 min" while a break is still ahead.
 pub fn friendly_countdown(remaining: Duration) -> String {
-    if remaining >= Duration::from_secs(60) {
-        let minutes = remaining.as_secs().div_ceil(60);
-        friendly(Duration::from_secs(minutes * 60))
-    } else {
-        friendly(remaining)
-    }
+    unhunch_core::words::countdown(remaining)
 }
 
 /// Why the engine did not carry out a request, in the user's words.
@@ -220,13 +236,7 @@ pub fn refusal_message(refusal: Refusal) -> String {
 
 /// What a deferral waits on, in the words of the tray and `unhunch status`.
 fn waiting_label(reason: Waiting) -> &'static str {
-    match reason {
-        Waiting::FullScreen => "full-screen window",
-        Waiting::DoNotDisturb => "do not disturb",
-        Waiting::Camera => "camera in use",
-        Waiting::Pause => "a pause in your typing",
-        Waiting::Return => "your return",
-    }
+    unhunch_core::words::waiting_words(reason)
 }
 
 #[cfg(test)]

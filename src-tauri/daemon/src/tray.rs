@@ -12,7 +12,7 @@ use ksni::menu::{StandardItem, SubMenu};
 use ksni::{Icon, MenuItem, OfflineReason, Status, ToolTip, TrayMethods};
 use tokio::sync::watch;
 use tracing::{debug, info, warn};
-use unhunch_core::duration::friendly;
+use unhunch_core::duration::written;
 use unhunch_core::engine::Phase;
 
 use crate::icon::{IconLook, icon_pixmaps};
@@ -347,17 +347,24 @@ impl<const M: bool> ksni::Tray for UnhunchTray<M> {
         let break_in_progress = matches!(state, Phase::BreakDue | Phase::Stretching);
         let snooze_label = format!(
             "Snooze {}",
-            friendly(Duration::from_secs(self.report.snooze_secs))
+            written(Duration::from_secs(self.report.snooze_secs))
         );
         vec![
-            // Why the due break waits, first, so a glance at the menu explains it.
+            // The state in words first, so a glance at the menu says what comes next and why.
             StandardItem {
-                visible: self.report.waiting_line().is_some(),
                 enabled: false,
-                ..item(self.report.waiting_line().unwrap_or_default(), |_| {})
+                ..item(self.report.state_line(crate::clock::now()), |_| {})
+            }
+            .into(),
+            // While a break is due the menu offers what its notification offers: Start, Snooze
+            // and Skip, doing the same.
+            StandardItem {
+                visible: state == Phase::BreakDue,
+                ..item::<M>("Start", |tray| tray.send(Request::Start))
             }
             .into(),
             StandardItem {
+                visible: state != Phase::BreakDue,
                 enabled: state != Phase::Stretching,
                 ..item::<M>("Stretch now", |tray| tray.send(Request::StretchNow))
             }

@@ -7,10 +7,24 @@ use unhunch_core::plan::{StretchPlan, WindowOutcome};
 use crate::report::ReportError;
 use crate::{WindowState, window_title};
 
-/// The plan to show. The page asks once, right after it loads.
+/// What the page asks for once, right after it loads: the plan, and whether the window is on
+/// screen yet.
+#[derive(Debug, serde::Serialize)]
+pub struct PagePlan {
+    #[serde(flatten)]
+    pub plan: StretchPlan,
+    /// False while a window started `--hidden` waits for the daemon's `show`: the page lays out
+    /// its first screen but starts no clock (no hold, no auto-advance, no sound) until it is shown.
+    pub shown: bool,
+}
+
+/// The plan to show, and whether it is seen yet.
 #[tauri::command]
-pub fn plan(state: State<'_, WindowState>) -> StretchPlan {
-    state.plan.clone()
+pub fn plan(state: State<'_, WindowState>) -> PagePlan {
+    PagePlan {
+        plan: state.plan.clone(),
+        shown: state.shown.load(std::sync::atomic::Ordering::SeqCst),
+    }
 }
 
 /// "Another stretch": the page now shows `routine_id`, which must be one the plan offers.
@@ -196,9 +210,30 @@ mod tests {
     fn the_page_gets_the_plan_the_daemon_sent() {
         let plan = twist_plan();
         let (app, _) = app(plan.clone());
+        let mut expected = serde_json::to_value(&plan).unwrap();
+        expected["shown"] = Value::Bool(true);
+        assert_eq!(invoke(&app, "plan", json!({})), Ok(expected));
+    }
+
+    #[test]
+    fn a_window_prepared_hidden_tells_the_page_it_is_not_seen_yet() {
+        let printed = SharedBuffer::default();
+        let app = crate::builder_with(
+            mock_builder(),
+            twist_plan(),
+            Reporter::to_writer(Box::new(printed.clone())),
+            crate::Visibility::HiddenUntilShown,
+        )
+        .build(tauri::generate_context!())
+        .expect("the window app builds on the mock runtime");
+        crate::stretch_window(&app, "Unhunch — test")
+            .build()
+            .expect("the stretch window opens on the mock runtime");
         assert_eq!(
-            invoke(&app, "plan", json!({})),
-            Ok(serde_json::to_value(&plan).unwrap())
+            invoke(&app, "plan", json!({}))
+                .ok()
+                .and_then(|page_plan| page_plan.get("shown").cloned()),
+            Some(Value::Bool(false))
         );
     }
 

@@ -312,7 +312,9 @@ pub fn parse_plan(json: &str) -> Result<StretchPlan, PlanProblem> {
     let plan: StretchPlan =
         serde_json::from_str(json).map_err(|error| PlanProblem::PlanNotJson(error.to_string()))?;
     validate(&plan)?;
-    Ok(plan)
+    // A daemon of the same contract from before the plan carried its words sends none: the
+    // window makes them with the same core, so the page always has them.
+    Ok(plan.with_words())
 }
 
 /// A plan for a window started without the daemon: `routine_id`, or else the first routine that
@@ -348,7 +350,9 @@ pub fn builtin_plan(
         &settings,
     );
     validate(&plan)?;
-    Ok(plan)
+    // A daemon of the same contract from before the plan carried its words sends none: the
+    // window makes them with the same core, so the page always has them.
+    Ok(plan.with_words())
 }
 
 /// What the page relies on: every routine has steps, ids are unique, and illustration names are
@@ -396,6 +400,7 @@ fn validate_routine(routine: &RoutineView) -> Result<(), PlanProblem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unhunch_core::plan::FirstScreen;
     use unhunch_core::routine::{Hold, Place, PlannedStep};
 
     fn routine(id: &str, illustration: &str) -> RoutineView {
@@ -428,7 +433,11 @@ mod tests {
             interval_secs: 1500,
             auto_advance: true,
             contract: PLAN_CONTRACT,
+            first_screen: FirstScreen::Intro,
+            words: None,
+            sound: false,
         }
+        .with_words()
     }
 
     fn arguments(list: &[&str]) -> Vec<String> {

@@ -5,7 +5,7 @@
 //! settings or routines changed it), the hidden window is ended, so nothing is left running
 //! between breaks.
 
-use crate::plan::StretchPlan;
+use crate::plan::{FirstScreen, StretchPlan};
 
 use super::effects::{Effect, Effects};
 use super::{CountdownKind, Engine, PhaseState, Waiting};
@@ -40,7 +40,10 @@ impl Engine {
             } if self.prepared.is_some() => *break_id,
             _ => return None,
         };
+        // Prepared for Start, the one way a heads-up's break is begun by the user: a window that
+        // comes by itself opens at the intro instead, so it differs and is opened cold.
         self.plan_for(break_id, self.offer.as_deref()?)
+            .map(|plan| plan.opening_at(FirstScreen::FirstStep))
     }
 
     /// The plan of break `break_id` offering `routine_id` first, with the settings and routines

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::history::HistoryEvent;
-use crate::plan::WindowOutcome;
+use crate::plan::{FirstScreen, WindowOutcome};
 use crate::routine::RoutineSet;
 use crate::schedule::Hours;
 use crate::settings::{MAX_SNOOZE, Settings};
@@ -122,7 +122,8 @@ impl Engine {
                 ..
             } => {
                 let (break_id, due_since) = (*break_id, *due_since);
-                self.begin_stretching(break_id, due_since, effects);
+                // The user pressed Start already: the window opens at the stretch itself.
+                self.begin_stretching(break_id, due_since, FirstScreen::FirstStep, effects);
             }
             PhaseState::Stretching { .. } => effects.refuse(Refusal::AlreadyStretching),
             _ => effects.refuse(Refusal::NoBreakDue),
@@ -150,7 +151,7 @@ impl Engine {
                 ..
             } => {
                 let (break_id, due_since) = (*break_id, *due_since);
-                self.begin_stretching(break_id, due_since, effects);
+                self.begin_stretching(break_id, due_since, FirstScreen::Intro, effects);
             }
             PhaseState::Working(_)
             | PhaseState::Paused { .. }
@@ -165,12 +166,21 @@ impl Engine {
                     effects.record(HistoryEvent::Resumed);
                 }
                 let break_id = self.new_break_id();
-                self.begin_stretching(break_id, effects.now, effects);
+                self.begin_stretching(break_id, effects.now, FirstScreen::Intro, effects);
             }
         }
     }
 
-    fn begin_stretching(&mut self, break_id: u64, due_since: Timestamp, effects: &mut Effects) {
+    /// Opens the stretch window for break `break_id` at `first_screen`: the first step when the
+    /// user chose Start, the intro (with Start, Snooze and Skip) when the window comes by itself
+    /// or for stretch-now, where nobody has said yes to this stretch yet.
+    fn begin_stretching(
+        &mut self,
+        break_id: u64,
+        due_since: Timestamp,
+        first_screen: FirstScreen,
+        effects: &mut Effects,
+    ) {
         let Some(routine_id) = self.offer_or_pick().map(|offer| offer.routine_id) else {
             effects.refuse(Refusal::NoRoutineFits);
             return;
@@ -179,6 +189,7 @@ impl Engine {
             effects.refuse(Refusal::NoRoutineFits);
             return;
         };
+        let plan = plan.opening_at(first_screen);
         effects.push(Effect::WithdrawNotification);
         self.open_or_show(plan, effects);
         effects.record(HistoryEvent::Started {
@@ -203,7 +214,7 @@ impl Engine {
         } = self.phase
             && break_id == shown_break_id
         {
-            self.begin_stretching(break_id, due_since, effects);
+            self.begin_stretching(break_id, due_since, FirstScreen::Intro, effects);
         }
     }
 
@@ -391,7 +402,7 @@ impl Engine {
             ClosedBy::User | ClosedBy::Expiry | ClosedBy::Server
                 if window_failed || notification_only => {}
             ClosedBy::User | ClosedBy::Expiry | ClosedBy::Server => {
-                self.begin_stretching(break_id, due_since, effects);
+                self.begin_stretching(break_id, due_since, FirstScreen::Intro, effects);
             }
         }
     }

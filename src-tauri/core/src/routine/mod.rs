@@ -31,5 +31,5 @@ mod set;
 
 pub use builtin::BUILTIN_ROUTINES;
 pub use illustrations::ILLUSTRATIONS;
-pub use model::{Hold, Place, PlannedStep, Routine, Side, Step};
+pub use model::{BREATH_IN, BREATH_OUT, Hold, Place, PlannedStep, Routine, Side, Step};
 pub use set::{RoutineSet, is_same_id};

@@ -100,7 +100,7 @@ impl Routine {
         }
     }
 
-    /// Estimated time to do the whole routine at a calm pace (a breath counts as 5 s, reading a
+    /// Estimated time to do the whole routine at a calm pace (a breath counts as [`BREATH_IN`] and [`BREATH_OUT`], reading a
     /// step as 8 s). Shown as "about 2 min".
     pub fn estimated_duration(&self) -> Duration {
         let one_round: u64 = self
@@ -152,5 +152,10 @@ impl Side {
     }
 }
 
-const SECS_PER_BREATH: u64 = 5;
+/// One slow breath of the pacer: this long in, then as long out. The stretch window's breathing
+/// ring gets it in the plan, and the estimate counts a breath as both, so "about N min" is the
+/// time the pacer takes.
+pub const BREATH_IN: std::time::Duration = std::time::Duration::from_secs(4);
+pub const BREATH_OUT: std::time::Duration = std::time::Duration::from_secs(4);
+const SECS_PER_BREATH: u64 = BREATH_IN.as_secs() + BREATH_OUT.as_secs();
 const SECS_TO_READ_A_STEP: u64 = 8;

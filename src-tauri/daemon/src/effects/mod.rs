@@ -14,7 +14,7 @@ mod window;
 use std::path::PathBuf;
 
 use tracing::{error, info, warn};
-use unhunch_core::duration::friendly;
+use unhunch_core::duration::written;
 use unhunch_core::engine::Refusal;
 use unhunch_core::history::{HistoryEvent, HistoryRecord};
 use unhunch_core::{Effect, Input, Timestamp};
@@ -110,7 +110,7 @@ impl Effects {
                 }
                 // Gone by the time the break is back, so it never stands beside it.
                 Effect::ExplainClosingSnoozed { snooze } => {
-                    let length = friendly(snooze);
+                    let length = written(snooze);
                     self.notifications.tell_for(
                         &format!("Break put off for {length}"),
                         &format!(

@@ -39,7 +39,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, sleep_until, timeout, timeout_at};
 use tracing::{debug, info, warn};
-use unhunch_core::duration::friendly;
+use unhunch_core::duration::{friendly, written};
 use unhunch_core::engine::{ClosedBy, Offer};
 use unhunch_core::login_question::Answer;
 use unhunch_core::plan::RoutineView;
@@ -839,7 +839,7 @@ fn break_actions(
         let label = if server_name == "lxqt-notificationd" {
             "Snooze".to_owned()
         } else {
-            format!("Snooze {}", friendly(snooze))
+            format!("Snooze {}", written(snooze))
         };
         actions.push(("snooze", label));
     }
@@ -865,7 +865,7 @@ fn break_body(
             ),
             _ => body.push_str(&format!(
                 " Closing this reminder puts the break off {}.",
-                friendly(snooze)
+                written(snooze)
             )),
         }
         body
