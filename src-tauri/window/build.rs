@@ -1,5 +1,5 @@
 //! Build script: embeds the Tauri context and makes each of the window's commands a permission,
-//! so `capabilities/stretch.json` can grant the stretch window exactly the commands it uses.
+//! so each window's capability file (`capabilities/`) grants it exactly the commands it uses.
 
 fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
@@ -8,6 +8,10 @@ fn main() {
         "painted",
         "finish",
         "close",
+        "settings_form",
+        "settings_check",
+        "settings_save",
+        "settings_open_file",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the window's Tauri configuration should be valid");

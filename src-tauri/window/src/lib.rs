@@ -10,6 +10,8 @@
 //! - [`placement`] centres the window on the monitor under the pointer.
 //! - [`focus`] gives the keyboard back on sway, which focuses every new window.
 //! - [`renderer`] picks the WebKit renderer that paints on this desktop, before GTK starts.
+//! - [`settings_page`] is the settings window (`--page settings`), a separate app in the same
+//!   program with its own window, page and commands (`capabilities/settings.json`).
 //!
 //! The process exits when its window closes: after Snooze or Skip, after Done on the finish screen,
 //! when the window manager closes it, or when the daemon that started it is gone (its stdin ends).
@@ -21,6 +23,7 @@ pub mod placement;
 pub mod plan_source;
 pub mod renderer;
 pub mod report;
+pub mod settings_page;
 
 use std::sync::Mutex;
 
@@ -43,6 +46,12 @@ pub const WINDOW_HEIGHT: f64 = 560.0;
 pub fn run() {
     renderer::restart_with_a_renderer_that_paints_if_needed();
     let arguments: Vec<String> = std::env::args().skip(1).collect();
+    if let [option, page, rest @ ..] = arguments.as_slice()
+        && option == "--page"
+    {
+        run_page(page, rest);
+        return;
+    }
     let (plan, from_daemon) = match plan_source::request_from(&arguments).and_then(read_request) {
         Ok(Some(plan_and_source)) => plan_and_source,
         Ok(None) => {
@@ -60,7 +69,7 @@ pub fn run() {
         }
     };
     let app = builder(tauri::Builder::default(), plan, Reporter::stdout())
-        .build(tauri::generate_context!())
+        .build(context())
         .unwrap_or_else(|error| {
             say(&format!("could not start the window: {error}"));
             std::process::exit(1);
@@ -69,6 +78,30 @@ pub fn run() {
         close_when_the_daemon_is_gone(app.handle().clone());
     }
     app.run(|_, _| {});
+}
+
+/// The app's configuration and embedded pages, shared by every page (embedded once).
+pub(crate) fn context() -> tauri::Context {
+    tauri::generate_context!()
+}
+
+/// Runs one of the windows other than the stretch window (`--page NAME ...`).
+fn run_page(page: &str, arguments: &[String]) {
+    match page {
+        "settings" => match settings_page::config_from(arguments) {
+            Ok(config) => settings_page::run(config),
+            Err(problem) => {
+                say(&problem);
+                std::process::exit(2);
+            }
+        },
+        other => {
+            say(&format!(
+                "there is no page {other:?}; the pages are: settings"
+            ));
+            std::process::exit(2);
+        }
+    }
 }
 
 /// The plan to show and whether it came from a daemon (on stdin); `None` for `--help`.
