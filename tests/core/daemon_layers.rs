@@ -52,6 +52,7 @@ const LAYERS: [(&str, &[&str]); 6] = [
             "effects/window",
             "effects/history",
             "effects/open",
+            "effects/settings_window",
         ],
     ),
     ("effects", &["effects"]),

@@ -7,6 +7,7 @@
 
 mod harness;
 mod security;
+mod settings;
 
 use std::time::Duration;
 

@@ -14,4 +14,5 @@ pub trait Unhunch {
     fn pause(&self, until: &str) -> zbus::Result<()>;
     fn resume(&self) -> zbus::Result<()>;
     fn quit(&self) -> zbus::Result<()>;
+    fn open_settings(&self) -> zbus::Result<()>;
 }

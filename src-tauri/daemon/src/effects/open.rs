@@ -1,4 +1,5 @@
-//! Opens the user's files in their own apps for the tray's Settings… and History… items.
+//! Opens the user's files in their own apps: History…, and config.toml when the settings window
+//! cannot start.
 
 use std::fs;
 use std::path::Path;

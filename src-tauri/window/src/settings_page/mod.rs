@@ -134,6 +134,8 @@ fn raise<R: Runtime>(app: &tauri::AppHandle<R>) {
         let _ = window.unminimize();
         let _ = window.show();
         let _ = window.set_focus();
+        // Said for the daemon's log: a second "Settings…" reached the open window.
+        crate::say("brought the settings window to the front");
     }
 }
 
