@@ -130,12 +130,22 @@ fn listen_to_the_daemon<R: Runtime>(app: tauri::AppHandle<R>) {
 }
 
 fn raise<R: Runtime>(app: &tauri::AppHandle<R>) {
-    if let Some(window) = app.get_webview_window(WINDOW_LABEL) {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
+    let handle = app.clone();
+    // Done on the event loop's own thread, so this thread never waits on it and every `raise`
+    // line is read as it comes.
+    let queued = app.run_on_main_thread(move || {
+        if let Some(window) = handle.get_webview_window(WINDOW_LABEL) {
+            let _ = window.unminimize();
+            let _ = window.show();
+            let _ = window.set_focus();
+        }
+    });
+    match queued {
         // Said for the daemon's log: a second "Settings…" reached the open window.
-        crate::say("brought the settings window to the front");
+        Ok(()) => crate::say("brought the settings window to the front"),
+        Err(error) => crate::say(&format!(
+            "cannot bring the settings window to the front: {error}"
+        )),
     }
 }
 
