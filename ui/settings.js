@@ -1,6 +1,6 @@
 // The settings window's page: builds one labelled input per setting from the form Rust sends,
 // asks Rust (the core's own check) about every change, and saves only when nothing is wrong.
-// Every text from Rust is set with textContent, never innerHTML.
+// Every text from Rust is set with textContent, never parsed as markup.
 
 "use strict";
 

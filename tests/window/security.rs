@@ -67,38 +67,73 @@ fn the_csp_allows_only_the_apps_own_files() {
     }
 }
 
+/// Each window, its capability file, and the commands its page calls.
+const WINDOWS: [(&str, &str, &[&str]); 2] = [
+    (
+        "stretch",
+        "src-tauri/window/capabilities/stretch.json",
+        &["plan", "switch_routine", "painted", "finish", "close"],
+    ),
+    (
+        "settings",
+        "src-tauri/window/capabilities/settings.json",
+        &[
+            "settings_form",
+            "settings_check",
+            "settings_save",
+            "settings_open_file",
+        ],
+    ),
+];
+
 #[test]
 fn the_capability_grants_exactly_the_windows_commands() {
-    let capability = json_file("src-tauri/window/capabilities/stretch.json");
-    assert_eq!(capability["windows"], serde_json::json!(["stretch"]));
-    let mut granted: Vec<String> = capability["permissions"]
-        .as_array()
-        .expect("a permissions list")
-        .iter()
-        .map(|permission| {
-            permission
-                .as_str()
-                .expect("plain permission names")
-                .to_owned()
-        })
-        .collect();
+    let mut all_granted = Vec::new();
+    for (window, file, commands) in WINDOWS {
+        let capability = json_file(file);
+        assert_eq!(capability["windows"], serde_json::json!([window]), "{file}");
+        let mut granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .expect("a permissions list")
+            .iter()
+            .map(|permission| {
+                permission
+                    .as_str()
+                    .expect("plain permission names")
+                    .to_owned()
+            })
+            .collect();
+        let mut wanted: Vec<String> = commands
+            .iter()
+            .map(|command| format!("allow-{}", command.replace('_', "-")))
+            .collect();
+        granted.sort();
+        wanted.sort();
+        assert_eq!(granted, wanted, "{file}");
+        all_granted.extend(granted);
+    }
+    // Every command the build declares is granted to exactly one window.
     let mut declared: Vec<String> = declared_commands()
         .iter()
         .map(|command| format!("allow-{}", command.replace('_', "-")))
         .collect();
-    granted.sort();
+    all_granted.sort();
     declared.sort();
-    assert_eq!(granted, declared);
-    assert_eq!(
-        declared.len(),
-        5,
-        "plan, switch_routine, painted, finish, close: {declared:?}"
-    );
+    assert_eq!(all_granted, declared);
 }
 
 #[test]
 fn the_page_never_parses_text_as_markup_and_has_nothing_inline() {
-    let script = workspace_file("ui/app.js");
+    for (script, page) in [
+        ("ui/app.js", "ui/index.html"),
+        ("ui/settings.js", "ui/settings.html"),
+    ] {
+        page_never_parses_text_as_markup(script, page);
+    }
+}
+
+fn page_never_parses_text_as_markup(script_file: &str, page_file: &str) {
+    let script = workspace_file(script_file);
     for sink in [
         "innerHTML",
         "outerHTML",
@@ -106,20 +141,20 @@ fn the_page_never_parses_text_as_markup_and_has_nothing_inline() {
         "document.write",
         "eval(",
     ] {
-        assert!(!script.contains(sink), "ui/app.js uses {sink}");
+        assert!(!script.contains(sink), "{script_file} uses {sink}");
     }
-    let page = workspace_file("ui/index.html");
+    let page = workspace_file(page_file);
     assert!(
         !page.contains("<style"),
-        "ui/index.html has an inline style sheet"
+        "{page_file} has an inline style sheet"
     );
     assert!(
         !page.contains("style=\""),
-        "ui/index.html has an inline style attribute"
+        "{page_file} has an inline style attribute"
     );
     assert!(
         !has_event_handler_attribute(&page),
-        "ui/index.html has an inline event handler"
+        "{page_file} has an inline event handler"
     );
     for script_tag in page.split("<script").skip(1) {
         let tag_end = script_tag.find('>').expect("a closed script tag");
