@@ -13,6 +13,10 @@ fn main() {
         "export_history_csv",
         "clear_history",
         "history_drawn",
+        "settings_form",
+        "settings_check",
+        "settings_save",
+        "settings_open_file",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the window's Tauri configuration should be valid");

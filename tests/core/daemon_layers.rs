@@ -53,6 +53,7 @@ const LAYERS: [(&str, &[&str]); 6] = [
             "effects/history",
             "effects/history_window",
             "effects/open",
+            "effects/settings_window",
         ],
     ),
     ("effects", &["effects"]),

@@ -5,10 +5,10 @@
 use std::fs;
 use std::path::PathBuf;
 
-use unhunch_tests::desktop::{MenuItem, Session, wait_until};
+use unhunch_tests::desktop::{MenuItem, Session, parent_of, wait_until};
 
 use crate::daemon::{
-    Daemon, PROMPTLY, click, config_file, daemon_stderr, daemon_tray_item, entries, menu,
+    BUS_NAME, Daemon, PROMPTLY, click, config_file, daemon_stderr, daemon_tray_item, entries, menu,
     seconds_from_now, status, stderr, unhunch, wait_for_record, wait_for_state, window_processes,
 };
 
@@ -226,33 +226,72 @@ fn screenshot(session: &Session, name: &str) -> PathBuf {
 }
 
 #[test]
-fn settings_opens_a_file_the_user_can_read() {
+fn settings_opens_one_settings_window_and_raises_it_when_asked_again() {
     let session = Session::builder().without_notifications().start();
     let daemon = Daemon::start(&session, None);
     let item = daemon_tray_item(&session, &daemon);
-    let config = config_file(&session);
-    wait_until("the first run writes config.toml", PROMPTLY, || {
-        config.exists()
-    });
-    fs::remove_file(&config).expect("remove config.toml");
 
-    // Settings… brings the commented example back (there is no file) and opens it.
+    // Settings… starts the settings window, titled as the user looks for it.
     click(&session, &item, "Settings…");
-    let written = wait_until("Settings… writes the example config", PROMPTLY, || {
-        fs::read_to_string(&config).ok()
+    let settings_window = |session: &Session| -> Vec<String> {
+        window_processes(session, &daemon)
+            .into_iter()
+            .filter(|command| command.contains("--page settings"))
+            .collect()
+    };
+    let window_pid = wait_until("Settings… starts the settings window", PROMPTLY, || {
+        session
+            .leftover_processes()
+            .into_iter()
+            .find(|process| {
+                parent_of(process.pid) == Some(daemon.pid())
+                    && process.command_line.contains("--page settings")
+            })
+            .map(|process| process.pid)
     });
-    assert_eq!(written, unhunch_core::settings::EXAMPLE_CONFIG);
+    let title = wait_until("the settings window is on screen", PROMPTLY, || {
+        session
+            .visible_windows_of(window_pid as u32)
+            .into_iter()
+            .map(|window| {
+                let output = session
+                    .command("xdotool")
+                    .args(["getwindowname", &window])
+                    .output()
+                    .expect("run xdotool");
+                String::from_utf8_lossy(&output.stdout).trim().to_owned()
+            })
+            .find(|name| !name.is_empty())
+    });
+    assert_eq!(title, "Unhunch — Settings");
 
-    // Settings… never touches a file the user wrote.
-    fs::write(&config, "[breaks]\ninterval = \"40m\"\n").unwrap();
+    // A second Settings…, `unhunch settings` and OpenSettings() raise that window: still one
+    // process, and the window says each request reached it.
     click(&session, &item, "Settings…");
-    wait_until("Settings… runs xdg-open", PROMPTLY, || {
-        daemon_stderr(&session).matches("opening ").count() >= 2
+    let output = unhunch(&session, &["settings"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let called = session
+        .command("gdbus")
+        .args([
+            "call",
+            "--session",
+            "--dest",
+            BUS_NAME,
+            "--object-path",
+            "/dev/unhunch/Unhunch",
+            "--method",
+            "dev.unhunch.Unhunch1.OpenSettings",
+        ])
+        .output()
+        .expect("run gdbus");
+    assert!(called.status.success(), "{}", stderr(&called));
+    wait_until("the open window is raised three times", PROMPTLY, || {
+        daemon_stderr(&session)
+            .matches("brought the settings window to the front")
+            .count()
+            == 3
     });
-    assert_eq!(
-        fs::read_to_string(&config).unwrap(),
-        "[breaks]\ninterval = \"40m\"\n"
-    );
+    assert_eq!(settings_window(&session).len(), 1);
 }
 
 /// The visible X window titled "Unhunch — History", if there is one.

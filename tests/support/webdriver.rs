@@ -24,6 +24,7 @@ pub mod keys {
     pub const ENTER: &str = "\u{E007}";
     pub const ESCAPE: &str = "\u{E00C}";
     pub const BACKSPACE: &str = "\u{E003}";
+    pub const TAB: &str = "\u{E004}";
     pub const ARROW_LEFT: &str = "\u{E012}";
     pub const ARROW_RIGHT: &str = "\u{E014}";
     pub const SPACE: &str = " ";
@@ -195,6 +196,16 @@ impl Session {
     pub fn is_displayed(&self, element: &Element) -> Result<bool> {
         let value = self.command("GET", &format!("element/{}/displayed", element.id), None)?;
         Ok(value.as_bool().unwrap_or(false))
+    }
+
+    /// Empties a text field, as selecting its text and deleting it would.
+    pub fn clear(&self, element: &Element) -> Result<()> {
+        self.command(
+            "POST",
+            &format!("element/{}/clear", element.id),
+            Some(&json!({})),
+        )
+        .map(drop)
     }
 
     /// Types `text` (which may hold [`keys`]) into `element`.

@@ -8,6 +8,7 @@
 mod harness;
 mod history;
 mod security;
+mod settings;
 
 use std::time::Duration;
 

@@ -67,70 +67,83 @@ fn the_csp_allows_only_the_apps_own_files() {
     }
 }
 
-/// The permissions a capability file grants, sorted.
-fn granted(capability: &Value) -> Vec<String> {
-    let mut granted: Vec<String> = capability["permissions"]
-        .as_array()
-        .expect("a permissions list")
-        .iter()
-        .map(|permission| {
-            permission
-                .as_str()
-                .expect("plain permission names")
-                .to_owned()
-        })
-        .collect();
-    granted.sort();
-    granted
-}
-
-fn allow(commands: &[&str]) -> Vec<String> {
-    let mut permissions: Vec<String> = commands
-        .iter()
-        .map(|command| format!("allow-{}", command.replace('_', "-")))
-        .collect();
-    permissions.sort();
-    permissions
-}
-
-#[test]
-fn each_window_is_granted_exactly_its_own_commands() {
-    let stretch = json_file("src-tauri/window/capabilities/stretch.json");
-    assert_eq!(stretch["windows"], serde_json::json!(["stretch"]));
-    assert_eq!(
-        granted(&stretch),
-        allow(&["plan", "switch_routine", "painted", "finish", "close"])
-    );
-    let history = json_file("src-tauri/window/capabilities/history.json");
-    assert_eq!(history["windows"], serde_json::json!(["history"]));
-    assert_eq!(
-        granted(&history),
-        allow(&[
+/// Each window, its capability file, and the commands its page calls.
+const WINDOWS: [(&str, &str, &[&str]); 3] = [
+    (
+        "stretch",
+        "src-tauri/window/capabilities/stretch.json",
+        &["plan", "switch_routine", "painted", "finish", "close"],
+    ),
+    (
+        "settings",
+        "src-tauri/window/capabilities/settings.json",
+        &[
+            "settings_form",
+            "settings_check",
+            "settings_save",
+            "settings_open_file",
+        ],
+    ),
+    (
+        "history",
+        "src-tauri/window/capabilities/history.json",
+        &[
             "history_stats",
             "export_history_csv",
             "clear_history",
-            "history_drawn"
-        ])
-    );
-    // Every command build.rs declares is granted to exactly one window.
-    let mut all_granted = [granted(&stretch), granted(&history)].concat();
+            "history_drawn",
+        ],
+    ),
+];
+
+#[test]
+fn the_capability_grants_exactly_the_windows_commands() {
+    let mut all_granted = Vec::new();
+    for (window, file, commands) in WINDOWS {
+        let capability = json_file(file);
+        assert_eq!(capability["windows"], serde_json::json!([window]), "{file}");
+        let mut granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .expect("a permissions list")
+            .iter()
+            .map(|permission| {
+                permission
+                    .as_str()
+                    .expect("plain permission names")
+                    .to_owned()
+            })
+            .collect();
+        let mut wanted: Vec<String> = commands
+            .iter()
+            .map(|command| format!("allow-{}", command.replace('_', "-")))
+            .collect();
+        granted.sort();
+        wanted.sort();
+        assert_eq!(granted, wanted, "{file}");
+        all_granted.extend(granted);
+    }
+    // Every command the build declares is granted to exactly one window.
+    let mut declared: Vec<String> = declared_commands()
+        .iter()
+        .map(|command| format!("allow-{}", command.replace('_', "-")))
+        .collect();
     all_granted.sort();
-    let declared: Vec<String> = declared_commands();
-    let declared: Vec<&str> = declared.iter().map(String::as_str).collect();
-    assert_eq!(all_granted, allow(&declared));
+    declared.sort();
+    assert_eq!(all_granted, declared);
 }
 
 #[test]
 fn the_page_never_parses_text_as_markup_and_has_nothing_inline() {
-    for (script_file, page_file) in [
+    for (script, page) in [
         ("ui/app.js", "ui/index.html"),
+        ("ui/settings.js", "ui/settings.html"),
         ("ui/history.js", "ui/history.html"),
     ] {
-        page_has_no_markup_sinks_and_nothing_inline(script_file, page_file);
+        page_never_parses_text_as_markup(script, page);
     }
 }
 
-fn page_has_no_markup_sinks_and_nothing_inline(script_file: &str, page_file: &str) {
+fn page_never_parses_text_as_markup(script_file: &str, page_file: &str) {
     let script = workspace_file(script_file);
     for sink in [
         "innerHTML",

@@ -234,17 +234,13 @@ impl Settings {
                         }
                     }
                     ("stretch", "focus") => {
-                        if let Some(index) =
-                            check.choice(value, &path, "a focus", &["both", "left", "right"])
-                        {
+                        if let Some(index) = check.choice(value, &path, "a focus", FOCUS_CHOICES) {
                             settings.stretch.focus =
                                 [Focus::Both, Focus::Left, Focus::Right][index];
                         }
                     }
                     ("stretch", "place") => {
-                        if let Some(index) =
-                            check.choice(value, &path, "a place", &["any", "chair", "floor"])
-                        {
+                        if let Some(index) = check.choice(value, &path, "a place", PLACE_CHOICES) {
                             settings.stretch.place =
                                 [PlaceChoice::Any, PlaceChoice::Chair, PlaceChoice::Floor][index];
                         }
@@ -366,6 +362,11 @@ const BREAKS_KEYS: &[&str] = &[
     "defer_for_camera",
 ];
 const STRETCH_KEYS: &[&str] = &["focus", "place", "auto_advance", "sound"];
+/// The words `[stretch] focus` takes, in the order of [`Focus`]'s variants (a settings form offers
+/// exactly these).
+pub const FOCUS_CHOICES: &[&str] = &["both", "left", "right"];
+/// The words `[stretch] place` takes, in the order of [`PlaceChoice`]'s variants.
+pub const PLACE_CHOICES: &[&str] = &["any", "chair", "floor"];
 const SCHEDULE_KEYS: &[&str] = &["days", "hours"];
 const DAYS_HELP: &str = "write the working days like [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]";
 const HOURS_HELP: &str =

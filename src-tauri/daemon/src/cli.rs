@@ -35,6 +35,7 @@ const COMMAND_NAMES: &[&str] = &[
     "pause",
     "resume",
     "quit",
+    "settings",
     "history",
     "routines",
     "config",
@@ -58,6 +59,7 @@ Usage:
                                like 2026-11-23T17:00:00+01:00
   unhunch resume               end a pause
   unhunch quit                 stop Unhunch
+  unhunch settings             open the settings window
   unhunch history [--json] [--days N]
                                your breaks day by day (default: the last 7 days)
   unhunch history --open       open the history window (charts, CSV export, clear)
@@ -122,6 +124,10 @@ pub fn parse(arguments: Vec<OsString>) -> Result<Command, String> {
         "quit" => {
             no_arguments(&first, &rest)?;
             Command::Quit
+        }
+        "settings" => {
+            no_arguments(&first, &rest)?;
+            Command::Settings
         }
         "history" => parse_history(&rest)?,
         "routines" => {

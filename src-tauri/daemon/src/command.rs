@@ -29,6 +29,8 @@ pub enum Command {
     },
     Resume,
     Quit,
+    /// Opens the settings window (or brings the open one to the front).
+    Settings,
     History {
         json: bool,
         days: u32,

@@ -4,7 +4,7 @@ _unhunch() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     if [[ $COMP_CWORD -eq 1 ]]; then
-        COMPREPLY=($(compgen -W "status stretch-now snooze skip pause resume quit history routines config autostart --from-menu --help --version" -- "$cur"))
+        COMPREPLY=($(compgen -W "status stretch-now snooze skip pause resume quit settings history routines config autostart --from-menu --help --version" -- "$cur"))
         return
     fi
     case ${COMP_WORDS[1]} in

@@ -1,5 +1,5 @@
 # fish completion for unhunch(1): the commands, their options and arguments, as `unhunch --help` lists them.
-set -l commands status stretch-now snooze skip pause resume quit history routines config autostart
+set -l commands status stretch-now snooze skip pause resume quit settings history routines config autostart
 complete -c unhunch -f
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -l help -d 'show the commands, files and exit codes'
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -l version -d 'show the version'
@@ -11,6 +11,7 @@ complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -a skip -d 's
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -a pause -d 'no breaks for a while'
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -a resume -d 'end a pause'
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -a quit -d 'stop Unhunch'
+complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -a settings -d 'open the settings window'
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -a history -d 'your breaks day by day'
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -a routines -d 'check routine files'
 complete -c unhunch -n "not __fish_seen_subcommand_from $commands" -a config -d 'check a config file'

@@ -10,6 +10,8 @@
 //! - [`placement`] centres the window on the monitor under the pointer.
 //! - [`focus`] gives the keyboard back on sway, which focuses every new window.
 //! - [`renderer`] picks the WebKit renderer that paints on this desktop, before GTK starts.
+//! - [`settings_page`] is the settings window (`--page settings`), a separate app in the same
+//!   program with its own window, page and commands (`capabilities/settings.json`).
 //! - [`history_page`] is the history window (`--page history`), with its own commands and
 //!   capability (`capabilities/history.json`).
 //!
@@ -29,6 +31,7 @@ pub mod placement;
 pub mod plan_source;
 pub mod renderer;
 pub mod report;
+pub mod settings_page;
 
 use std::sync::Mutex;
 
@@ -51,11 +54,11 @@ pub const WINDOW_HEIGHT: f64 = 560.0;
 pub fn run() {
     renderer::restart_with_a_renderer_that_paints_if_needed();
     let arguments: Vec<String> = std::env::args().skip(1).collect();
-    if let [page, name, rest @ ..] = arguments.as_slice()
-        && page == "--page"
-        && name == "history"
+    if let [option, page, rest @ ..] = arguments.as_slice()
+        && option == "--page"
     {
-        return history_page::run(rest);
+        run_page(page, rest);
+        return;
     }
     let (plan, from_daemon, hidden) =
         match plan_source::request_from(&arguments).and_then(read_request) {
@@ -85,7 +88,7 @@ pub fn run() {
         Reporter::stdout(),
         visibility,
     )
-    .build(tauri::generate_context!())
+    .build(context())
     .unwrap_or_else(|error| {
         say(&format!("could not start the window: {error}"));
         std::process::exit(1);
@@ -94,6 +97,31 @@ pub fn run() {
         listen_to_the_daemon(app.handle().clone(), hidden);
     }
     app.run(|_, _| {});
+}
+
+/// The app's configuration and embedded pages, shared by every page (embedded once).
+pub(crate) fn context() -> tauri::Context {
+    tauri::generate_context!()
+}
+
+/// Runs one of the windows other than the stretch window (`--page NAME ...`).
+fn run_page(page: &str, arguments: &[String]) {
+    match page {
+        "settings" => match settings_page::config_from(arguments) {
+            Ok(config) => settings_page::run(config),
+            Err(problem) => {
+                say(&problem);
+                std::process::exit(2);
+            }
+        },
+        "history" => history_page::run(arguments),
+        other => {
+            say(&format!(
+                "there is no page {other:?}; the pages are: settings, history"
+            ));
+            std::process::exit(2);
+        }
+    }
 }
 
 /// The plan to show, whether it came from a daemon (on stdin) and whether it waits hidden for

@@ -15,4 +15,5 @@ pub trait Unhunch {
     fn resume(&self) -> zbus::Result<()>;
     fn quit(&self) -> zbus::Result<()>;
     fn open_history(&self) -> zbus::Result<()>;
+    fn open_settings(&self) -> zbus::Result<()>;
 }

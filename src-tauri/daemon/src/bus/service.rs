@@ -75,6 +75,11 @@ impl UnhunchService {
         self.send(Message::OpenHistory)
     }
 
+    /// Opens the settings window, or brings the open one to the front.
+    async fn open_settings(&self) -> Result<(), ServiceError> {
+        self.send(Message::OpenSettings)
+    }
+
     /// Sent whenever the status changes, with the new status report as JSON.
     #[zbus(signal)]
     pub async fn state_changed(emitter: &SignalEmitter<'_>, status: &str) -> zbus::Result<()>;

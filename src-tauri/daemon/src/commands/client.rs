@@ -57,6 +57,7 @@ async fn call(command: Command) -> u8 {
         Command::Skip => proxy.skip().await,
         Command::Pause { until } => proxy.pause(until).await,
         Command::Resume => proxy.resume().await,
+        Command::Settings => proxy.open_settings().await,
         Command::Quit => return quit(&connection, &proxy).await,
         Command::OpenHistory => {
             return match proxy.open_history().await {
@@ -83,6 +84,7 @@ async fn call(command: Command) -> u8 {
                 Command::Skip => "Skipped.",
                 Command::Pause { .. } => "Paused.",
                 Command::Resume => "Resumed.",
+                Command::Settings => "Opening the settings.",
                 _ => "Done.",
             };
             say(format_args!("{done} {}", report.sentence(now)));

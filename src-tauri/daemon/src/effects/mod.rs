@@ -1,5 +1,6 @@
 //! The one place where the engine's [`Effect`]s become IO: notifications, the stretch window,
-//! history lines, the tray and the `StateChanged` signal, and the files the tray opens.
+//! history lines, the tray and the `StateChanged` signal, the settings window, and the files the
+//! tray opens.
 //!
 //! Everything else in the daemon decides nothing about breaks and touches none of these; if a
 //! notification is sent, a history line appended or a process started anywhere but under
@@ -9,6 +10,7 @@ mod history;
 mod history_window;
 mod notifications;
 mod open;
+mod settings_window;
 mod window;
 
 use std::path::PathBuf;
@@ -28,6 +30,7 @@ use crate::tray::Tray;
 use history::History;
 use history_window::HistoryWindow;
 use notifications::Notifications;
+use settings_window::SettingsWindow;
 use window::Windows;
 
 /// How long a "when you pause" heads-up may stay wanted: the longest `max_wait` the settings take.
@@ -50,6 +53,7 @@ pub struct Carried {
 pub struct Effects {
     notifications: Notifications,
     windows: Windows,
+    settings_window: SettingsWindow,
     history: History,
     history_window: HistoryWindow,
     tray: Tray,
@@ -63,6 +67,7 @@ impl Effects {
             history: History::new(history_file, inbox.clone()),
             history_window: HistoryWindow::default(),
             windows: Windows::new(inbox),
+            settings_window: SettingsWindow::default(),
             tray,
             bus,
         }
@@ -207,9 +212,18 @@ impl Effects {
         self.notifications.tell(summary, body);
     }
 
-    /// Opens config.toml in the user's editor (the tray's Settings… item).
-    pub fn open_settings(&self, paths: &Paths) {
-        open::settings(paths);
+    /// Opens the settings window, or raises the open one (the tray's Settings… item,
+    /// `unhunch settings`, `OpenSettings()`). When the window cannot start, config.toml opens in
+    /// the user's editor instead, so the settings are always one click away.
+    pub fn open_settings(&mut self, paths: &Paths) {
+        if let Err(why) = self.settings_window.open(&paths.config_file) {
+            error!("cannot open the settings window: {why}");
+            self.notifications.tell(
+                "Unhunch could not open its settings window",
+                &format!("{why} Opening config.toml in your editor instead."),
+            );
+            open::settings(paths);
+        }
     }
 
     /// Opens the history window, or raises the open one (the tray's History…, `unhunch history

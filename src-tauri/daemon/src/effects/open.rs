@@ -1,5 +1,5 @@
-//! Opens the user's files in their own apps: config.toml for the tray's Settings… item, and a
-//! plain-text history summary when the history window cannot start.
+//! Opens the user's files in their own apps: a plain-text history summary when the history
+//! window cannot start, and config.toml when the settings window cannot start.
 
 use std::fs;
 use std::path::Path;

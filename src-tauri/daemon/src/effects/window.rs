@@ -247,7 +247,7 @@ impl Windows {
 
 /// `unhunch-window` next to our own executable (how it is installed and built, and where an
 /// upgrade puts the new one while this daemon runs on), else from PATH.
-fn window_program() -> PathBuf {
+pub(super) fn window_program() -> PathBuf {
     if let Some(program) =
         std::env::var_os(WINDOW_PROGRAM_VARIABLE).filter(|value| !value.is_empty())
     {

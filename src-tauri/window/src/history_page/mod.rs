@@ -86,7 +86,7 @@ pub fn run(words: &[String]) {
         }
     };
     let app = builder(tauri::Builder::default(), files)
-        .build(tauri::generate_context!())
+        .build(crate::context())
         .unwrap_or_else(|error| {
             crate::say(&format!("could not start the history window: {error}"));
             std::process::exit(1);

@@ -1,0 +1,75 @@
+//! The settings window process (`unhunch-window --page settings --config PATH`): started on the
+//! first request, raised on the next ones, so there is never more than one.
+//!
+//! The daemon keeps the window's stdin: a `raise` line brings the open window to the front, and
+//! the end of stdin (the daemon stopped) closes it. The window reads and writes config.toml
+//! itself; the daemon's watch on that file applies a save, as it does any edit.
+
+use std::path::Path;
+use std::process::Stdio;
+
+use tokio::io::AsyncWriteExt;
+use tokio::sync::mpsc;
+use tracing::{info, warn};
+
+use super::window::window_program;
+
+/// The open settings window, if any: a line to the task that holds its process.
+#[derive(Default)]
+pub struct SettingsWindow {
+    raise: Option<mpsc::UnboundedSender<()>>,
+}
+
+impl SettingsWindow {
+    /// Raises the open window, or starts one for `config_file`. An error is a sentence.
+    pub fn open(&mut self, config_file: &Path) -> Result<(), String> {
+        // The task ends when its window does, dropping its end of the line: a send that fails
+        // means there is no window to raise.
+        if let Some(raise) = &self.raise
+            && raise.send(()).is_ok()
+        {
+            info!("raising the open settings window");
+            return Ok(());
+        }
+        let program = window_program();
+        let mut child = tokio::process::Command::new(&program)
+            .arg("--page")
+            .arg("settings")
+            .arg("--config")
+            .arg(config_file)
+            // As for the stretch window: no network monitor for a page that loads only its own
+            // files.
+            .env("GIO_USE_NETWORK_MONITOR", "base")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|why| format!("cannot start {}: {why}.", program.display()))?;
+        let Some(mut stdin) = child.stdin.take() else {
+            return Err("the settings window's stdin could not be connected.".to_owned());
+        };
+        info!("settings window started (pid {:?})", child.id());
+        let (raise, mut raised) = mpsc::unbounded_channel();
+        self.raise = Some(raise);
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    status = child.wait() => {
+                        match status {
+                            Ok(status) if status.success() => info!("the settings window closed"),
+                            Ok(status) => warn!("the settings window ended with {status}"),
+                            Err(why) => warn!("cannot wait for the settings window: {why}"),
+                        }
+                        break;
+                    }
+                    Some(()) = raised.recv() => {
+                        if let Err(why) = stdin.write_all(b"raise\n").await {
+                            warn!("cannot ask the settings window to come to the front: {why}");
+                        }
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+}

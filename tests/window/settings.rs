@@ -1,0 +1,349 @@
+//! The settings window (`unhunch-window --page settings`) over WebDriver, beside a running daemon
+//! in the same desktop session: every setting changed through the form lands in config.toml with
+//! the user's comments kept and reaches the daemon; an invalid value is refused in the words of
+//! `unhunch config check` and nothing is written; a file edited meanwhile is not overwritten.
+
+use std::time::Duration;
+
+use unhunch_core::settings::{Focus, PlaceChoice, Settings};
+use unhunch_tests::daemon::{self, Daemon, PROMPTLY};
+use unhunch_tests::desktop::{self, Session as Desktop};
+use unhunch_tests::webdriver::{Session, TauriDriver, keys};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A config.toml as a user keeps it: their own comments, an order of their own, a comment at the
+/// end of a line.
+const USER_CONFIG: &str = "\
+# My Unhunch settings (comments of my own).
+
+[stretch]
+# I stretch at my desk.
+place = \"any\"
+
+[breaks]
+interval = \"25m\"   # the usual
+snooze = \"5m\"
+";
+
+/// One settings window on a desktop with a daemon. Field order is drop order.
+struct SettingsWindow {
+    page: Session,
+    _driver: TauriDriver,
+    _daemon: Daemon,
+    desktop: Desktop,
+}
+
+impl SettingsWindow {
+    fn open(extra_env: &[(&str, &str)]) -> SettingsWindow {
+        let desktop = Desktop::builder().without_notifications().start();
+        let daemon = Daemon::start(&desktop, Some(USER_CONFIG));
+        let config = daemon::config_file(&desktop);
+        let wrapper = desktop.home().join("unhunch-settings-window");
+        let pipe = desktop.home().join("settings-pipe");
+        // As the daemon starts it: stdin is a pipe kept open while the window runs (its end would
+        // mean the daemon is gone).
+        let script = format!(
+            "#!/bin/sh\nrm -f '{pipe}'\nmkfifo '{pipe}'\n\
+             '{window}' --page settings --config '{config}' \"$@\" < '{pipe}' &\n\
+             exec 3> '{pipe}'\nwait $!\n",
+            pipe = pipe.display(),
+            window = desktop::bin_path("unhunch-window").display(),
+            config = config.display(),
+        );
+        std::fs::write(&wrapper, script).expect("the wrapper script should be writable");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755))
+            .expect("the wrapper can be made executable");
+        let mut env = desktop.env();
+        env.extend(
+            extra_env
+                .iter()
+                .map(|(name, value)| ((*name).into(), (*value).into())),
+        );
+        let driver = TauriDriver::start(env).unwrap_or_else(|error| panic!("{error}"));
+        let page = driver
+            .session(&wrapper, &[])
+            .unwrap_or_else(|error| panic!("the settings window did not open: {error}"));
+        let window = SettingsWindow {
+            page,
+            _driver: driver,
+            _daemon: daemon,
+            desktop,
+        };
+        window
+            .page
+            .wait_for("the form", WAIT, |page| {
+                Ok((page.find_all("#form [data-kind]")?.len() >= 15).then_some(()))
+            })
+            .unwrap_or_else(|error| panic!("{error}"));
+        window
+    }
+
+    fn config(&self) -> String {
+        std::fs::read_to_string(daemon::config_file(&self.desktop)).expect("config.toml is there")
+    }
+
+    fn field(&self, key: &str) -> unhunch_tests::webdriver::Element {
+        self.page
+            .find(&format!("[name='{key}']"))
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// Types `text` into the field of `key` as a user does: empties it, types, and moves on
+    /// with Tab (which is when the page checks it).
+    fn type_into(&self, key: &str, text: &str) {
+        let field = self.field(key);
+        self.page.clear(&field).unwrap();
+        self.page
+            .send_keys(&field, &format!("{text}{}", keys::TAB))
+            .unwrap();
+    }
+
+    /// Picks `option` in the list of `key` from the keyboard: typing its first letters selects
+    /// it, as in any list box.
+    fn choose(&self, key: &str, option: &str) {
+        let list = self.field(key);
+        self.page
+            .send_keys(&list, &format!("{option}{}", keys::TAB))
+            .unwrap();
+        self.page
+            .wait_for(&format!("{key} to be {option}"), WAIT, |page| {
+                let value = page.execute(
+                    &format!("return document.getElementById('{key}').value"),
+                    vec![],
+                )?;
+                Ok((value == option).then_some(()))
+            })
+            .unwrap_or_else(|error| panic!("{error}"));
+    }
+
+    fn click(&self, css: &str) {
+        let element = self
+            .page
+            .find(css)
+            .unwrap_or_else(|error| panic!("{error}"));
+        self.page.click(&element).unwrap();
+    }
+
+    fn text(&self, css: &str) -> String {
+        let element = self
+            .page
+            .find(css)
+            .unwrap_or_else(|error| panic!("{error}"));
+        self.page.text(&element).unwrap()
+    }
+
+    fn wait_for_text(&self, css: &str, wanted: &str) {
+        self.page
+            .wait_for(&format!("{css} to read {wanted:?}"), WAIT, |page| {
+                let element = page.find(css)?;
+                Ok((page.text(&element)? == wanted).then_some(()))
+            })
+            .unwrap_or_else(|error| panic!("{error}"));
+    }
+
+    fn screenshot(&self, name: &str) {
+        let two_frames = "const done = arguments[arguments.length - 1]; \
+                          requestAnimationFrame(() => requestAnimationFrame(() => done(true)));";
+        self.page.execute_async(two_frames, vec![]).unwrap();
+        self.desktop.screenshot(desktop::screenshot_path(name));
+    }
+}
+
+#[test]
+fn every_setting_changed_in_the_form_lands_in_the_file_with_its_comments_and_reaches_the_daemon() {
+    let window = SettingsWindow::open(&[]);
+    assert_eq!(window.page.title().unwrap(), "Unhunch — Settings");
+    // Each input is named by its label and explained by its example line and default.
+    let interval = window.field("breaks.interval");
+    assert_eq!(
+        window
+            .page
+            .attribute(&interval, "aria-describedby")
+            .unwrap()
+            .as_deref(),
+        Some("breaks.interval-about breaks.interval-problem")
+    );
+    assert_eq!(
+        window.text("[id='breaks.interval-about']"),
+        "Working time between two stretch breaks. Default: 25m."
+    );
+    assert_eq!(window.text("label[for='breaks.interval']"), "interval");
+    // What the file says is shown; what it leaves out shows the default.
+    assert_eq!(
+        window
+            .page
+            .execute(
+                "return document.getElementById('breaks.interval').value",
+                vec![]
+            )
+            .unwrap(),
+        "25m"
+    );
+    window.screenshot("settings-light.png");
+
+    window.type_into("breaks.interval", "20m");
+    window.type_into("breaks.snooze", "4m");
+    window.type_into("breaks.max_snoozes", "5");
+    window.type_into("breaks.heads_up", "45s");
+    window.type_into("breaks.natural_break", "4m");
+    window.type_into("breaks.wait_for_pause", "15s");
+    window.type_into("breaks.max_wait", "20m");
+    window.click("[name='breaks.defer_for_fullscreen']");
+    window.click("[name='breaks.defer_for_do_not_disturb']");
+    window.click("[name='breaks.defer_for_camera']");
+    window.choose("stretch.focus", "left");
+    window.choose("stretch.place", "chair");
+    window.click("[name='stretch.auto_advance']");
+    window.click("#table-schedule");
+    window.type_into("schedule.days", "mon, wed, sat");
+    window.type_into("schedule.hours", "00:00-24:00");
+    window.click("#save");
+    window.wait_for_text("#saved", "Saved. Unhunch uses the new settings now.");
+
+    let text = window.config();
+    let saved = Settings::parse("config.toml", &text)
+        .unwrap_or_else(|problems| panic!("the saved file is invalid: {problems:?}\n{text}"));
+    let breaks = &saved.breaks;
+    assert_eq!(breaks.interval, Duration::from_secs(20 * 60));
+    assert_eq!(breaks.snooze, Duration::from_secs(4 * 60));
+    assert_eq!(breaks.max_snoozes, Some(5));
+    assert_eq!(breaks.heads_up, Some(Duration::from_secs(45)));
+    assert_eq!(breaks.natural_break, Duration::from_secs(4 * 60));
+    assert_eq!(breaks.wait_for_pause, Some(Duration::from_secs(15)));
+    assert_eq!(breaks.max_wait, Duration::from_secs(20 * 60));
+    assert!(!breaks.defer_for_fullscreen);
+    assert!(!breaks.defer_for_do_not_disturb);
+    assert!(!breaks.defer_for_camera);
+    assert_eq!(saved.stretch.focus, Focus::Left);
+    assert_eq!(saved.stretch.place, PlaceChoice::Chair);
+    assert!(!saved.stretch.auto_advance);
+    let schedule = saved.schedule.expect("working hours are on");
+    assert_eq!(
+        schedule.days,
+        [true, false, true, false, false, true, false]
+    );
+    assert_eq!(schedule.spans, vec![(0, 24 * 60)]);
+    // The user's comments, their order and the comment at the end of a line are all still there.
+    for kept in [
+        "# My Unhunch settings (comments of my own).\n\n[stretch]\n# I stretch at my desk.\nplace = \"chair\"\n",
+        "interval = \"20m\"   # the usual\nsnooze = \"4m\"\n",
+    ] {
+        assert!(text.contains(kept), "{kept:?} is gone from:\n{text}");
+    }
+    assert!(text.find("[stretch]") < text.find("[breaks]"), "{text}");
+
+    // The daemon applied the file at once.
+    let session = &window.desktop;
+    desktop::wait_until("the daemon to use the new settings", PROMPTLY, || {
+        let status = daemon::status(session);
+        (status["snooze_secs"] == 240
+            && status["max_snoozes"] == 5
+            && status["next_break_in_secs"]
+                .as_u64()
+                .is_some_and(|secs| secs <= 20 * 60))
+        .then_some(())
+    });
+}
+
+#[test]
+fn an_invalid_value_is_refused_in_the_words_of_config_check_and_nothing_is_written() {
+    let window = SettingsWindow::open(&[]);
+    let before = window.config();
+    window.type_into("breaks.interval", "soon");
+    window.type_into("breaks.heads_up", "1h");
+
+    // The words `unhunch config check` prints for the same values.
+    let candidate = daemon::config_file(&window.desktop).with_file_name("candidate.toml");
+    std::fs::write(&candidate, "[breaks]\ninterval = \"soon\"\n").unwrap();
+    let checked = daemon::unhunch(
+        &window.desktop,
+        &["config", "check", &candidate.to_string_lossy()],
+    );
+    assert!(!checked.status.success());
+    let check_words = daemon::stdout(&checked) + &daemon::stderr(&checked);
+    let problem = window
+        .page
+        .wait_for("the interval's problem", WAIT, |page| {
+            let element = page.find("[id='breaks.interval-problem']")?;
+            let text = page.text(&element)?;
+            Ok((!text.is_empty()).then_some(text))
+        })
+        .unwrap();
+    let (message, help) = problem
+        .split_once("; ")
+        .expect("a message and what to write");
+    assert!(
+        check_words.contains(message),
+        "{check_words:?} lacks {message:?}"
+    );
+    assert!(check_words.contains(help), "{check_words:?} lacks {help:?}");
+    assert_eq!(
+        window
+            .page
+            .attribute(&window.field("breaks.interval"), "aria-invalid")
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    assert!(
+        window
+            .page
+            .is_displayed(&window.page.find("#save").unwrap())
+            .unwrap()
+    );
+    assert_eq!(
+        window
+            .page
+            .attribute(&window.page.find("#save").unwrap(), "disabled")
+            .unwrap()
+            .as_deref(),
+        Some("true")
+    );
+    // Submitting the form anyway (as Enter or Ctrl+S would) writes nothing and goes back to the
+    // first wrong value.
+    window
+        .page
+        .execute("document.getElementById('form').requestSubmit()", vec![])
+        .unwrap();
+    window
+        .page
+        .wait_for("the save to be refused", WAIT, |page| {
+            let first = page.execute("return document.activeElement.id", vec![])?;
+            Ok((first == "breaks.interval").then_some(()))
+        })
+        .unwrap();
+    assert_eq!(window.config().as_bytes(), before.as_bytes());
+}
+
+#[test]
+fn a_file_changed_on_disk_while_the_window_is_open_is_not_overwritten() {
+    let window = SettingsWindow::open(&[("GTK_THEME", "Adwaita:dark")]);
+    window.screenshot("settings-dark.png");
+    window.type_into("breaks.interval", "30m");
+    let by_hand = "[breaks]\ninterval = \"45m\"  # edited by hand\n";
+    std::fs::write(daemon::config_file(&window.desktop), by_hand).unwrap();
+    window.click("#save");
+    window
+        .page
+        .wait_for("the conflict to be told", WAIT, |page| {
+            let banner = page.find("#conflict")?;
+            Ok(page.is_displayed(&banner)?.then_some(()))
+        })
+        .unwrap();
+    assert_eq!(window.config(), by_hand);
+    // Reload shows the file as it is now.
+    window.click("#reload");
+    window
+        .page
+        .wait_for("the hand-written interval", WAIT, |page| {
+            let value = page.execute(
+                "return document.getElementById('breaks.interval').value",
+                vec![],
+            )?;
+            Ok((value == "45m").then_some(()))
+        })
+        .unwrap();
+    assert_eq!(window.config(), by_hand);
+}

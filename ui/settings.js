@@ -1,0 +1,230 @@
+// The settings window's page: builds one labelled input per setting from the form Rust sends,
+// asks Rust (the core's own check) about every change, and saves only when nothing is wrong.
+// Every text from Rust is set with textContent, never parsed as markup.
+
+"use strict";
+
+const invoke = window.__TAURI__.core.invoke;
+
+const GROUP_TITLES = { breaks: "Breaks", stretch: "Stretches", schedule: "Working hours" };
+const TABLE_SWITCH_LABELS = { schedule: "Use working hours" };
+
+const state = { form: null };
+
+function element(tag, attributes = {}, text = "") {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    node.setAttribute(name, value);
+  }
+  if (text) {
+    node.textContent = text;
+  }
+  return node;
+}
+
+function fieldId(group, field) {
+  return `${group.table}.${field.key}`;
+}
+
+function defaultText(value) {
+  if (Array.isArray(value)) {
+    return value.join(", ");
+  }
+  if (value === true) {
+    return "on";
+  }
+  if (value === false) {
+    return "off";
+  }
+  return String(value);
+}
+
+function buildField(group, field, value) {
+  const id = fieldId(group, field);
+  const row = element("div", { class: "field", "data-key": id });
+  const help = element("p", { class: "explanation", id: `${id}-about` },
+    `${field.explanation} Default: ${defaultText(field.default)}.`);
+  const problem = element("p", { class: "field-problem", id: `${id}-problem`, role: "alert" });
+  problem.hidden = true;
+  let input;
+  switch (field.kind.type) {
+    case "switch":
+      input = element("input", { type: "checkbox" });
+      input.checked = value === true;
+      break;
+    case "choice":
+      input = element("select");
+      for (const option of field.kind.options) {
+        const choice = element("option", { value: option }, option);
+        choice.selected = option === value;
+        input.append(choice);
+      }
+      break;
+    case "whole":
+      input = element("input", { type: "text", inputmode: "numeric" });
+      input.value = String(value);
+      break;
+    case "list":
+      input = element("input", { type: "text" });
+      input.value = Array.isArray(value) ? value.join(", ") : String(value);
+      break;
+    default:
+      input = element("input", { type: "text", spellcheck: "false" });
+      input.value = String(value);
+  }
+  input.id = id;
+  input.name = id;
+  input.dataset.kind = field.kind.type;
+  input.setAttribute("aria-describedby", `${id}-about ${id}-problem`);
+  const label = element("label", { for: id }, field.key.replaceAll("_", " "));
+  if (field.kind.type === "switch") {
+    row.classList.add("switch");
+    row.append(input, label, help, problem);
+  } else {
+    row.append(label, input, help, problem);
+  }
+  input.addEventListener("change", check);
+  return row;
+}
+
+function buildForm(form) {
+  const container = document.getElementById("form");
+  container.replaceChildren();
+  for (const group of form.groups) {
+    const fieldset = element("fieldset", { id: `group-${group.table}` });
+    fieldset.append(element("legend", {}, GROUP_TITLES[group.table] || group.table));
+    if (group.about) {
+      fieldset.append(element("p", { class: "explanation" }, group.about));
+    }
+    const fields = element("div", { class: "fields" });
+    if (group.optional) {
+      const row = element("div", { class: "field switch" });
+      const toggle = element("input", { type: "checkbox", id: `table-${group.table}` });
+      toggle.checked = form.tables_on.includes(group.table);
+      toggle.dataset.table = group.table;
+      const label = element("label", { for: toggle.id },
+        TABLE_SWITCH_LABELS[group.table] || `Use [${group.table}]`);
+      toggle.addEventListener("change", () => {
+        fields.hidden = !toggle.checked;
+        check();
+      });
+      row.append(toggle, label);
+      fieldset.append(row);
+      fields.hidden = !toggle.checked;
+    }
+    for (const field of group.fields) {
+      fields.append(buildField(group, field, form.values[fieldId(group, field)]));
+    }
+    fieldset.append(fields);
+    container.append(fieldset);
+  }
+}
+
+// The form's values as Rust reads them.
+function formInput() {
+  const values = {};
+  for (const input of document.querySelectorAll("#form [data-kind]")) {
+    switch (input.dataset.kind) {
+      case "switch":
+        values[input.name] = input.checked;
+        break;
+      case "whole": {
+        const text = input.value.trim();
+        // A number when it is one; otherwise the text, which the check then refuses in words.
+        values[input.name] = /^-?\d+$/.test(text) ? Number(text) : text;
+        break;
+      }
+      case "list":
+        values[input.name] = input.value.split(",").map((part) => part.trim()).filter((part) => part);
+        break;
+      default:
+        values[input.name] = input.value.trim();
+    }
+  }
+  const tables_on = [...document.querySelectorAll("#form [data-table]")]
+    .filter((toggle) => toggle.checked)
+    .map((toggle) => toggle.dataset.table);
+  return { values, tables_on };
+}
+
+function showProblems(problems) {
+  for (const row of document.querySelectorAll("#form .field[data-key]")) {
+    const problem = row.querySelector(".field-problem");
+    const input = row.querySelector("[data-kind]");
+    const mine = problems.filter((found) => found.key === row.dataset.key);
+    problem.textContent = mine.map((found) => found.message).join(" ");
+    problem.hidden = mine.length === 0;
+    input.setAttribute("aria-invalid", mine.length > 0 ? "true" : "false");
+  }
+  const known = new Set([...document.querySelectorAll("#form .field[data-key]")].map((row) => row.dataset.key));
+  const others = problems.filter((found) => !known.has(found.key));
+  const banner = document.getElementById("file-problems");
+  banner.replaceChildren(...others.map((found) => element("p", {}, found.full)));
+  banner.hidden = others.length === 0;
+  document.getElementById("save").disabled = problems.length > 0;
+}
+
+async function check() {
+  document.getElementById("saved").textContent = "";
+  try {
+    showProblems(await invoke("settings_check", { input: formInput() }));
+  } catch (error) {
+    document.getElementById("saved").textContent = `The settings could not be checked: ${error}`;
+  }
+}
+
+async function save(event) {
+  event.preventDefault();
+  const status = document.getElementById("saved");
+  status.textContent = "";
+  try {
+    const answer = await invoke("settings_save", { input: formInput() });
+    document.getElementById("conflict").hidden = !answer.changed_on_disk;
+    showProblems(answer.problems);
+    if (answer.saved) {
+      status.textContent = "Saved. Unhunch uses the new settings now.";
+    } else if (answer.changed_on_disk) {
+      document.getElementById("reload").focus();
+    } else {
+      const first = document.querySelector("#form [aria-invalid='true']");
+      if (first) {
+        first.focus();
+      }
+    }
+  } catch (error) {
+    status.textContent = `Not saved: ${error}`;
+  }
+}
+
+async function load() {
+  const main = document.getElementById("settings");
+  try {
+    state.form = await invoke("settings_form");
+    document.getElementById("config-path").textContent = state.form.path;
+    buildForm(state.form);
+    document.getElementById("conflict").hidden = true;
+    showProblems(state.form.problems);
+    const first = document.querySelector("#form [data-kind], #form [data-table]");
+    if (first) {
+      first.focus();
+    }
+  } catch (error) {
+    document.getElementById("saved").textContent = `The settings could not be read: ${error}`;
+  }
+  main.setAttribute("aria-busy", "false");
+}
+
+document.getElementById("form").addEventListener("submit", save);
+document.getElementById("reload").addEventListener("click", load);
+document.getElementById("open-file").addEventListener("click", () => {
+  invoke("settings_open_file").catch((error) => {
+    document.getElementById("saved").textContent = `${error}`;
+  });
+});
+document.addEventListener("keydown", (event) => {
+  if ((event.ctrlKey || event.metaKey) && event.key === "s") {
+    event.preventDefault();
+    document.getElementById("form").requestSubmit();
+  }
+});
+load();
