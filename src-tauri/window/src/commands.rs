@@ -10,6 +10,7 @@ use crate::{WindowState, window_title};
 /// The plan to show. The page asks once, right after it loads.
 #[tauri::command]
 pub fn plan(state: State<'_, WindowState>) -> StretchPlan {
+    crate::trace::mark("page asked for the plan");
     state.plan.clone()
 }
 
@@ -32,6 +33,7 @@ pub fn switch_routine<R: Runtime>(
 /// The page painted its first frame: print the `painted` line (once).
 #[tauri::command]
 pub fn painted(state: State<'_, WindowState>) -> Result<(), String> {
+    crate::trace::mark("page painted");
     state
         .reporter
         .painted(state.plan.break_id)

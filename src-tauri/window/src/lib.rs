@@ -10,6 +10,7 @@
 //! - [`placement`] centres the window on the monitor under the pointer.
 //! - [`focus`] gives the keyboard back on sway, which focuses every new window.
 //! - [`renderer`] picks the WebKit renderer that paints on this desktop, before GTK starts.
+//! - [`webkit`] sets WebKitGTK up for a small local page; [`trace`] marks the start-up's stages.
 //!
 //! The process exits when its window closes: after Snooze or Skip, after Done on the finish screen,
 //! when the window manager closes it, or when the daemon that started it is gone (its stdin ends).
@@ -21,6 +22,8 @@ pub mod placement;
 pub mod plan_source;
 pub mod renderer;
 pub mod report;
+pub mod trace;
+pub mod webkit;
 
 use std::sync::Mutex;
 
@@ -41,6 +44,7 @@ pub const WINDOW_HEIGHT: f64 = 560.0;
 /// another contract with exit code 3 ([`unhunch_core::plan::EXIT_OTHER_CONTRACT`]), before any
 /// window exists.
 pub fn run() {
+    trace::mark("process started");
     renderer::restart_with_a_renderer_that_paints_if_needed();
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     let (plan, from_daemon) = match plan_source::request_from(&arguments).and_then(read_request) {
@@ -59,6 +63,7 @@ pub fn run() {
             std::process::exit(2);
         }
     };
+    trace::mark("plan read");
     let app = builder(tauri::Builder::default(), plan, Reporter::stdout())
         .build(tauri::generate_context!())
         .unwrap_or_else(|error| {
@@ -68,6 +73,7 @@ pub fn run() {
     if from_daemon {
         close_when_the_daemon_is_gone(app.handle().clone());
     }
+    trace::mark("app built");
     app.run(|_, _| {});
 }
 
@@ -144,6 +150,7 @@ pub fn builder<R: Runtime>(
             commands::close,
         ])
         .setup(move |app| {
+            trace::mark("setup (GTK started)");
             open_stretch_window(app.handle(), &title)?;
             Ok(())
         })
@@ -155,7 +162,7 @@ pub fn window_title(routine_name: &str) -> String {
 }
 
 fn open_stretch_window<R: Runtime, M: Manager<R>>(manager: &M, title: &str) -> tauri::Result<()> {
-    let window = stretch_window(manager, title);
+    let window = webkit::before_build(stretch_window(manager, title));
     let window = match placement::position_under_pointer(
         manager.app_handle(),
         WINDOW_WIDTH,
@@ -170,7 +177,7 @@ fn open_stretch_window<R: Runtime, M: Manager<R>>(manager: &M, title: &str) -> t
         owner.give_back_when_the_window_opens();
     }
     let window = window.build()?;
-    draw_without_gpu(&window)?;
+    webkit::tune(&window)?;
     Ok(())
 }
 
@@ -196,21 +203,5 @@ fn stretch_window<'a, R: Runtime, M: Manager<R>>(
         .decorations(true)
         .always_on_top(true)
         .focused(false)
-}
-
-/// The page is a few boxes and one picture: software drawing is plenty, starts sooner and keeps
-/// the GL stack (and its memory) out of the web process.
-#[cfg(target_os = "linux")]
-fn draw_without_gpu<R: Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
-    use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
-    window.with_webview(|webview| {
-        if let Some(settings) = webview.inner().settings() {
-            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-        }
-    })
-}
-
-#[cfg(not(target_os = "linux"))]
-fn draw_without_gpu<R: Runtime>(_window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
-    Ok(())
+        .on_page_load(|_, payload| trace::mark(&format!("page load {:?}", payload.event())))
 }
