@@ -162,7 +162,7 @@ pub fn window_title(routine_name: &str) -> String {
 }
 
 fn open_stretch_window<R: Runtime, M: Manager<R>>(manager: &M, title: &str) -> tauri::Result<()> {
-    let window = webkit::before_build(stretch_window(manager, title));
+    let window = stretch_window(manager, title);
     let window = match placement::position_under_pointer(
         manager.app_handle(),
         WINDOW_WIDTH,
