@@ -182,3 +182,78 @@ fn state_of(pid: u32) -> Option<char> {
 fn parent_of(pid: u32) -> Option<u32> {
     stat_fields(pid)?.get(1)?.parse().ok()
 }
+
+/// The most a process tree held at once while it was watched, and the most each of its kinds of
+/// process held on its own (their peaks need not fall on the same sample).
+#[derive(Debug, Clone, Default)]
+pub struct TreePeak {
+    /// The largest sum over the whole tree at one sample.
+    pub total: Option<Memory>,
+    /// Each kind's own largest reading, in the order the kinds were first seen.
+    pub by_kind: Vec<(&'static str, Memory)>,
+    /// How many samples were taken.
+    pub samples: usize,
+}
+
+/// Samples a process tree's memory every `every` on a thread of its own until stopped, keeping
+/// the peaks: one reading after the fact would miss what a page holds while it shows a picture.
+pub struct TreeSampler {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<TreePeak>,
+}
+
+impl TreeSampler {
+    /// Starts sampling `root`'s tree, naming each process by `kind_of` (given its command line).
+    pub fn start(root: u32, every: Duration, kind_of: fn(&str) -> &'static str) -> TreeSampler {
+        use std::sync::atomic::Ordering;
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = std::thread::spawn(move || {
+            let mut peak = TreePeak::default();
+            // Read once more after the stop, so a sampler stopped at once still reads the tree.
+            loop {
+                let last = stopped.load(Ordering::Relaxed);
+                let tree = process_tree(root);
+                let mut total = memory_of(&[]);
+                for pid in tree {
+                    let memory = memory_of(&[pid]);
+                    if memory.processes == 0 {
+                        continue;
+                    }
+                    total.add(memory);
+                    let kind = kind_of(&unhunch_tests::desktop::command_line(pid));
+                    match peak.by_kind.iter_mut().find(|(seen, _)| *seen == kind) {
+                        Some((_, most)) if most.pss_kib < memory.pss_kib => *most = memory,
+                        Some(_) => {}
+                        None => peak.by_kind.push((kind, memory)),
+                    }
+                }
+                if total.processes > 0 {
+                    peak.samples += 1;
+                    if peak.total.is_none_or(|most| most.pss_kib < total.pss_kib) {
+                        peak.total = Some(total);
+                    }
+                }
+                if last {
+                    return peak;
+                }
+                std::thread::sleep(every);
+            }
+        });
+        TreeSampler { stop, thread }
+    }
+
+    /// Stops sampling and returns the peaks.
+    pub fn stop(self) -> TreePeak {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.thread.join().unwrap_or_default()
+    }
+}
+
+impl Memory {
+    fn add(&mut self, other: Memory) {
+        self.pss_kib += other.pss_kib;
+        self.private_kib += other.private_kib;
+        self.processes += other.processes;
+    }
+}

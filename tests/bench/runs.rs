@@ -11,7 +11,7 @@ use unhunch_core::time::Timestamp;
 use unhunch_tests::desktop::{ExtraParts, Probe, Session, bin_path, command_line, wait_until};
 use unhunch_tests::stand_ins::{Logind, start_portal_settings};
 
-use crate::measure::{self, CpuUse, Memory};
+use crate::measure::{self, CpuUse, Memory, TreePeak, TreeSampler};
 
 /// How long each part of a run lasts.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +39,11 @@ pub struct UnhunchFigures {
     pub click_to_paint: Vec<Duration>,
     /// The daemon's share of `click_to_paint`: from the action to starting the window process.
     pub click_to_window_start: Vec<Duration>,
-    pub window_open: Option<Memory>,
+    /// The window's process tree at its peak while the first break was walked through, every
+    /// screen from the intro to the finish screen.
+    pub walk_peak: Option<TreePeak>,
+    /// How many screens that walk-through showed (intro, each step, finish).
+    pub walked_screens: usize,
     pub daemon_after_first_break: Option<Memory>,
     pub daemon_after_all_breaks: Option<Memory>,
     pub breaks_taken: usize,
@@ -70,6 +74,51 @@ const STEP_TIMEOUT: Duration = Duration::from_secs(30);
 const EVERY_CHECK_ON_SETTINGS: &str = "[schedule]\n\
                                        days = [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]\n\
                                        hours = [\"00:00-24:00\"]\n";
+
+/// How long each screen of the walk-through stays up: long enough for its picture to load and be
+/// drawn and for the pacer to run a while, as when a user reads the step.
+const WALK_DWELL: Duration = Duration::from_millis(700);
+/// How often the window's tree is read during the walk-through.
+const SAMPLE_EVERY: Duration = Duration::from_millis(50);
+/// More screens than any routine has: a walk-through that long is stuck.
+const MOST_SCREENS: usize = 80;
+
+/// What each process of the window's tree is, for the benchmark's table.
+pub fn window_process_kind(command_line: &str) -> &'static str {
+    let program = command_line.split_whitespace().next().unwrap_or("");
+    if program.ends_with("WebKitWebProcess") {
+        "WebKit web process"
+    } else if program.ends_with("WebKitNetworkProcess") {
+        "WebKit network process"
+    } else if program.ends_with("unhunch-window") {
+        "window (unhunch-window)"
+    } else {
+        "other"
+    }
+}
+
+/// Walks the break on screen the way a user does with the keyboard: Enter on the intro starts it,
+/// Enter on each step goes on, Enter on the finish screen is Done and closes the window. Each
+/// screen stays up for [`WALK_DWELL`] (the benchmark's timeline, not synchronisation). Returns how
+/// many screens were shown (each one is left with one Enter).
+fn walk_through(session: &Session, daemon: &mut Child, window_pid: u32, window: &str) -> usize {
+    let mut screens = 0;
+    loop {
+        thread::sleep(WALK_DWELL);
+        if let Some(problem) = exited(daemon, "during the walk-through") {
+            panic!("{problem}");
+        }
+        if !measure::is_alive(window_pid) {
+            return screens;
+        }
+        assert!(
+            screens <= MOST_SCREENS,
+            "the walk-through was still going after {MOST_SCREENS} screens"
+        );
+        session.press_keys_in_window(window, &["Return"]);
+        screens += 1;
+    }
+}
 
 /// Runs the daemon in a fresh session: start-up, idle, then the breaks, then quit. Fills `figures`
 /// as it goes, so what was measured before a failure is kept.
@@ -187,19 +236,20 @@ pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFi
                     .find(|pid| command_line(*pid).contains("unhunch-window"))
             },
         );
-        if break_number == 1 {
-            // WebKit's helper processes finish starting just after the first paint.
-            thread::sleep(Duration::from_secs(2));
-            figures.window_open = Some(measure::memory_of(&measure::process_tree(window_pid)));
-            session.screenshot(out_dir.join("footprint-window.png"));
-        }
         let window = while_running(
             &mut daemon,
             &format!("break {break_number}'s window is on screen"),
             || session.visible_windows_of(window_pid).into_iter().next(),
         );
-        // Escape skips the break; the window reports that and closes itself.
-        session.press_keys_in_window(&window, &["Escape"]);
+        if break_number == 1 {
+            session.screenshot(out_dir.join("footprint-window.png"));
+            let sampler = TreeSampler::start(window_pid, SAMPLE_EVERY, window_process_kind);
+            figures.walked_screens = walk_through(&session, &mut daemon, window_pid, &window);
+            figures.walk_peak = Some(sampler.stop());
+        } else {
+            // Escape skips the break; the window reports that and closes itself.
+            session.press_keys_in_window(&window, &["Escape"]);
+        }
         while_running(
             &mut daemon,
             &format!("break {break_number}'s window and its helpers exit"),

@@ -21,6 +21,7 @@ pub struct PagePlan {
 /// The plan to show, and whether it is seen yet.
 #[tauri::command]
 pub fn plan(state: State<'_, WindowState>) -> PagePlan {
+    crate::trace::mark("page asked for the plan");
     PagePlan {
         plan: state.plan.clone(),
         shown: state.shown.load(std::sync::atomic::Ordering::SeqCst),
@@ -50,6 +51,7 @@ pub fn painted(state: State<'_, WindowState>) -> Result<(), String> {
     if !state.shown.load(std::sync::atomic::Ordering::SeqCst) {
         return Ok(());
     }
+    crate::trace::mark("page painted");
     state
         .reporter
         .painted(state.plan.break_id)

@@ -14,6 +14,7 @@
 //!   program with its own window, page and commands (`capabilities/settings.json`).
 //! - [`history_page`] is the history window (`--page history`), with its own commands and
 //!   capability (`capabilities/history.json`).
+//! - [`webkit`] sets WebKitGTK up for a small local page; [`trace`] marks the start-up's stages.
 //!
 //! Started `--hidden` (the daemon's warm start, on the heads-up), the window is built invisible:
 //! the page loads the plan and lays out its first screen, and nothing is shown until the daemon
@@ -32,6 +33,8 @@ pub mod plan_source;
 pub mod renderer;
 pub mod report;
 pub mod settings_page;
+pub mod trace;
+pub mod webkit;
 
 use std::sync::Mutex;
 
@@ -52,6 +55,7 @@ pub const WINDOW_HEIGHT: f64 = 560.0;
 /// another contract with exit code 3 ([`unhunch_core::plan::EXIT_OTHER_CONTRACT`]), before any
 /// window exists.
 pub fn run() {
+    trace::mark("process started");
     renderer::restart_with_a_renderer_that_paints_if_needed();
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     if let [option, page, rest @ ..] = arguments.as_slice()
@@ -82,6 +86,7 @@ pub fn run() {
     } else {
         Visibility::Shown
     };
+    trace::mark("plan read");
     let app = builder_with(
         tauri::Builder::default(),
         plan,
@@ -96,6 +101,7 @@ pub fn run() {
     if from_daemon {
         listen_to_the_daemon(app.handle().clone(), hidden);
     }
+    trace::mark("app built");
     app.run(|_, _| {});
 }
 
@@ -259,6 +265,7 @@ pub fn builder_with<R: Runtime>(
             commands::close,
         ])
         .setup(move |app| {
+            trace::mark("setup (GTK started)");
             match visibility {
                 Visibility::Shown => open_stretch_window(app.handle(), &title)?,
                 Visibility::HiddenUntilShown => open_hidden_stretch_window(app.handle(), &title)?,
@@ -288,7 +295,7 @@ fn open_stretch_window<R: Runtime, M: Manager<R>>(manager: &M, title: &str) -> t
         owner.give_back_when_the_window_opens();
     }
     let window = window.build()?;
-    draw_without_gpu(&window)?;
+    webkit::tune(&window)?;
     Ok(())
 }
 
@@ -299,7 +306,7 @@ fn open_hidden_stretch_window<R: Runtime, M: Manager<R>>(
     title: &str,
 ) -> tauri::Result<()> {
     let window = stretch_window(manager, title).visible(false).build()?;
-    draw_without_gpu(&window)?;
+    webkit::tune(&window)?;
     Ok(())
 }
 
@@ -325,21 +332,5 @@ fn stretch_window<'a, R: Runtime, M: Manager<R>>(
         .decorations(true)
         .always_on_top(true)
         .focused(false)
-}
-
-/// The page is a few boxes and one picture: software drawing is plenty, starts sooner and keeps
-/// the GL stack (and its memory) out of the web process.
-#[cfg(target_os = "linux")]
-pub(crate) fn draw_without_gpu<R: Runtime>(window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
-    use webkit2gtk::{HardwareAccelerationPolicy, SettingsExt, WebViewExt};
-    window.with_webview(|webview| {
-        if let Some(settings) = webview.inner().settings() {
-            settings.set_hardware_acceleration_policy(HardwareAccelerationPolicy::Never);
-        }
-    })
-}
-
-#[cfg(not(target_os = "linux"))]
-pub(crate) fn draw_without_gpu<R: Runtime>(_window: &tauri::WebviewWindow<R>) -> tauri::Result<()> {
-    Ok(())
+        .on_page_load(|_, payload| trace::mark(&format!("page load {:?}", payload.event())))
 }

@@ -109,7 +109,7 @@ pub fn builder<R: Runtime>(builder: Builder<R>, files: HistoryFiles) -> Builder<
         ])
         .setup(|app| {
             let window = history_window(app.handle()).build()?;
-            crate::draw_without_gpu(&window)?;
+            crate::webkit::tune(&window)?;
             Ok(())
         })
 }
