@@ -132,7 +132,7 @@ pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFi
     ]);
     let stderr = fs::File::create(out_dir.join("footprint-daemon.stderr.log"))
         .expect("create the daemon's stderr log");
-    let _logind = Logind::start(&session);
+    let logind = Logind::start(&session);
     let mut parts = ExtraParts::new();
     start_portal_settings(&session, &mut parts);
     let config = session.config_dir().join("unhunch/config.toml");
@@ -275,6 +275,9 @@ pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFi
             .map(|pid| format!("after the breaks: {pid} {}", command_line(pid))),
     );
 
+    // The stand-in logind is the run's, not the daemon's: it goes first, so that what is left
+    // after the quit is only what the daemon left.
+    drop(logind);
     quit(&session, &mut daemon, figures);
 }
 
