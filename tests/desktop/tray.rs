@@ -2,13 +2,12 @@
 //! Snooze, Pause and Resume through dbusmenu changes what `unhunch status` reports; History…
 //! opens the history window once and raises it when asked again.
 
-use std::fs;
 use std::path::PathBuf;
 
 use unhunch_tests::desktop::{MenuItem, Session, parent_of, wait_until};
 
 use crate::daemon::{
-    BUS_NAME, Daemon, PROMPTLY, click, config_file, daemon_stderr, daemon_tray_item, entries, menu,
+    BUS_NAME, Daemon, PROMPTLY, click, daemon_stderr, daemon_tray_item, entries, menu,
     seconds_from_now, status, stderr, unhunch, wait_for_record, wait_for_state, window_processes,
 };
 
