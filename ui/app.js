@@ -148,7 +148,10 @@ function showStep(index) {
   state.stepIndex = index;
 
   $("step-routine-name").textContent = routine.name;
+  // The safety line goes with the first step (a window opened there has shown no intro); later
+  // steps give its room back to the picture.
   $("step-safety").textContent = routine.safety;
+  $("step-safety").hidden = index !== 0;
   $("step-counter").textContent = `Step ${index + 1} of ${total}`;
   $("step-progress").style.width = `${((index + 1) / total) * 100}%`;
 
