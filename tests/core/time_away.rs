@@ -185,8 +185,9 @@ fn the_user_can_stretch_skip_or_pause_while_a_break_waits() {
         .expect("heads-up for 25m, prepare window #1");
     t.at(m(25) - s(2)).input_now();
     t.at(m(25)).expect("heads-up when you pause (due 25m)");
+    // stretch-now opens at the intro, so the window prepared for Start is ended, not shown.
     t.stretch_now()
-        .expect("withdraw, show prepared window #1, record started #1");
+        .expect("withdraw, end prepared window #1, open window #1, record started #1");
 
     let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
     t.at(m(25) - s(2)).input_now();

@@ -69,13 +69,15 @@ fn closing_the_notification_snoozes_and_ends_the_prepared_window() {
 }
 
 #[test]
-fn a_notification_that_expires_opens_the_prepared_window() {
+fn a_notification_that_expires_opens_a_window_at_the_intro_instead_of_the_prepared_one() {
+    // The prepared window is laid out at the first step, for Start; a window that comes by itself
+    // opens at the intro (nobody has said yes to this stretch yet), so it is opened cold.
     let mut t = timeline();
     t.at(m(25) - s(30))
         .expect("heads-up for 25m, prepare window #1");
     t.at(m(25)).expect("show due #1, record due #1");
     t.notification_closed(1, ClosedBy::Expiry)
-        .expect("withdraw, show prepared window #1, record started #1");
+        .expect("withdraw, end prepared window #1, open window #1, record started #1");
 }
 
 #[test]
