@@ -5,7 +5,7 @@ use unhunch_tests::desktop::{Session, wait_until};
 
 use crate::daemon::{
     Daemon, PROMPTLY, action_keys, status, unhunch, unhunch_notifications, wait_for_notification,
-    wait_for_record, wait_for_state, window_processes,
+    wait_for_record, wait_for_state, wait_until_only_the_daemon_runs, window_processes,
 };
 
 #[test]
@@ -89,17 +89,7 @@ fn the_heads_up_becomes_the_break_notification_and_a_click_opens_the_stretch_win
     });
     wait_for_record(&session, "skipped", status["break_id"].as_u64());
     // Nothing the window started (WebKit's helper processes) outlives it.
-    wait_until("only the daemon is left running", PROMPTLY, || {
-        let left = session.leftover_processes();
-        if left
-            .iter()
-            .all(|process| process.pid == daemon.pid() as i32)
-        {
-            Ok(())
-        } else {
-            Err(left)
-        }
-    });
+    wait_until_only_the_daemon_runs(&session, &daemon);
 }
 
 #[test]

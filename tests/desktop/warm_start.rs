@@ -9,6 +9,7 @@ use unhunch_tests::desktop::{
 
 use crate::daemon::{
     Daemon, PROMPTLY, status, unhunch, wait_for_notification, wait_for_record, wait_for_state,
+    wait_until_only_the_daemon_runs,
 };
 
 /// A heads-up four seconds after the start, the break eight seconds after it.
@@ -35,22 +36,6 @@ fn hidden_window(session: &Session, daemon: &Daemon) -> u32 {
             .map(|process| process.pid as u32)
             .ok_or(processes)
     })
-}
-
-/// Waits until nothing but the daemon is left of what the session started: the window and
-/// WebKit's helper processes are gone.
-fn wait_until_only_the_daemon_runs(session: &Session, daemon: &Daemon) {
-    wait_until("only the daemon is left running", PROMPTLY, || {
-        let left = session.leftover_processes();
-        if left
-            .iter()
-            .all(|process| process.pid == daemon.pid() as i32)
-        {
-            Ok(())
-        } else {
-            Err(left)
-        }
-    });
 }
 
 #[test]

@@ -211,6 +211,22 @@ pub fn window_processes(session: &Session, daemon: &Daemon) -> Vec<String> {
         .collect()
 }
 
+/// Waits until nothing but the daemon is left of what the session started: the window and
+/// WebKit's helper processes are gone.
+pub fn wait_until_only_the_daemon_runs(session: &Session, daemon: &Daemon) {
+    wait_until("only the daemon is left running", PROMPTLY, || {
+        let left = session.leftover_processes();
+        if left
+            .iter()
+            .all(|process| process.pid == daemon.pid() as i32)
+        {
+            Ok(())
+        } else {
+            Err(left)
+        }
+    });
+}
+
 /// The seconds between now and an RFC 3339 time in a status field.
 pub fn seconds_from_now(time: &Value) -> i64 {
     (time_of(time).unix_millis() - now().unix_millis()) / 1000

@@ -5,7 +5,7 @@
 //! tiny wrapper script that records its pid, sends its stdout to a file the test reads and, given
 //! a plan, writes it on the window's stdin the way the daemon does.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use unhunch_core::plan::{FirstScreen, StretchPlan, WindowOutcome, WindowReport};
@@ -13,7 +13,7 @@ use unhunch_core::routine::RoutineSet;
 use unhunch_core::settings::Settings;
 use unhunch_tests::desktop::{self, Session as Desktop};
 use unhunch_tests::stretch_page::StretchPage;
-use unhunch_tests::webdriver::TauriDriver;
+use unhunch_tests::webdriver::{Session, TauriDriver};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -99,19 +99,8 @@ impl StretchWindow {
                 stdout.display()
             ),
         };
-        std::fs::write(&wrapper, script).expect("the wrapper script should be writable");
-        make_executable(&wrapper);
-
-        let mut env = desktop.env();
-        env.extend(
-            extra_env
-                .iter()
-                .map(|(name, value)| ((*name).into(), (*value).into())),
-        );
-        let driver = TauriDriver::start(env).unwrap_or_else(|error| panic!("{error}"));
-        let page = driver
-            .session(&wrapper, args)
-            .unwrap_or_else(|error| panic!("the window did not open: {error}"));
+        write_script(&wrapper, &script);
+        let (driver, page) = drive(&desktop, extra_env, &wrapper, args);
         let window = StretchWindow {
             page: StretchPage::new(page),
             _driver: driver,
@@ -197,11 +186,43 @@ impl std::ops::Deref for StretchWindow {
     }
 }
 
-fn make_executable(path: &std::path::Path) {
+/// Writes an executable shell script (the wrappers the windows are started through).
+pub fn write_script(path: &Path, script: &str) {
     use std::os::unix::fs::PermissionsExt;
-    let mut permissions = std::fs::metadata(path)
-        .expect("the wrapper exists")
-        .permissions();
-    permissions.set_mode(0o755);
-    std::fs::set_permissions(path, permissions).expect("the wrapper can be made executable");
+    std::fs::write(path, script).expect("the wrapper script should be writable");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))
+        .expect("the wrapper can be made executable");
+}
+
+/// Starts tauri-driver on `desktop`, with `extra_env` added (a GTK theme, a time zone), and
+/// opens `program` with `args` through it: the one way every window test opens its window.
+pub fn drive(
+    desktop: &Desktop,
+    extra_env: &[(&str, &str)],
+    program: &Path,
+    args: &[&str],
+) -> (TauriDriver, Session) {
+    let mut env = desktop.env();
+    env.extend(
+        extra_env
+            .iter()
+            .map(|(name, value)| ((*name).into(), (*value).into())),
+    );
+    let driver = TauriDriver::start(env).unwrap_or_else(|error| panic!("{error}"));
+    let page = driver
+        .session(program, args)
+        .unwrap_or_else(|error| panic!("{} did not open: {error}", program.display()));
+    (driver, page)
+}
+
+/// The page's background colour as the browser computed it (`rgb(…)`), to tell the themes apart.
+pub fn background_colour(page: &Session) -> String {
+    page.execute(
+        "return getComputedStyle(document.body).backgroundColor;",
+        vec![],
+    )
+    .unwrap()
+    .as_str()
+    .expect("a colour")
+    .to_owned()
 }

@@ -15,6 +15,8 @@ use unhunch_tests::desktop::{self, Session as Desktop};
 use unhunch_tests::stretch_page::StretchPage;
 use unhunch_tests::webdriver::{TauriDriver, keys};
 
+use crate::harness::{background_colour, drive};
+
 const WAIT: Duration = Duration::from_secs(20);
 /// WebDriver's Tab key.
 const TAB: &str = "\u{E004}";
@@ -40,14 +42,6 @@ impl HistoryWindow {
         let history_file = data.join("history.jsonl");
         std::fs::write(&history_file, history).unwrap();
         let export_file = desktop.home().join("Documents/unhunch-history.csv");
-        let mut env = desktop.env();
-        env.push(("TZ".into(), "UTC".into()));
-        env.extend(
-            extra_env
-                .iter()
-                .map(|(name, value)| ((*name).into(), (*value).into())),
-        );
-        let driver = TauriDriver::start(env).unwrap_or_else(|error| panic!("{error}"));
         let window = desktop::bin_path("unhunch-window");
         let history_arg = history_file.display().to_string();
         let export_arg = export_file.display().to_string();
@@ -59,9 +53,8 @@ impl HistoryWindow {
             "--export-to",
             &export_arg,
         ];
-        let session = driver
-            .session(&window, &args)
-            .unwrap_or_else(|error| panic!("the history window did not open: {error}"));
+        let env = [&[("TZ", "UTC")], extra_env].concat();
+        let (driver, session) = drive(&desktop, &env, &window, &args);
         let page = StretchPage::new(session);
         let opened = HistoryWindow {
             page,
@@ -328,16 +321,9 @@ fn the_history_window_shows_the_seeded_numbers_exports_them_and_clears_with_a_ba
 #[test]
 fn the_history_window_is_dark_on_a_dark_desktop() {
     let window = HistoryWindow::open(&seeded_history(today()), &[("GTK_THEME", "Adwaita:dark")]);
-    let background = window
-        .page
-        .execute(
-            "return getComputedStyle(document.body).backgroundColor;",
-            vec![],
-        )
-        .unwrap();
     assert_eq!(
-        background.as_str(),
-        Some("rgb(27, 29, 28)"),
+        background_colour(&window.page),
+        "rgb(27, 29, 28)",
         "the dark paper colour"
     );
     let taken_fill = window

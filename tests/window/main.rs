@@ -12,7 +12,7 @@ mod settings;
 
 use std::time::Duration;
 
-use harness::{StretchWindow, plan_for};
+use harness::{StretchWindow, background_colour, plan_for};
 use unhunch_core::plan::{FirstScreen, WindowOutcome, WindowReport};
 use unhunch_core::routine::{Hold, RoutineSet, Side};
 use unhunch_tests::webdriver::keys;
@@ -437,16 +437,9 @@ fn closing_from_the_window_manager_prints_no_outcome_and_exits_cleanly() {
 fn a_dark_desktop_gets_the_dark_theme_and_dark_pictures() {
     let plan = plan_for("seated-twist", |plan| plan.auto_advance = false);
     let window = StretchWindow::open_with_env(Some(&plan), &[], &[("GTK_THEME", "Adwaita:dark")]);
-    let background = window
-        .page
-        .execute(
-            "return getComputedStyle(document.body).backgroundColor;",
-            vec![],
-        )
-        .unwrap();
     assert_eq!(
-        background.as_str(),
-        Some("rgb(27, 29, 28)"),
+        background_colour(&window.page),
+        "rgb(27, 29, 28)",
         "the dark paper colour"
     );
     window.click("#start");

@@ -10,6 +10,8 @@ use unhunch_tests::daemon::{self, Daemon, PROMPTLY};
 use unhunch_tests::desktop::{self, Session as Desktop};
 use unhunch_tests::webdriver::{Session, TauriDriver, keys};
 
+use crate::harness::{drive, write_script};
+
 const WAIT: Duration = Duration::from_secs(20);
 
 /// A config.toml as a user keeps it: their own comments, an order of their own, a comment at the
@@ -51,20 +53,8 @@ impl SettingsWindow {
             window = desktop::bin_path("unhunch-window").display(),
             config = config.display(),
         );
-        std::fs::write(&wrapper, script).expect("the wrapper script should be writable");
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755))
-            .expect("the wrapper can be made executable");
-        let mut env = desktop.env();
-        env.extend(
-            extra_env
-                .iter()
-                .map(|(name, value)| ((*name).into(), (*value).into())),
-        );
-        let driver = TauriDriver::start(env).unwrap_or_else(|error| panic!("{error}"));
-        let page = driver
-            .session(&wrapper, &[])
-            .unwrap_or_else(|error| panic!("the settings window did not open: {error}"));
+        write_script(&wrapper, &script);
+        let (driver, page) = drive(&desktop, extra_env, &wrapper, &[]);
         let window = SettingsWindow {
             page,
             _driver: driver,
