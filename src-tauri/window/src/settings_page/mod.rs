@@ -1,4 +1,4 @@
-//! The settings window (`unhunch-window --page settings --config PATH`): every setting of
+//! The settings window (`unhunch-window --page settings --config PATH ...`, see [`USAGE`]): every setting of
 //! config.toml as a form, checked by the core as the user types, saved back into the user's own
 //! file with their comments and layout kept. The daemon sees the saved file and applies it.
 //!
@@ -6,6 +6,11 @@
 //! - [`document`] reads the form's values from the file and writes them back (toml_edit), and
 //!   asks the core whether the result is valid.
 //! - [`file`] reads config.toml and replaces it atomically, refusing when it changed meanwhile.
+//! - [`stretches`] lists the routines in use and the user's broken routine files (the Stretches
+//!   page, whose switches edit `[stretch] leave_out` in the form).
+//!
+//! "Start at login" writes or removes the XDG autostart entry the daemon names, with the core's
+//! text for it (the same as `unhunch autostart on`).
 //!
 //! The daemon keeps this process's stdin open: a `raise` line brings the window to the front (a
 //! second "Settings…" opens no second window), and the end of stdin means the daemon is gone, so
