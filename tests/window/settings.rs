@@ -225,6 +225,20 @@ fn the_stretches_page_lists_the_routines_and_broken_files_and_a_switch_leaves_on
         said.contains(&wrong_name),
         "`unhunch routines check` said {said}"
     );
+    // Once the page is done loading (it puts the focus on the first field then), the first
+    // switch is focused, as Tab would, which brings the list into view for the screenshot.
+    window
+        .page
+        .wait_for("the page to be loaded", WAIT, |page| {
+            let main = page.find("#settings")?;
+            Ok((page.attribute(&main, "aria-busy")?.as_deref() == Some("false")).then_some(()))
+        })
+        .unwrap_or_else(|error| panic!("{error}"));
+    window
+        .page
+        .execute("document.getElementById('pick-cat-cow').focus()", vec![])
+        .unwrap();
+    window.screenshot("settings-stretches.png");
     // Every switch is on; turning cat-cow off leaves it out, and Save writes it into the file.
     assert_eq!(window.checked("pick-cat-cow"), true);
     window.click("#pick-cat-cow");

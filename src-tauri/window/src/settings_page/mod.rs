@@ -1,5 +1,5 @@
-//! The settings window (`unhunch-window --page settings --config PATH ...`, see [`USAGE`]): every setting of
-//! config.toml as a form, checked by the core as the user types, saved back into the user's own
+//! The settings window (`unhunch-window --page settings --config PATH ...`, see [`USAGE`]): every
+//! setting of config.toml as a form, checked by the core as the user types, saved back into the user's own
 //! file with their comments and layout kept. The daemon sees the saved file and applies it.
 //!
 //! - [`schema`] reads the groups, explanations and defaults from the example config.
