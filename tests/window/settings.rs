@@ -262,6 +262,42 @@ fn the_stretches_page_lists_the_routines_and_broken_files_and_a_switch_leaves_on
             .contains("leave_out: [\"cat-cow\"]")
             .then_some(())
     });
+
+    // Turning every one off is refused where the choice is written, and nothing is saved: a
+    // break never comes with nothing to show.
+    let saved = window.config();
+    for routine in unhunch_core::routine::RoutineSet::builtin().all() {
+        // From the keyboard (Space on each switch), as the footer may cover the lowest ones.
+        if routine.id != "cat-cow" {
+            let switch = window.page.find(&format!("#pick-{}", routine.id)).unwrap();
+            window.page.send_keys(&switch, " ").unwrap();
+        }
+    }
+    let refused = window
+        .page
+        .wait_for("leaving out everything to be refused", WAIT, |page| {
+            let element = page.find("[id='stretch.leave_out-problem']")?;
+            let text = page.text(&element)?;
+            Ok((!text.is_empty()).then_some(text))
+        })
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(
+        refused,
+        "every routine that fits [stretch] place is left out, so a break would have nothing to \
+         show; keep at least one routine in the random pick"
+    );
+    window
+        .page
+        .execute("document.getElementById('form').requestSubmit()", vec![])
+        .unwrap();
+    window
+        .page
+        .wait_for("the save to be refused", WAIT, |page| {
+            let first = page.execute("return document.activeElement.id", vec![])?;
+            Ok((first == "stretch.leave_out").then_some(()))
+        })
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(window.config(), saved);
 }
 
 #[test]
