@@ -326,3 +326,10 @@ fn routines_left_out_are_checked_against_the_routines_in_use() {
     assert!(everything.contains("keep at least one routine in the random pick"));
     assert!(problems_of("[stretch]\nleave_out = \"cat-cow\"\n").contains("expected a list"));
 }
+
+#[test]
+fn routines_left_out_are_written_back_as_they_were_read() {
+    let settings = settings_of("[stretch]\nleave_out = [\"cat-cow\", \"odd \\\"one\\\"\"]\n");
+    assert_eq!(settings.stretch.leave_out, ["cat-cow", "odd \"one\""]);
+    assert_eq!(settings_of(&settings.to_toml()), settings);
+}

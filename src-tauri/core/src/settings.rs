@@ -635,7 +635,7 @@ impl Settings {
             "[breaks]\ninterval = \"{}\"\nsnooze = \"{}\"\nmax_snoozes = {}\nheads_up = \"{}\"\n\
              natural_break = \"{}\"\nwait_for_pause = \"{}\"\nmax_wait = \"{}\"\n\
              defer_for_fullscreen = {}\ndefer_for_do_not_disturb = {}\ndefer_for_camera = {}\n\n[stretch]\nfocus = \"{focus}\"\nplace = \"{place}\"\n\
-             auto_advance = {}\nsound = {}\nleave_out = {:?}\n",
+             auto_advance = {}\nsound = {}\nleave_out = {}\n",
             HumanDuration(breaks.interval),
             HumanDuration(breaks.snooze),
             breaks.max_snoozes.unwrap_or(0),
@@ -648,7 +648,14 @@ impl Settings {
             breaks.defer_for_camera,
             stretch.auto_advance,
             stretch.sound,
-            stretch.leave_out,
+            // Written by the toml crate, so any text is quoted and escaped as TOML wants.
+            toml::Value::Array(
+                stretch
+                    .leave_out
+                    .iter()
+                    .map(|id| toml::Value::String(id.clone()))
+                    .collect()
+            ),
         )
     }
 }
