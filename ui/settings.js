@@ -196,6 +196,59 @@ async function save(event) {
   }
 }
 
+// The ids in the leave_out field, which stays the one place the choice is held (the switches
+// below only edit it, so Save and the check see it like any other setting).
+function leftOut() {
+  const input = document.getElementById("stretch.leave_out");
+  return input ? input.value.split(",").map((part) => part.trim()).filter((part) => part) : [];
+}
+
+function syncSwitches() {
+  const out = new Set(leftOut());
+  for (const toggle of document.querySelectorAll("#routine-list input[data-routine]")) {
+    toggle.checked = !out.has(toggle.dataset.routine);
+  }
+}
+
+function buildStretches(page) {
+  document.getElementById("routines-path").textContent = page.folder;
+  const list = document.getElementById("routine-list");
+  list.replaceChildren();
+  for (const routine of page.routines) {
+    const item = element("li", { class: "routine field switch" });
+    const id = `pick-${routine.id}`;
+    const toggle = element("input", { type: "checkbox", id, "aria-describedby": `${id}-about` });
+    toggle.dataset.routine = routine.id;
+    toggle.addEventListener("change", () => {
+      const out = leftOut().filter((other) => other !== routine.id);
+      if (!toggle.checked) {
+        out.push(routine.id);
+      }
+      document.getElementById("stretch.leave_out").value = out.join(", ");
+      check();
+    });
+    const picture = element("img", { src: `illustrations/${routine.illustration}.svg`, alt: "", class: "routine-picture" });
+    const label = element("label", { for: id }, routine.name);
+    const about = element("p", { class: "explanation", id: `${id}-about` },
+      `${routine.place}, ${routine.sides}, about ${routine.about}${routine.own ? " (your own)" : ""}.`);
+    item.append(toggle, picture, label, about);
+    list.append(item);
+  }
+  syncSwitches();
+  const problems = document.getElementById("routine-problems");
+  document.getElementById("routine-problem-list")
+    .replaceChildren(...page.problems.map((problem) => element("li", {}, problem)));
+  problems.hidden = page.problems.length === 0;
+}
+
+async function loadStretches() {
+  try {
+    buildStretches(await invoke("settings_stretches"));
+  } catch (error) {
+    document.getElementById("stretches").hidden = true;
+  }
+}
+
 async function load() {
   const main = document.getElementById("settings");
   try {
@@ -204,6 +257,10 @@ async function load() {
     buildForm(state.form);
     document.getElementById("conflict").hidden = true;
     showProblems(state.form.problems);
+    await loadStretches();
+    const login = document.getElementById("login");
+    login.hidden = state.form.starts_at_login === null;
+    document.getElementById("start-at-login").checked = state.form.starts_at_login === true;
     const first = document.querySelector("#form [data-kind], #form [data-table]");
     if (first) {
       first.focus();
@@ -220,6 +277,29 @@ document.getElementById("open-file").addEventListener("click", () => {
   invoke("settings_open_file").catch((error) => {
     document.getElementById("saved").textContent = `${error}`;
   });
+});
+document.getElementById("open-routines").addEventListener("click", () => {
+  invoke("settings_open_routines").catch((error) => {
+    document.getElementById("saved").textContent = `${error}`;
+  });
+});
+document.getElementById("start-at-login").addEventListener("change", async (event) => {
+  const toggle = event.target;
+  const status = document.getElementById("saved");
+  try {
+    toggle.checked = await invoke("settings_set_autostart", { on: toggle.checked });
+    status.textContent = toggle.checked
+      ? "Unhunch now starts when you log in."
+      : "Unhunch no longer starts when you log in.";
+  } catch (error) {
+    toggle.checked = !toggle.checked;
+    status.textContent = `${error}`;
+  }
+});
+document.getElementById("form").addEventListener("change", (event) => {
+  if (event.target.id === "stretch.leave_out") {
+    syncSwitches();
+  }
 });
 document.addEventListener("keydown", (event) => {
   if ((event.ctrlKey || event.metaKey) && event.key === "s") {

@@ -17,6 +17,9 @@ fn main() {
         "settings_check",
         "settings_save",
         "settings_open_file",
+        "settings_stretches",
+        "settings_open_routines",
+        "settings_set_autostart",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the window's Tauri configuration should be valid");

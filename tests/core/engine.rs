@@ -1159,3 +1159,30 @@ fn start_opens_at_the_first_step_and_every_other_way_at_the_intro() {
     assert_eq!(opened_at(&t.effects), FirstScreen::Intro);
     t.painted(6);
 }
+
+// `[stretch] leave_out`: the random pick never offers a routine the user left out.
+#[test]
+fn a_left_out_routine_is_never_offered() {
+    let kept = ["cobra", "chair-twist"];
+    let leave_out: Vec<String> = RoutineSet::builtin()
+        .all()
+        .iter()
+        .map(|routine| routine.id.clone())
+        .filter(|id| !kept.contains(&id.as_str()))
+        .collect();
+    let mut t = timeline_with(|settings| settings.stretch.leave_out = leave_out);
+    let mut offered = std::collections::BTreeSet::new();
+    for break_id in 1..=6 {
+        t.at(m(10 * break_id)).stretch_now();
+        let Some(Effect::OpenWindow(plan)) = t
+            .effects
+            .iter()
+            .find(|effect| matches!(effect, Effect::OpenWindow(_)))
+        else {
+            panic!("{:?}", t.effects)
+        };
+        offered.insert(plan.routine.id.clone());
+        t.painted(break_id).complete(break_id);
+    }
+    assert_eq!(offered, kept.map(String::from).into());
+}

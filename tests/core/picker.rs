@@ -124,3 +124,25 @@ fn changing_the_place_starts_a_new_round() {
         .collect();
     assert_eq!(round, chair);
 }
+
+#[test]
+fn a_left_out_routine_is_never_drawn_and_leaving_out_all_draws_them_after_all() {
+    let leave_out: Vec<String> = ["cat-cow", "chair-twist"].map(String::from).to_vec();
+    let pickable = eligible_ids(PlaceChoice::Any).len() - leave_out.len();
+    let mut bag = ShuffleBag::new(5);
+    let drawn: BTreeSet<String> = (0..pickable * 10)
+        .map(|_| {
+            bag.draw_leaving_out(&BUILTIN, PlaceChoice::Any, Focus::Left, &leave_out)
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(drawn.len(), pickable);
+    assert!(drawn.iter().all(|id| !leave_out.contains(id)), "{drawn:?}");
+    // Should the files change under a config that leaves out everything, a break still has a
+    // stretch (the config check refuses such a file; see tests/core/settings.rs).
+    let everything: Vec<String> = eligible_ids(PlaceChoice::Any).into_iter().collect();
+    assert!(
+        bag.draw_leaving_out(&BUILTIN, PlaceChoice::Any, Focus::Both, &everything)
+            .is_some()
+    );
+}

@@ -90,7 +90,7 @@ fn an_unknown_key_suggests_the_nearest_known_one() {
     assert_eq!(
         problems_of("[stretch]\ncolour = \"blue\"\n"),
         "config.toml:2:1: stretch.colour: unknown key `colour`\n  \
-         help: the keys in [stretch] are: focus, place, auto_advance, sound"
+         help: the keys in [stretch] are: focus, place, auto_advance, sound, leave_out"
     );
 }
 
@@ -279,4 +279,57 @@ fn bad_working_hours_say_what_is_accepted() {
         "config.toml:2:9: schedule.hours: expected a list in square brackets, found text\n  \
          help: write the working hours like [\"09:00-12:30\", \"13:30-17:30\"] (24-hour local times)"
     );
+}
+
+#[test]
+fn routines_left_out_are_checked_against_the_routines_in_use() {
+    use unhunch_core::routine::RoutineSet;
+    let routines = RoutineSet::builtin();
+    let parsed = Settings::parse_with_routines(
+        "config.toml",
+        "[stretch]\nleave_out = [\"cat-cow\", \"cobra\"]\n",
+        &routines,
+    )
+    .unwrap();
+    assert_eq!(parsed.stretch.leave_out, ["cat-cow", "cobra"]);
+    let problems = |text: &str| {
+        Settings::parse_with_routines("config.toml", text, &routines)
+            .unwrap_err()
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let unknown = problems("[stretch]\nplace = \"any\"\nleave_out = [\"cat-cow\", \"cobbra\"]\n");
+    assert!(
+        unknown.starts_with(
+            "config.toml:3:25: stretch.leave_out: no routine has the id \"cobbra\"; did you mean \"cobra\"?"
+        ),
+        "{unknown}"
+    );
+    assert!(unknown.contains("the routines are: cat-cow,"), "{unknown}");
+    let all_floor: Vec<String> = routines
+        .eligible(PlaceChoice::Floor)
+        .iter()
+        .map(|routine| format!("{:?}", routine.id))
+        .collect();
+    let everything = problems(&format!(
+        "[stretch]\nplace = \"floor\"\nleave_out = [{}]\n",
+        all_floor.join(", ")
+    ));
+    assert!(
+        everything.starts_with(
+            "config.toml:3:13: stretch.leave_out: every routine that fits [stretch] place is left out, so a break would have nothing to show"
+        ),
+        "{everything}"
+    );
+    assert!(everything.contains("keep at least one routine in the random pick"));
+    assert!(problems_of("[stretch]\nleave_out = \"cat-cow\"\n").contains("expected a list"));
+}
+
+#[test]
+fn routines_left_out_are_written_back_as_they_were_read() {
+    let settings = settings_of("[stretch]\nleave_out = [\"cat-cow\", \"odd \\\"one\\\"\"]\n");
+    assert_eq!(settings.stretch.leave_out, ["cat-cow", "odd \"one\""]);
+    assert_eq!(settings_of(&settings.to_toml()), settings);
 }

@@ -38,20 +38,31 @@ struct SettingsWindow {
 
 impl SettingsWindow {
     fn open(extra_env: &[(&str, &str)]) -> SettingsWindow {
+        SettingsWindow::open_after(extra_env, |_| {})
+    }
+
+    /// Opens the window once `prepare` has put the user's files in place.
+    fn open_after(extra_env: &[(&str, &str)], prepare: impl FnOnce(&Desktop)) -> SettingsWindow {
         let desktop = Desktop::builder().without_notifications().start();
+        prepare(&desktop);
         let daemon = Daemon::start(&desktop, Some(USER_CONFIG));
         let config = daemon::config_file(&desktop);
         let wrapper = desktop.home().join("unhunch-settings-window");
         let pipe = desktop.home().join("settings-pipe");
-        // As the daemon starts it: stdin is a pipe kept open while the window runs (its end would
-        // mean the daemon is gone).
+        // As the daemon starts it (effects/settings_window.rs): with the user's routines folder,
+        // the autostart entry and the daemon program, and stdin a pipe kept open while the window
+        // runs (its end would mean the daemon is gone).
         let script = format!(
             "#!/bin/sh\nrm -f '{pipe}'\nmkfifo '{pipe}'\n\
-             '{window}' --page settings --config '{config}' \"$@\" < '{pipe}' &\n\
+             '{window}' --page settings --config '{config}' --routines '{routines}' \
+             --autostart '{entry}' --daemon '{daemon}' \"$@\" < '{pipe}' &\n\
              exec 3> '{pipe}'\nwait $!\n",
             pipe = pipe.display(),
             window = desktop::bin_path("unhunch-window").display(),
             config = config.display(),
+            routines = routines_dir(&desktop).display(),
+            entry = autostart_entry(&desktop).display(),
+            daemon = desktop::bin_path("unhunch").display(),
         );
         write_script(&wrapper, &script);
         let (driver, page) = drive(&desktop, extra_env, &wrapper, &[]);
@@ -108,6 +119,16 @@ impl SettingsWindow {
             .unwrap_or_else(|error| panic!("{error}"));
     }
 
+    /// Whether the switch with this id is on.
+    fn checked(&self, id: &str) -> serde_json::Value {
+        self.page
+            .execute(
+                &format!("return document.getElementById('{id}').checked"),
+                vec![],
+            )
+            .unwrap()
+    }
+
     fn click(&self, css: &str) {
         let element = self
             .page
@@ -139,6 +160,161 @@ impl SettingsWindow {
         self.page.execute_async(two_frames, vec![]).unwrap();
         self.desktop.screenshot(desktop::screenshot_path(name));
     }
+}
+
+/// The user's routines folder, where the daemon reads their own routines.
+fn routines_dir(session: &Desktop) -> std::path::PathBuf {
+    session.data_dir().join("unhunch").join("routines")
+}
+
+/// The XDG autostart entry `unhunch autostart on` writes.
+fn autostart_entry(session: &Desktop) -> std::path::PathBuf {
+    session
+        .config_dir()
+        .join("autostart")
+        .join("unhunch.desktop")
+}
+
+#[test]
+fn the_stretches_page_lists_the_routines_and_broken_files_and_a_switch_leaves_one_out() {
+    let window = SettingsWindow::open_after(&[], |session| {
+        let dir = routines_dir(session);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("broken.toml"), "id = \"mine\"\nname = 3\n").unwrap();
+    });
+    let builtin = unhunch_core::routine::RoutineSet::builtin();
+    let rows = window
+        .page
+        .wait_for("the routines", WAIT, |page| {
+            let rows = page.find_all("#routine-list li")?.len();
+            Ok((rows > 0).then_some(rows))
+        })
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(rows, builtin.all().len());
+    // Each row: the name on the switch, and where, which sides and about how long, in the words
+    // of the stretch window's intro (the core's estimate).
+    let cobra = builtin.get("cobra").unwrap();
+    assert_eq!(window.text("label[for='pick-cobra']"), cobra.name);
+    assert_eq!(
+        window.text("[id='pick-cobra-about']"),
+        format!(
+            "on the floor, both sides at once, about {}.",
+            unhunch_core::duration::about(cobra.estimated_duration())
+        )
+    );
+    // The broken file is named with its line, as `unhunch routines check` names it.
+    let checked = daemon::unhunch(&window.desktop, &["routines", "check"]);
+    let problems = window.text("#routine-problem-list");
+    let wrong_name = format!(
+        "{}/broken.toml:2:8: name: expected text in double quotes, found a whole number",
+        routines_dir(&window.desktop).display()
+    );
+    assert!(problems.contains(&wrong_name), "{problems}");
+    let said = daemon::stdout(&checked) + &daemon::stderr(&checked);
+    assert!(
+        said.contains(&wrong_name),
+        "`unhunch routines check` said {said}"
+    );
+    // Once the page is done loading (it puts the focus on the first field then), the first
+    // switch is focused, as Tab would, which brings the list into view for the screenshot.
+    window
+        .page
+        .wait_for("the page to be loaded", WAIT, |page| {
+            let main = page.find("#settings")?;
+            Ok((page.attribute(&main, "aria-busy")?.as_deref() == Some("false")).then_some(()))
+        })
+        .unwrap_or_else(|error| panic!("{error}"));
+    window
+        .page
+        .execute("document.getElementById('pick-cat-cow').focus()", vec![])
+        .unwrap();
+    window.screenshot("settings-stretches.png");
+    // Every switch is on; turning cat-cow off leaves it out, and Save writes it into the file.
+    assert_eq!(window.checked("pick-cat-cow"), true);
+    window.click("#pick-cat-cow");
+    window.click("#save");
+    window.wait_for_text("#saved", "Saved. Unhunch uses the new settings now.");
+    let text = window.config();
+    assert!(
+        text.contains("# I stretch at my desk.\nplace = \"any\"\nleave_out = [\"cat-cow\"]\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("interval = \"25m\"   # the usual\n"),
+        "{text}"
+    );
+    let check = daemon::unhunch(&window.desktop, &["config", "check"]);
+    assert!(check.status.success(), "{}", daemon::stderr(&check));
+    // The daemon read it (it logs the settings it changed to).
+    let session = &window.desktop;
+    desktop::wait_until("the daemon to leave cat-cow out", PROMPTLY, || {
+        daemon::daemon_stderr(session)
+            .contains("leave_out: [\"cat-cow\"]")
+            .then_some(())
+    });
+
+    // Turning every one off is refused where the choice is written, and nothing is saved: a
+    // break never comes with nothing to show.
+    let saved = window.config();
+    for routine in unhunch_core::routine::RoutineSet::builtin().all() {
+        // From the keyboard (Space on each switch), as the footer may cover the lowest ones.
+        if routine.id != "cat-cow" {
+            let switch = window.page.find(&format!("#pick-{}", routine.id)).unwrap();
+            window.page.send_keys(&switch, " ").unwrap();
+        }
+    }
+    let refused = window
+        .page
+        .wait_for("leaving out everything to be refused", WAIT, |page| {
+            let element = page.find("[id='stretch.leave_out-problem']")?;
+            let text = page.text(&element)?;
+            Ok((!text.is_empty()).then_some(text))
+        })
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(
+        refused,
+        "every routine that fits [stretch] place is left out, so a break would have nothing to \
+         show; keep at least one routine in the random pick"
+    );
+    window
+        .page
+        .execute("document.getElementById('form').requestSubmit()", vec![])
+        .unwrap();
+    window
+        .page
+        .wait_for("the save to be refused", WAIT, |page| {
+            let first = page.execute("return document.activeElement.id", vec![])?;
+            Ok((first == "stretch.leave_out").then_some(()))
+        })
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(window.config(), saved);
+}
+
+#[test]
+fn the_start_at_login_switch_writes_and_removes_the_autostart_entry() {
+    let window = SettingsWindow::open(&[]);
+    let entry = autostart_entry(&window.desktop);
+    assert!(!entry.exists());
+    assert_eq!(window.checked("start-at-login"), false);
+    window.click("#start-at-login");
+    window.wait_for_text("#saved", "Unhunch now starts when you log in.");
+    let written = std::fs::read_to_string(&entry).expect("the entry is written");
+    // The very entry `unhunch autostart on` writes.
+    std::fs::remove_file(&entry).unwrap();
+    let on = daemon::unhunch(&window.desktop, &["autostart", "on"]);
+    assert!(on.status.success(), "{}", daemon::stderr(&on));
+    assert_eq!(std::fs::read_to_string(&entry).unwrap(), written);
+    assert!(
+        written.contains(&format!(
+            "\nExec={}\n",
+            desktop::bin_path("unhunch").display()
+        )),
+        "{written}"
+    );
+    // Off removes it.
+    window.click("#start-at-login");
+    window.wait_for_text("#saved", "Unhunch no longer starts when you log in.");
+    assert!(!entry.exists());
 }
 
 #[test]

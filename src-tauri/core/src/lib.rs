@@ -6,6 +6,7 @@
 //! shells (daemon, window, CLI) are the only places that turn them into IO. `tests/core/tidy.rs`
 //! keeps it that way.
 
+pub mod autostart;
 pub mod duration;
 pub mod engine;
 pub mod history;

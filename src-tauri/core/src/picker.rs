@@ -36,7 +36,23 @@ impl ShuffleBag {
         place: PlaceChoice,
         focus: Focus,
     ) -> Option<String> {
-        let eligible = routines.eligible(place);
+        self.draw_leaving_out(routines, place, focus, &[])
+    }
+
+    /// [`ShuffleBag::draw`] that never offers the routines in `leave_out`. Should they be every
+    /// routine that fits (the config check refuses that, but the routine files can change under
+    /// it), they are offered after all: a break never comes with nothing to show.
+    pub fn draw_leaving_out(
+        &mut self,
+        routines: &RoutineSet,
+        place: PlaceChoice,
+        focus: Focus,
+        leave_out: &[String],
+    ) -> Option<String> {
+        let mut eligible = routines.pickable(place, leave_out);
+        if eligible.is_empty() {
+            eligible = routines.eligible(place);
+        }
         if eligible.is_empty() {
             return None;
         }

@@ -10,6 +10,7 @@ use toml::de::{DeString, DeValue};
 
 use crate::duration::HumanDuration;
 use crate::problem::Problem;
+use crate::routine::RoutineSet;
 use crate::schedule::{DAY_NAMES, Schedule, parse_span};
 use crate::toml_check::{Check, nearest, parse_document};
 
@@ -68,6 +69,10 @@ pub struct StretchSettings {
     /// A soft tone at the end of each hold and of the stretch, played by the stretch window
     /// (never the daemon). `[stretch] sound`, default false.
     pub sound: bool,
+    /// Routine ids the random pick never offers. `[stretch] leave_out`, default none. Whether
+    /// each names a routine is checked against the routines in use by
+    /// [`Settings::parse_with_routines`].
+    pub leave_out: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -108,6 +113,7 @@ impl Default for Settings {
                 place: PlaceChoice::Any,
                 auto_advance: true,
                 sound: false,
+                leave_out: Vec::new(),
             },
             schedule: None,
         }
@@ -255,6 +261,13 @@ impl Settings {
                             settings.stretch.sound = flag;
                         }
                     }
+                    ("stretch", "leave_out") => {
+                        settings.stretch.leave_out =
+                            strings(&mut check, value, &path, LEAVE_OUT_HELP)
+                                .into_iter()
+                                .map(|(_, id)| id.to_owned())
+                                .collect();
+                    }
                     ("schedule", "days") => {
                         let schedule = settings.schedule.get_or_insert_with(weekdays);
                         let mut days = [false; 7];
@@ -361,7 +374,8 @@ const BREAKS_KEYS: &[&str] = &[
     "defer_for_do_not_disturb",
     "defer_for_camera",
 ];
-const STRETCH_KEYS: &[&str] = &["focus", "place", "auto_advance", "sound"];
+const STRETCH_KEYS: &[&str] = &["focus", "place", "auto_advance", "sound", "leave_out"];
+const LEAVE_OUT_HELP: &str = "write the ids of the routines to leave out like [\"cat-cow\"] (each routine file's `id`; the settings window lists them)";
 /// The words `[stretch] focus` takes, in the order of [`Focus`]'s variants (a settings form offers
 /// exactly these).
 pub const FOCUS_CHOICES: &[&str] = &["both", "left", "right"];
@@ -539,6 +553,69 @@ fn table_of(key: &str) -> Option<&'static str> {
 }
 
 impl Settings {
+    /// [`Settings::parse`], then `[stretch] leave_out` checked against `routines`: an id no
+    /// routine has is named with the nearest one, and leaving out every routine that fits
+    /// `[stretch] place` is refused, so a break always has a stretch to show.
+    pub fn parse_with_routines(
+        file: &str,
+        text: &str,
+        routines: &RoutineSet,
+    ) -> Result<Settings, Vec<Problem>> {
+        let settings = Settings::parse(file, text)?;
+        let Ok(document) = parse_document(file, text, "") else {
+            return Ok(settings);
+        };
+        let Some(value) = document
+            .get("stretch")
+            .and_then(|table| match table.get_ref() {
+                DeValue::Table(table) => table.get("leave_out"),
+                _ => None,
+            })
+        else {
+            return Ok(settings);
+        };
+        let mut check = Check::new(file, text);
+        let path = "stretch.leave_out";
+        let known: Vec<&str> = routines
+            .all()
+            .iter()
+            .map(|routine| routine.id.as_str())
+            .collect();
+        for (span, id) in strings(&mut check, value, path, LEAVE_OUT_HELP) {
+            if !known.contains(&id) {
+                let message = match nearest(id, &known) {
+                    Some(near) => {
+                        format!("no routine has the id \"{id}\"; did you mean \"{near}\"?")
+                    }
+                    None => format!("no routine has the id \"{id}\""),
+                };
+                check.problem(
+                    span,
+                    path,
+                    message,
+                    Some(format!("the routines are: {}", known.join(", "))),
+                );
+            }
+        }
+        if !check.has_problems()
+            && routines
+                .pickable(settings.stretch.place, &settings.stretch.leave_out)
+                .is_empty()
+        {
+            check.problem(
+                value.span(),
+                path,
+                "every routine that fits [stretch] place is left out, so a break would have nothing to show".to_string(),
+                Some("keep at least one routine in the random pick".to_string()),
+            );
+        }
+        if check.has_problems() {
+            Err(check.finish())
+        } else {
+            Ok(settings)
+        }
+    }
+
     /// The settings as a config file that [`Settings::parse`] reads back to the same settings:
     /// every key written out, durations in their shortest exact form.
     pub fn to_toml(&self) -> String {
@@ -558,7 +635,7 @@ impl Settings {
             "[breaks]\ninterval = \"{}\"\nsnooze = \"{}\"\nmax_snoozes = {}\nheads_up = \"{}\"\n\
              natural_break = \"{}\"\nwait_for_pause = \"{}\"\nmax_wait = \"{}\"\n\
              defer_for_fullscreen = {}\ndefer_for_do_not_disturb = {}\ndefer_for_camera = {}\n\n[stretch]\nfocus = \"{focus}\"\nplace = \"{place}\"\n\
-             auto_advance = {}\nsound = {}\n",
+             auto_advance = {}\nsound = {}\nleave_out = {}\n",
             HumanDuration(breaks.interval),
             HumanDuration(breaks.snooze),
             breaks.max_snoozes.unwrap_or(0),
@@ -571,6 +648,14 @@ impl Settings {
             breaks.defer_for_camera,
             stretch.auto_advance,
             stretch.sound,
+            // Written by the toml crate, so any text is quoted and escaped as TOML wants.
+            toml::Value::Array(
+                stretch
+                    .leave_out
+                    .iter()
+                    .map(|id| toml::Value::String(id.clone()))
+                    .collect()
+            ),
         )
     }
 }

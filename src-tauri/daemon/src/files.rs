@@ -67,7 +67,8 @@ pub enum ConfigLoad {
     Invalid(Vec<Problem>),
 }
 
-pub fn load_config(path: &Path) -> ConfigLoad {
+/// The settings in `path`, with `[stretch] leave_out` checked against `routines`.
+pub fn load_config(path: &Path, routines: &RoutineSet) -> ConfigLoad {
     match read_regular_file(path) {
         Err(ReadFailure::Io(error)) if error.kind() == io::ErrorKind::NotFound => {
             ConfigLoad::Missing
@@ -84,10 +85,12 @@ pub fn load_config(path: &Path) -> ConfigLoad {
         )]),
         Ok(bytes) => match String::from_utf8(bytes) {
             Err(_) => ConfigLoad::Invalid(vec![file_problem(path, "is not UTF-8 text".into())]),
-            Ok(text) => match Settings::parse(&path.display().to_string(), &text) {
-                Ok(settings) => ConfigLoad::Valid(settings),
-                Err(problems) => ConfigLoad::Invalid(problems),
-            },
+            Ok(text) => {
+                match Settings::parse_with_routines(&path.display().to_string(), &text, routines) {
+                    Ok(settings) => ConfigLoad::Valid(settings),
+                    Err(problems) => ConfigLoad::Invalid(problems),
+                }
+            }
         },
     }
 }

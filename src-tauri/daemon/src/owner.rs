@@ -51,12 +51,12 @@ pub async fn run(
             ),
         }
     }
-    let (settings, config_problems) = match files::load_config(&paths.config_file) {
+    let (routines, routine_problems) = files::load_routines(&paths.routines_dir);
+    let (settings, config_problems) = match files::load_config(&paths.config_file, &routines) {
         ConfigLoad::Missing => (Settings::default(), Vec::new()),
         ConfigLoad::Valid(settings) => (settings, Vec::new()),
         ConfigLoad::Invalid(problems) => (Settings::default(), problems),
     };
-    let (routines, routine_problems) = files::load_routines(&paths.routines_dir);
     let now = clock::now();
     let mut engine = Engine::new(settings, routines, seed(now), now);
     // Break ids go on from the history file's, so each id there names one break across runs.
@@ -587,7 +587,7 @@ impl Owner {
     }
 
     async fn reload_config(&mut self) {
-        let settings = match files::load_config(&self.paths.config_file) {
+        let settings = match files::load_config(&self.paths.config_file, self.engine.routines()) {
             ConfigLoad::Missing => {
                 info!(
                     "{} is gone: using the default settings",

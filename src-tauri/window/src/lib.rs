@@ -113,8 +113,8 @@ pub(crate) fn context() -> tauri::Context {
 /// Runs one of the windows other than the stretch window (`--page NAME ...`).
 fn run_page(page: &str, arguments: &[String]) {
     match page {
-        "settings" => match settings_page::config_from(arguments) {
-            Ok(config) => settings_page::run(config),
+        "settings" => match settings_page::options_from(arguments) {
+            Ok(options) => settings_page::run(options),
             Err(problem) => {
                 say(&problem);
                 std::process::exit(2);

@@ -11,10 +11,11 @@ impl Engine {
     /// The current offer, picking one from the bag if none is chosen yet.
     pub(super) fn offer_or_pick(&mut self) -> Option<Offer> {
         if self.offer.is_none() {
-            self.offer = self.bag.draw(
+            self.offer = self.bag.draw_leaving_out(
                 &self.routines,
                 self.settings.stretch.place,
                 self.settings.stretch.focus,
+                &self.settings.stretch.leave_out,
             );
         }
         self.offer_details()

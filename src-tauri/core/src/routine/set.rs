@@ -101,6 +101,16 @@ impl RoutineSet {
             .collect()
     }
 
+    /// The routines the random pick may offer: those that fit `place`, less the ones the user
+    /// left out (`[stretch] leave_out`). Empty when every one that fits is left out; the config
+    /// check refuses that, and the picker then falls back to [`RoutineSet::eligible`].
+    pub fn pickable(&self, place: PlaceChoice, leave_out: &[String]) -> Vec<&Routine> {
+        self.routines
+            .iter()
+            .filter(|routine| routine.fits(place) && !leave_out.contains(&routine.id))
+            .collect()
+    }
+
     /// Is there a routine that favours `focus`? Used by the picker.
     pub fn has_one_sided(&self, focus: Focus) -> bool {
         focus != Focus::Both && self.routines.iter().any(Routine::works_one_side_at_a_time)

@@ -86,7 +86,13 @@ pub fn config(path: Option<&Path>) -> u8 {
             }
         },
     };
-    match files::load_config(&path) {
+    // `[stretch] leave_out` names routines: the ones in use are the built-in ones and the
+    // user's folder (its own problems are `unhunch routines check`'s to tell).
+    let routines = match Paths::from_environment() {
+        Ok(paths) => files::load_routines(&paths.routines_dir).0,
+        Err(_) => RoutineSet::builtin(),
+    };
+    match files::load_config(&path, &routines) {
         ConfigLoad::Missing if !explicit => {
             say(format_args!(
                 "No config file at {}: Unhunch uses its defaults.",

@@ -216,7 +216,7 @@ impl Effects {
     /// `unhunch settings`, `OpenSettings()`). When the window cannot start, config.toml opens in
     /// the user's editor instead, so the settings are always one click away.
     pub fn open_settings(&mut self, paths: &Paths) {
-        if let Err(why) = self.settings_window.open(&paths.config_file) {
+        if let Err(why) = self.settings_window.open(paths) {
             error!("cannot open the settings window: {why}");
             self.notifications.tell(
                 "Unhunch could not open its settings window",

@@ -1,11 +1,12 @@
-//! The settings window process (`unhunch-window --page settings --config PATH`): started on the
-//! first request, raised on the next ones, so there is never more than one.
+//! The settings window process (`unhunch-window --page settings --config PATH --routines DIR
+//! --autostart PATH --daemon PATH`): started on the first request, raised on the next ones, so
+//! there is never more than one. It is told where the user's routines and the autostart entry
+//! are, and which program the entry starts, so it reads no environment of its own to find them.
 //!
 //! The daemon keeps the window's stdin: a `raise` line brings the open window to the front, and
 //! the end of stdin (the daemon stopped) closes it. The window reads and writes config.toml
 //! itself; the daemon's watch on that file applies a save, as it does any edit.
 
-use std::path::Path;
 use std::process::Stdio;
 
 use tokio::io::AsyncWriteExt;
@@ -13,6 +14,8 @@ use tokio::sync::mpsc;
 use tracing::{info, warn};
 
 use super::window::window_program;
+use crate::files::Paths;
+use crate::{autostart_entry, programs};
 
 /// The open settings window, if any: a line to the task that holds its process.
 #[derive(Default)]
@@ -21,8 +24,8 @@ pub struct SettingsWindow {
 }
 
 impl SettingsWindow {
-    /// Raises the open window, or starts one for `config_file`. An error is a sentence.
-    pub fn open(&mut self, config_file: &Path) -> Result<(), String> {
+    /// Raises the open window, or starts one for the user's files. An error is a sentence.
+    pub fn open(&mut self, paths: &Paths) -> Result<(), String> {
         // The task ends when its window does, dropping its end of the line: a send that fails
         // means there is no window to raise.
         if let Some(raise) = &self.raise
@@ -32,11 +35,24 @@ impl SettingsWindow {
             return Ok(());
         }
         let program = window_program();
-        let mut child = tokio::process::Command::new(&program)
+        let mut command = tokio::process::Command::new(&program);
+        command
             .arg("--page")
             .arg("settings")
             .arg("--config")
-            .arg(config_file)
+            .arg(&paths.config_file)
+            .arg("--routines")
+            .arg(&paths.routines_dir);
+        // Without a home folder or a known program there is no entry to write: the window then
+        // shows no "Start at login" switch.
+        if let (Some(entry), Ok(daemon)) = (autostart_entry::path(), programs::this_program()) {
+            command
+                .arg("--autostart")
+                .arg(entry)
+                .arg("--daemon")
+                .arg(daemon);
+        }
+        let mut child = command
             // As for the stretch window: no network monitor for a page that loads only its own
             // files.
             .env("GIO_USE_NETWORK_MONITOR", "base")

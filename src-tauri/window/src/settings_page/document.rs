@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use toml_edit::{DocumentMut, Item, Table, Value};
 use unhunch_core::Problem;
+use unhunch_core::routine::RoutineSet;
 use unhunch_core::settings::Settings;
 
 use super::schema::Group;
@@ -122,8 +123,9 @@ pub fn apply(groups: &[Group], document: &mut DocumentMut, input: &FormInput) {
 }
 
 /// The core's verdict on the text the form would write: its problems, none when it is valid.
-pub fn problems_of(file: &str, text: &str) -> Vec<ProblemView> {
-    match Settings::parse(file, text) {
+/// `[stretch] leave_out` is checked against `routines`, the routines in use.
+pub fn problems_of(file: &str, text: &str, routines: &RoutineSet) -> Vec<ProblemView> {
+    match Settings::parse_with_routines(file, text, routines) {
         Ok(_) => Vec::new(),
         Err(problems) => problems.iter().map(ProblemView::from).collect(),
     }
@@ -225,7 +227,7 @@ max_snoozes = 0
 place = \"chair\"
 "
         );
-        assert!(problems_of("config.toml", &text).is_empty());
+        assert!(problems_of("config.toml", &text, &RoutineSet::builtin()).is_empty());
     }
 
     #[test]
@@ -242,7 +244,7 @@ place = \"chair\"
         let text = edited(USER_FILE, |input| {
             input.values.insert("breaks.interval".into(), "soon".into());
         });
-        let problems = problems_of("config.toml", &text);
+        let problems = problems_of("config.toml", &text, &RoutineSet::builtin());
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].key, "breaks.interval");
         assert_eq!(

@@ -1,11 +1,16 @@
-//! The settings window (`unhunch-window --page settings --config PATH`): every setting of
-//! config.toml as a form, checked by the core as the user types, saved back into the user's own
+//! The settings window (`unhunch-window --page settings --config PATH ...`, see [`USAGE`]): every
+//! setting of config.toml as a form, checked by the core as the user types, saved back into the user's own
 //! file with their comments and layout kept. The daemon sees the saved file and applies it.
 //!
 //! - [`schema`] reads the groups, explanations and defaults from the example config.
 //! - [`document`] reads the form's values from the file and writes them back (toml_edit), and
 //!   asks the core whether the result is valid.
 //! - [`file`] reads config.toml and replaces it atomically, refusing when it changed meanwhile.
+//! - [`stretches`] lists the routines in use and the user's broken routine files (the Stretches
+//!   page, whose switches edit `[stretch] leave_out` in the form).
+//!
+//! "Start at login" writes or removes the XDG autostart entry the daemon names, with the core's
+//! text for it (the same as `unhunch autostart on`).
 //!
 //! The daemon keeps this process's stdin open: a `raise` line brings the window to the front (a
 //! second "Settings…" opens no second window), and the end of stdin means the daemon is gone, so
@@ -14,6 +19,7 @@
 pub mod document;
 pub mod file;
 pub mod schema;
+pub mod stretches;
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -22,6 +28,7 @@ use std::sync::Mutex;
 use serde::Serialize;
 use tauri::{Builder, Manager, Runtime, State, WebviewUrl, WebviewWindowBuilder};
 use toml_edit::DocumentMut;
+use unhunch_core::routine::RoutineSet;
 use unhunch_core::settings::EXAMPLE_CONFIG;
 
 use document::{FormInput, ProblemView, Values};
@@ -32,11 +39,26 @@ pub const WINDOW_LABEL: &str = "settings";
 pub const WINDOW_TITLE: &str = "Unhunch — Settings";
 
 /// The command line of the settings page, after `--page settings`.
-pub const USAGE: &str = "Usage: unhunch-window --page settings --config PATH";
+pub const USAGE: &str = "Usage: unhunch-window --page settings --config PATH [--routines DIR] \
+                         [--autostart PATH --daemon PATH]";
+
+/// Where the settings window finds the user's files; the daemon passes them all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub config: PathBuf,
+    /// The user's routines folder, for the Stretches page and to check `[stretch] leave_out`.
+    pub routines: Option<PathBuf>,
+    /// The XDG autostart entry and the daemon it starts, for "Start at login".
+    pub autostart: Option<(PathBuf, PathBuf)>,
+}
 
 /// What the settings commands share: the file, and its text when the window last read it.
 pub struct SettingsState {
     pub config: PathBuf,
+    pub routines_dir: Option<PathBuf>,
+    pub autostart: Option<(PathBuf, PathBuf)>,
+    /// The routines in use when the window last read the folder; `leave_out` is checked on them.
+    pub routines: Mutex<RoutineSet>,
     /// `None` when there was no file; a save goes ahead only while the file still holds this.
     pub read_at_open: Mutex<Option<String>>,
     pub groups: Vec<Group>,
@@ -51,6 +73,9 @@ pub struct Form {
     pub tables_on: Vec<String>,
     /// What is wrong with the file as it is (shown until the user fixes it here or by hand).
     pub problems: Vec<ProblemView>,
+    /// Whether Unhunch starts at login (the entry is there); `None` hides the switch (the
+    /// daemon named no entry).
+    pub starts_at_login: Option<bool>,
 }
 
 /// What became of a save.
@@ -62,19 +87,43 @@ pub struct SaveAnswer {
     pub problems: Vec<ProblemView>,
 }
 
-/// The config file from the arguments after `--page settings`.
-pub fn config_from(arguments: &[String]) -> Result<PathBuf, String> {
-    match arguments {
-        [option, path] if option == "--config" && !path.is_empty() => Ok(PathBuf::from(path)),
-        _ => Err(format!(
-            "the settings page needs the settings file. {USAGE}"
-        )),
+/// The options after `--page settings`.
+pub fn options_from(arguments: &[String]) -> Result<Options, String> {
+    let mut config = None;
+    let mut routines = None;
+    let mut autostart = None;
+    let mut daemon = None;
+    let mut words = arguments.iter();
+    while let Some(option) = words.next() {
+        let slot = match option.as_str() {
+            "--config" => &mut config,
+            "--routines" => &mut routines,
+            "--autostart" => &mut autostart,
+            "--daemon" => &mut daemon,
+            _ => return Err(format!("unknown option {option:?}. {USAGE}")),
+        };
+        match words.next() {
+            Some(path) if !path.is_empty() => *slot = Some(PathBuf::from(path)),
+            _ => return Err(format!("{option} needs a path. {USAGE}")),
+        }
     }
+    let config =
+        config.ok_or_else(|| format!("the settings page needs the settings file. {USAGE}"))?;
+    let autostart = match (autostart, daemon) {
+        (Some(entry), Some(daemon)) => Some((entry, daemon)),
+        (None, None) => None,
+        _ => return Err(format!("--autostart and --daemon go together. {USAGE}")),
+    };
+    Ok(Options {
+        config,
+        routines,
+        autostart,
+    })
 }
 
-/// Runs the settings window for `config` until it closes or the daemon goes.
-pub fn run(config: PathBuf) {
-    let app = builder(tauri::Builder::default(), config)
+/// Runs the settings window for `options` until it closes or the daemon goes.
+pub fn run(options: Options) {
+    let app = builder(tauri::Builder::default(), options)
         .build(crate::context())
         .unwrap_or_else(|error| {
             crate::say(&format!("could not start the settings window: {error}"));
@@ -85,10 +134,13 @@ pub fn run(config: PathBuf) {
 }
 
 /// The settings app, generic over the runtime so tests can build it with a mock runtime.
-pub fn builder<R: Runtime>(builder: Builder<R>, config: PathBuf) -> Builder<R> {
+pub fn builder<R: Runtime>(builder: Builder<R>, options: Options) -> Builder<R> {
     builder
         .manage(SettingsState {
-            config,
+            config: options.config,
+            routines_dir: options.routines,
+            autostart: options.autostart,
+            routines: Mutex::new(RoutineSet::builtin()),
             read_at_open: Mutex::new(None),
             groups: schema::groups(),
         })
@@ -97,6 +149,9 @@ pub fn builder<R: Runtime>(builder: Builder<R>, config: PathBuf) -> Builder<R> {
             settings_check,
             settings_save,
             settings_open_file,
+            settings_stretches,
+            settings_open_routines,
+            settings_set_autostart,
         ])
         .setup(|app| {
             WebviewWindowBuilder::new(app, WINDOW_LABEL, WebviewUrl::App("settings.html".into()))
@@ -156,7 +211,10 @@ fn settings_form(state: State<'_, SettingsState>) -> Result<Form, String> {
         .map_err(|why| format!("cannot read {}: {why}", state.config.display()))?;
     let base = text.as_deref().unwrap_or(EXAMPLE_CONFIG);
     let display = state.config.display().to_string();
-    let problems = document::problems_of(&display, base);
+    if let Some(dir) = &state.routines_dir {
+        *lock(&state.routines) = stretches::load(dir).0;
+    }
+    let problems = document::problems_of(&display, base, &lock(&state.routines));
     let (values, tables_on) = match base.parse::<DocumentMut>() {
         Ok(parsed) => document::values_of(&state.groups, &parsed),
         Err(_) => document::values_of(&state.groups, &DocumentMut::new()),
@@ -168,6 +226,7 @@ fn settings_form(state: State<'_, SettingsState>) -> Result<Form, String> {
         values,
         tables_on,
         problems,
+        starts_at_login: state.autostart.as_ref().map(|(entry, _)| entry.exists()),
     })
 }
 
@@ -214,18 +273,67 @@ fn settings_save(state: State<'_, SettingsState>, input: FormInput) -> Result<Sa
 /// Opens config.toml in the user's editor, for what the form does not show (its comments).
 #[tauri::command]
 fn settings_open_file(state: State<'_, SettingsState>) -> Result<(), String> {
+    open_with_xdg_open(&state.config)
+}
+
+/// The Stretches page: the routines in use and the user's broken routine files. Reading it also
+/// refreshes the routines that `[stretch] leave_out` is checked against.
+#[tauri::command]
+fn settings_stretches(state: State<'_, SettingsState>) -> Result<stretches::StretchesView, String> {
+    let dir = state
+        .routines_dir
+        .as_deref()
+        .ok_or("the window was not told where your routines are")?;
+    let (routines, problems) = stretches::load(dir);
+    let page = stretches::view(dir, &routines, &problems);
+    *lock(&state.routines) = routines;
+    Ok(page)
+}
+
+/// Opens the user's routines folder in their file manager, making it first if there is none yet.
+#[tauri::command]
+fn settings_open_routines(state: State<'_, SettingsState>) -> Result<(), String> {
+    let dir = state
+        .routines_dir
+        .as_deref()
+        .ok_or("the window was not told where your routines are")?;
+    std::fs::create_dir_all(dir).map_err(|why| format!("cannot make {}: {why}", dir.display()))?;
+    open_with_xdg_open(dir)
+}
+
+/// "Start at login": writes the XDG autostart entry (the same text as `unhunch autostart on`) or
+/// removes it. Returns whether Unhunch now starts at login.
+#[tauri::command]
+fn settings_set_autostart(state: State<'_, SettingsState>, on: bool) -> Result<bool, String> {
+    let (entry, daemon) = state
+        .autostart
+        .as_ref()
+        .ok_or("the window was not told where the autostart entry goes")?;
+    let done = if on {
+        entry
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(entry, unhunch_core::autostart::desktop_entry(daemon)))
+    } else {
+        match std::fs::remove_file(entry) {
+            Err(why) if why.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            other => other,
+        }
+    };
+    done.map_err(|why| format!("cannot change {}: {why}", entry.display()))?;
+    Ok(entry.exists())
+}
+
+/// Opens `path` with the desktop's program for it.
+fn open_with_xdg_open(path: &std::path::Path) -> Result<(), String> {
     let mut child = std::process::Command::new("xdg-open")
-        .arg(&state.config)
+        .arg(path)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .spawn()
-        .map_err(|why| {
-            format!(
-                "cannot run xdg-open ({why}); the file is {}",
-                state.config.display()
-            )
-        })?;
-    // xdg-open may wait for the editor; it is reaped on a thread so the window never waits.
+        .map_err(|why| format!("cannot run xdg-open ({why}); it is {}", path.display()))?;
+    // xdg-open may wait for the program it starts; it is reaped on a thread so the window never
+    // waits.
     std::thread::spawn(move || child.wait());
     Ok(())
 }
@@ -244,7 +352,7 @@ fn candidate(state: &SettingsState, input: &FormInput) -> (String, Vec<ProblemVi
         // nothing is written until it is fixed by hand.
         Err(_) => base.to_owned(),
     };
-    let problems = document::problems_of(&display, &text);
+    let problems = document::problems_of(&display, &text, &lock(&state.routines));
     (text, problems)
 }
 
