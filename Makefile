@@ -43,7 +43,8 @@ run: deps release
 # link-time optimisation keeps one core busy for minutes while the other would wait. Then every test:
 # the desktop suite and the desktop matrix run beside the other targets (their output is kept in
 # tests/out/beside.log and printed when they end), because real-desktop tests mostly wait on X, D-Bus
-# and WebKit: measured under load, the two streams take about the same time.
+# and WebKit. The journeys, the longest end-to-end walks, run alone after both streams: they flaked
+# once beside the desktop suite on this 2-core machine.
 test: test-deps
 	$(MAKE) --no-print-directory package & package=$$!; \
 		$(MAKE) --no-print-directory lint test-build; built=$$?; \
@@ -53,15 +54,18 @@ test: test-deps
 	$(CARGO) test -p unhunch-tests --doc --no-fail-fast
 	@mkdir -p tests/out
 	$(CARGO) test -p unhunch-tests --no-fail-fast $(addprefix --test ,$(BESIDE)) >tests/out/beside.log 2>&1 & beside=$$!; \
-		$(CARGO) test -p unhunch-tests --no-fail-fast $(addprefix --test ,$(filter-out $(BESIDE),$(TEST_TARGETS))); \
+		$(CARGO) test -p unhunch-tests --no-fail-fast $(addprefix --test ,$(filter-out $(BESIDE) $(ALONE),$(TEST_TARGETS))); \
 		others=$$?; wait $$beside; beside=$$?; \
 		echo "--- $(BESIDE), run beside the others:"; cat tests/out/beside.log; \
 		[ $$others = 0 ] && [ $$beside = 0 ]
+	$(CARGO) test -p unhunch-tests --no-fail-fast $(addprefix --test ,$(ALONE))
 	$(CARGO) run -q -p unhunch-tests --bin footprint -- --smoke
 
-# Every integration test target of tests/Cargo.toml (its [[test]] names), and those run beside the rest.
+# Every integration test target of tests/Cargo.toml (its [[test]] names), those run beside the rest,
+# and those run alone at the end.
 TEST_TARGETS := $(shell awk '/^\[\[test\]\]/{t=1;next} /^\[/{t=0} t&&/^name *=/{gsub(/"/,"",$$3);print $$3;t=0}' tests/Cargo.toml)
 BESIDE := desktop desktops
+ALONE := journeys
 
 test-build:
 	$(CARGO) build --workspace --all-targets

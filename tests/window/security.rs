@@ -82,6 +82,9 @@ const WINDOWS: [(&str, &str, &[&str]); 3] = [
             "settings_check",
             "settings_save",
             "settings_open_file",
+            "settings_stretches",
+            "settings_open_routines",
+            "settings_set_autostart",
         ],
     ),
     (
