@@ -184,17 +184,8 @@ pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFi
             figures.problems.push(problem);
             break;
         }
-        let notification = while_running(
-            &mut daemon,
-            &format!("break {break_number}'s notification with a Start action is shown"),
-            || {
-                session.dunst_displayed().into_iter().find(|shown| {
-                    shown.app_name == "Unhunch"
-                        && shown.actions.iter().any(|(key, _)| key == "default")
-                        && !acted_on.contains(&shown.id)
-                })
-            },
-        );
+        let notification =
+            wait_for_start_notification(&session, &mut daemon, break_number, &acted_on);
         acted_on.push(notification.id);
         session.dunst_context_with_choice("Start");
         let invoked = while_running(
@@ -354,6 +345,26 @@ pub fn quit(session: &Session, daemon: &mut Child, figures: &mut UnhunchFigures)
             figures.leftovers.join("; ")
         ));
     }
+}
+
+/// Waits for break `break_number`'s notification with a Start action, one not acted on yet.
+pub fn wait_for_start_notification(
+    session: &Session,
+    daemon: &mut Child,
+    break_number: usize,
+    acted_on: &[u32],
+) -> unhunch_tests::desktop::SeenNotification {
+    while_running(
+        daemon,
+        &format!("break {break_number}'s notification with a Start action is shown"),
+        || {
+            session.dunst_displayed().into_iter().find(|shown| {
+                shown.app_name == "Unhunch"
+                    && shown.actions.iter().any(|(key, _)| key == "default")
+                    && !acted_on.contains(&shown.id)
+            })
+        },
+    )
 }
 
 /// Waits until `probe` holds, failing at once, rather than at the deadline, if the daemon exits.

@@ -71,17 +71,8 @@ pub fn run_warm(breaks: usize, out_dir: &Path, figures: &mut WarmFigures) {
             },
         );
         hidden_seen.push(hidden);
-        let notification = runs::while_running(
-            &mut daemon,
-            &format!("break {break_number}'s notification with a Start action is shown"),
-            || {
-                session.dunst_displayed().into_iter().find(|shown| {
-                    shown.app_name == "Unhunch"
-                        && shown.actions.iter().any(|(key, _)| key == "default")
-                        && !acted_on.contains(&shown.id)
-                })
-            },
-        );
+        let notification =
+            runs::wait_for_start_notification(&session, &mut daemon, break_number, &acted_on);
         acted_on.push(notification.id);
         figures
             .hidden_memory

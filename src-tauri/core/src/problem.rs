@@ -21,6 +21,20 @@ pub struct Problem {
     pub help: Option<String>,
 }
 
+impl Problem {
+    /// A problem with a whole file or folder (it cannot be read, it is not text), with no line.
+    pub fn whole_file(file: String, message: String) -> Problem {
+        Problem {
+            file,
+            line: 0,
+            column: 0,
+            key: String::new(),
+            message,
+            help: None,
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file)?;

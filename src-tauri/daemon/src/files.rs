@@ -309,14 +309,7 @@ pub fn read_history(path: &Path) -> io::Result<(Vec<HistoryRecord>, Vec<String>)
 
 /// A problem with a whole file or folder (it cannot be read, it is not text), with no line.
 pub fn file_problem(path: &Path, message: String) -> Problem {
-    Problem {
-        file: path.display().to_string(),
-        line: 0,
-        column: 0,
-        key: String::new(),
-        message,
-        help: None,
-    }
+    Problem::whole_file(path.display().to_string(), message)
 }
 
 #[cfg(test)]

@@ -114,14 +114,7 @@ fn read_folder(dir: &Path) -> (Vec<(String, String)>, Vec<Problem>) {
 }
 
 fn whole_file(path: &Path, message: String) -> Problem {
-    Problem {
-        file: path.display().to_string(),
-        line: 0,
-        column: 0,
-        key: String::new(),
-        message,
-        help: None,
-    }
+    Problem::whole_file(path.display().to_string(), message)
 }
 
 #[cfg(test)]
