@@ -8,7 +8,9 @@ use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
 use unhunch_core::time::Timestamp;
-use unhunch_tests::desktop::{ExtraParts, Probe, Session, bin_path, command_line, wait_until};
+use unhunch_tests::desktop::{
+    BusMessage, BusMonitor, ExtraParts, Probe, Session, bin_path, command_line, wait_until,
+};
 use unhunch_tests::stand_ins::{Logind, start_portal_settings};
 
 use crate::measure::{self, CpuUse, Memory, TreePeak, TreeSampler};
@@ -187,16 +189,12 @@ pub fn run_unhunch(durations: Durations, out_dir: &Path, figures: &mut UnhunchFi
         let notification =
             wait_for_start_notification(&session, &mut daemon, break_number, &acted_on);
         acted_on.push(notification.id);
-        session.dunst_context_with_choice("Start");
-        let invoked = while_running(
+        let invoked = start_from_dunst(
+            &session,
             &mut daemon,
-            &format!("break {break_number}'s Start is invoked"),
-            || {
-                actions
-                    .messages()
-                    .into_iter()
-                    .find(|message| message.payload.first() == Some(&notification.id.into()))
-            },
+            break_number,
+            notification.id,
+            &actions,
         );
         let painted_at = while_running(
             &mut daemon,
@@ -363,6 +361,28 @@ pub fn wait_for_start_notification(
                     && shown.actions.iter().any(|(key, _)| key == "default")
                     && !acted_on.contains(&shown.id)
             })
+        },
+    )
+}
+
+/// Chooses Start in dunst's action menu for notification `id` and returns the `ActionInvoked`
+/// signal `actions` saw for it (its time is where the action → paint figures start).
+pub fn start_from_dunst(
+    session: &Session,
+    daemon: &mut Child,
+    break_number: usize,
+    id: u32,
+    actions: &BusMonitor,
+) -> BusMessage {
+    session.dunst_context_with_choice("Start");
+    while_running(
+        daemon,
+        &format!("break {break_number}'s Start is invoked"),
+        || {
+            actions
+                .messages()
+                .into_iter()
+                .find(|message| message.payload.first() == Some(&id.into()))
         },
     )
 }

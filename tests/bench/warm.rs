@@ -82,16 +82,12 @@ pub fn run_warm(breaks: usize, out_dir: &Path, figures: &mut WarmFigures) {
                 "break {break_number}'s prepared window was on screen before Start"
             ));
         }
-        session.dunst_context_with_choice("Start");
-        let invoked = runs::while_running(
+        let invoked = runs::start_from_dunst(
+            &session,
             &mut daemon,
-            &format!("break {break_number}'s Start is invoked"),
-            || {
-                actions
-                    .messages()
-                    .into_iter()
-                    .find(|message| message.payload.first() == Some(&notification.id.into()))
-            },
+            break_number,
+            notification.id,
+            &actions,
         );
         let painted_at = runs::while_running(
             &mut daemon,

@@ -81,6 +81,20 @@ impl SettingsWindow {
         window
     }
 
+    /// Submits the form anyway (as Enter or Ctrl+S would) and waits for the refusal, which puts
+    /// the focus back on the first wrong value, `field`.
+    fn submit_and_see_it_refused_at(&self, field: &str) {
+        self.page
+            .execute("document.getElementById('form').requestSubmit()", vec![])
+            .unwrap();
+        self.page
+            .wait_for("the save to be refused", WAIT, |page| {
+                let first = page.execute("return document.activeElement.id", vec![])?;
+                Ok((first == field).then_some(()))
+            })
+            .unwrap_or_else(|error| panic!("{error}"));
+    }
+
     fn config(&self) -> String {
         std::fs::read_to_string(daemon::config_file(&self.desktop)).expect("config.toml is there")
     }
@@ -276,17 +290,7 @@ fn the_stretches_page_lists_the_routines_and_broken_files_and_a_switch_leaves_on
         "every routine that fits [stretch] place is left out, so a break would have nothing to \
          show; keep at least one routine in the random pick"
     );
-    window
-        .page
-        .execute("document.getElementById('form').requestSubmit()", vec![])
-        .unwrap();
-    window
-        .page
-        .wait_for("the save to be refused", WAIT, |page| {
-            let first = page.execute("return document.activeElement.id", vec![])?;
-            Ok((first == "stretch.leave_out").then_some(()))
-        })
-        .unwrap_or_else(|error| panic!("{error}"));
+    window.submit_and_see_it_refused_at("stretch.leave_out");
     assert_eq!(window.config(), saved);
 }
 
@@ -469,17 +473,7 @@ fn an_invalid_value_is_refused_in_the_words_of_config_check_and_nothing_is_writt
     );
     // Submitting the form anyway (as Enter or Ctrl+S would) writes nothing and goes back to the
     // first wrong value.
-    window
-        .page
-        .execute("document.getElementById('form').requestSubmit()", vec![])
-        .unwrap();
-    window
-        .page
-        .wait_for("the save to be refused", WAIT, |page| {
-            let first = page.execute("return document.activeElement.id", vec![])?;
-            Ok((first == "breaks.interval").then_some(()))
-        })
-        .unwrap();
+    window.submit_and_see_it_refused_at("breaks.interval");
     assert_eq!(window.config().as_bytes(), before.as_bytes());
 }
 
