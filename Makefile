@@ -44,22 +44,23 @@ run: deps release
 # the desktop suite and the desktop matrix run beside the other targets (their output is kept in
 # tests/out/beside.log and printed when they end), because real-desktop tests mostly wait on X, D-Bus
 # and WebKit. The journeys, the longest end-to-end walks, run alone after both streams: they flaked
-# once beside the desktop suite on this 2-core machine.
+# once beside the desktop suite on this 2-core machine. Every step selects the whole workspace (never
+# -p): a narrower selection unifies features differently and rebuilds zbus and friends, so each test
+# runs the binaries the debug build made.
 test: test-deps
 	$(MAKE) --no-print-directory package & package=$$!; \
 		$(MAKE) --no-print-directory lint test-build; built=$$?; \
 		wait $$package && exit $$built
-	$(CARGO) test --workspace --exclude unhunch-tests --no-fail-fast
-	$(CARGO) test -p unhunch-tests --lib --bins --no-fail-fast
-	$(CARGO) test -p unhunch-tests --doc --no-fail-fast
+	$(CARGO) test --workspace --lib --bins --no-fail-fast
+	$(CARGO) test --workspace --doc --no-fail-fast
 	@mkdir -p tests/out
-	$(CARGO) test -p unhunch-tests --no-fail-fast $(addprefix --test ,$(BESIDE)) >tests/out/beside.log 2>&1 & beside=$$!; \
-		$(CARGO) test -p unhunch-tests --no-fail-fast $(addprefix --test ,$(filter-out $(BESIDE) $(ALONE),$(TEST_TARGETS))); \
+	$(CARGO) test --workspace --no-fail-fast $(addprefix --test ,$(BESIDE)) >tests/out/beside.log 2>&1 & beside=$$!; \
+		$(CARGO) test --workspace --no-fail-fast $(addprefix --test ,$(filter-out $(BESIDE) $(ALONE),$(TEST_TARGETS))); \
 		others=$$?; wait $$beside; beside=$$?; \
 		echo "--- $(BESIDE), run beside the others:"; cat tests/out/beside.log; \
 		[ $$others = 0 ] && [ $$beside = 0 ]
-	$(CARGO) test -p unhunch-tests --no-fail-fast $(addprefix --test ,$(ALONE))
-	$(CARGO) run -q -p unhunch-tests --bin footprint -- --smoke
+	$(CARGO) test --workspace --no-fail-fast $(addprefix --test ,$(ALONE))
+	$${CARGO_TARGET_DIR:-target}/debug/footprint --smoke
 
 # Every integration test target of tests/Cargo.toml (its [[test]] names), those run beside the rest,
 # and those run alone at the end.
