@@ -28,7 +28,7 @@ function fieldId(group, field) {
 
 function defaultText(value) {
   if (Array.isArray(value)) {
-    return value.join(", ");
+    return value.length === 0 ? "none" : value.join(", ");
   }
   if (value === true) {
     return "on";
