@@ -28,7 +28,7 @@ function fieldId(group, field) {
 
 function defaultText(value) {
   if (Array.isArray(value)) {
-    return value.join(", ");
+    return value.length === 0 ? "none" : value.join(", ");
   }
   if (value === true) {
     return "on";
@@ -37,6 +37,54 @@ function defaultText(value) {
     return "off";
   }
   return String(value);
+}
+
+// The setting's name in words, with its key in config.toml beside it in small print (and as a
+// tooltip), so someone who edits the file by hand can match the two.
+function nameOf(group, field, labelAttributes) {
+  const id = fieldId(group, field);
+  const name = element("div", { class: "name" });
+  const where = `In config.toml: [${group.table}] ${field.key}`;
+  const label = element("label", { ...labelAttributes, title: where }, field.label);
+  const key = element("code", { class: "key", id: `${id}-key`, title: where }, field.key);
+  name.append(label, key);
+  return name;
+}
+
+// Whether a list of days is exactly what the seven checkboxes write: known short names, each
+// once, in the week's order. Anything else was written by hand and is kept as it is.
+function daysAsTheBoxesWrite(value, days) {
+  if (!Array.isArray(value)) {
+    return false;
+  }
+  const inOrder = days.filter((day) => value.includes(day));
+  return inOrder.length === value.length && inOrder.every((day, index) => value[index] === day);
+}
+
+// Seven checkboxes for the working days. Until one is changed the form sends the file's own
+// value back untouched, so a hand-written list ("Monday", another order) is never rewritten
+// behind the user's back.
+function buildDays(id, field, value) {
+  const group = element("div", { class: "days", role: "group", "aria-labelledby": `${id}-label` });
+  group.dataset.original = JSON.stringify(value);
+  const lower = Array.isArray(value) ? value.map((day) => String(day).toLowerCase()) : [];
+  for (const day of field.kind.days) {
+    const box = element("input", { type: "checkbox", id: `${id}-${day}` });
+    box.dataset.day = day;
+    box.checked = lower.includes(day);
+    box.addEventListener("change", () => {
+      group.dataset.touched = "true";
+      const note = document.getElementById(`${id}-as-written`);
+      if (note) {
+        note.hidden = true;
+      }
+    });
+    const dayLabel = element("label", { for: box.id, class: "day" },
+      day.charAt(0).toUpperCase() + day.slice(1));
+    group.append(element("span", { class: "day-choice" }));
+    group.lastChild.append(box, dayLabel);
+  }
+  return group;
 }
 
 function buildField(group, field, value) {
@@ -49,7 +97,7 @@ function buildField(group, field, value) {
   let input;
   switch (field.kind.type) {
     case "switch":
-      input = element("input", { type: "checkbox" });
+      input = element("input", { type: "checkbox", role: "switch" });
       input.checked = value === true;
       break;
     case "choice":
@@ -59,6 +107,9 @@ function buildField(group, field, value) {
         choice.selected = option === value;
         input.append(choice);
       }
+      break;
+    case "days":
+      input = buildDays(id, field, value);
       break;
     case "whole":
       input = element("input", { type: "text", inputmode: "numeric" });
@@ -73,15 +124,26 @@ function buildField(group, field, value) {
       input.value = String(value);
   }
   input.id = id;
-  input.name = id;
+  input.setAttribute("name", id);
   input.dataset.kind = field.kind.type;
   input.setAttribute("aria-describedby", `${id}-about ${id}-problem`);
-  const label = element("label", { for: id }, field.key.replaceAll("_", " "));
+  const name = field.kind.type === "days"
+    ? nameOf(group, field, { id: `${id}-label` })
+    : nameOf(group, field, { for: id, id: `${id}-label` });
+  if (field.kind.type === "days") {
+    // The label names the group of checkboxes; a <label for> names a single control only.
+    name.firstChild.removeAttribute("for");
+  }
   if (field.kind.type === "switch") {
     row.classList.add("switch");
-    row.append(input, label, help, problem);
+    row.append(input, name, help, problem);
   } else {
-    row.append(label, input, help, problem);
+    row.append(name, input, help, problem);
+  }
+  if (field.kind.type === "days" && !daysAsTheBoxesWrite(value, field.kind.days)) {
+    const note = element("p", { class: "explanation as-written", id: `${id}-as-written` },
+      `Your file says ${JSON.stringify(value)}; it stays as written until you tick or clear a day here.`);
+    row.append(note);
   }
   input.addEventListener("change", check);
   return row;
@@ -99,7 +161,7 @@ function buildForm(form) {
     const fields = element("div", { class: "fields" });
     if (group.optional) {
       const row = element("div", { class: "field switch" });
-      const toggle = element("input", { type: "checkbox", id: `table-${group.table}` });
+      const toggle = element("input", { type: "checkbox", role: "switch", id: `table-${group.table}` });
       toggle.checked = form.tables_on.includes(group.table);
       toggle.dataset.table = group.table;
       const label = element("label", { for: toggle.id },
@@ -124,21 +186,27 @@ function buildForm(form) {
 function formInput() {
   const values = {};
   for (const input of document.querySelectorAll("#form [data-kind]")) {
+    const key = input.getAttribute("name");
     switch (input.dataset.kind) {
       case "switch":
-        values[input.name] = input.checked;
+        values[key] = input.checked;
+        break;
+      case "days":
+        values[key] = input.dataset.touched === "true"
+          ? [...input.querySelectorAll("[data-day]")].filter((box) => box.checked).map((box) => box.dataset.day)
+          : JSON.parse(input.dataset.original);
         break;
       case "whole": {
         const text = input.value.trim();
         // A number when it is one; otherwise the text, which the check then refuses in words.
-        values[input.name] = /^-?\d+$/.test(text) ? Number(text) : text;
+        values[key] = /^-?\d+$/.test(text) ? Number(text) : text;
         break;
       }
       case "list":
-        values[input.name] = input.value.split(",").map((part) => part.trim()).filter((part) => part);
+        values[key] = input.value.split(",").map((part) => part.trim()).filter((part) => part);
         break;
       default:
-        values[input.name] = input.value.trim();
+        values[key] = input.value.trim();
     }
   }
   const tables_on = [...document.querySelectorAll("#form [data-table]")]
@@ -188,7 +256,8 @@ async function save(event) {
     } else {
       const first = document.querySelector("#form [aria-invalid='true']");
       if (first) {
-        first.focus();
+        // A group of checkboxes takes the focus on its first box.
+        (first.querySelector("input") || first).focus();
       }
     }
   } catch (error) {

@@ -6,6 +6,8 @@
 //! CPU time and voluntary context switches (wakeups) of all its threads. Then Unhunch takes breaks
 //! back to back on the cold path (a new window process each): action → first paint for each, the
 //! window tree's peak memory over a walk-through of the first, and the daemon before and after.
+//! The settings and history windows' trees are read while each is open and paged through
+//! (`windows.rs`).
 //!
 //! `footprint` runs everything (about ten minutes) and writes `tests/out/footprint.md`;
 //! `footprint --smoke` is the short run CI does (no peers, 3 breaks), writing
@@ -16,6 +18,7 @@ mod history_window;
 mod measure;
 mod runs;
 mod warm;
+mod windows;
 
 use std::fmt::Write as _;
 use std::fs;
@@ -101,8 +104,12 @@ fn main() -> ExitCode {
         history_window::run_history_window(&out_dir)
     })
     .and_then(|result| result);
+    eprintln!("footprint: measuring the settings and history windows while open…");
+    let open_windows = windows::run_windows(&out_dir);
+    unhunch.problems.extend(windows::problems(&open_windows));
     let mut report = render(&options, &unhunch, &peers);
     report.push_str(&history_window::report_line(&history_window));
+    report.push_str(&windows::render(&open_windows));
     report.push_str(&warm::render(&warm_start));
     println!("{report}");
     let report_path = out_dir.join(if options.smoke {

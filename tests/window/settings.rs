@@ -43,9 +43,18 @@ impl SettingsWindow {
 
     /// Opens the window once `prepare` has put the user's files in place.
     fn open_after(extra_env: &[(&str, &str)], prepare: impl FnOnce(&Desktop)) -> SettingsWindow {
+        SettingsWindow::open_on(extra_env, USER_CONFIG, prepare)
+    }
+
+    /// Opens the window on a config.toml that says `config`.
+    fn open_on(
+        extra_env: &[(&str, &str)],
+        config: &str,
+        prepare: impl FnOnce(&Desktop),
+    ) -> SettingsWindow {
         let desktop = Desktop::builder().without_notifications().start();
         prepare(&desktop);
-        let daemon = Daemon::start(&desktop, Some(USER_CONFIG));
+        let daemon = Daemon::start(&desktop, Some(config));
         let config = daemon::config_file(&desktop);
         let wrapper = desktop.home().join("unhunch-settings-window");
         let pipe = desktop.home().join("settings-pipe");
@@ -149,6 +158,16 @@ impl SettingsWindow {
             .find(css)
             .unwrap_or_else(|error| panic!("{error}"));
         self.page.click(&element).unwrap();
+    }
+
+    /// Ticks or clears a checkbox from the keyboard (Space), as the fixed footer may cover the
+    /// lowest ones from the mouse.
+    fn tick(&self, css: &str) {
+        let element = self
+            .page
+            .find(css)
+            .unwrap_or_else(|error| panic!("{error}"));
+        self.page.send_keys(&element, " ").unwrap();
     }
 
     fn text(&self, css: &str) -> String {
@@ -339,7 +358,44 @@ fn every_setting_changed_in_the_form_lands_in_the_file_with_its_comments_and_rea
         window.text("[id='breaks.interval-about']"),
         "Working time between two stretch breaks. Default: 25m."
     );
-    assert_eq!(window.text("label[for='breaks.interval']"), "interval");
+    // Named in words, with the key of config.toml beside it in small print and as a tooltip.
+    assert_eq!(
+        window.text("label[for='breaks.interval']"),
+        "Time between breaks"
+    );
+    assert_eq!(window.text("[id='breaks.interval-key']"), "interval");
+    assert_eq!(
+        window
+            .page
+            .attribute(
+                &window.page.find("[id='breaks.interval-key']").unwrap(),
+                "title"
+            )
+            .unwrap()
+            .as_deref(),
+        Some("In config.toml: [breaks] interval")
+    );
+    // Every setting has its name, none shows a bare key (read as text, as the working hours'
+    // fields are hidden while they are off).
+    for (table, key, label) in unhunch_core::settings::SETTING_LABELS {
+        let shown = window
+            .page
+            .execute(
+                &format!("return document.getElementById('{table}.{key}-label').textContent"),
+                vec![],
+            )
+            .unwrap();
+        assert_eq!(shown, *label, "[{table}] {key}");
+    }
+    // On/off settings are switches.
+    assert_eq!(
+        window
+            .page
+            .attribute(&window.field("breaks.defer_for_camera"), "role")
+            .unwrap()
+            .as_deref(),
+        Some("switch")
+    );
     // What the file says is shown; what it leaves out shows the default.
     assert_eq!(
         window
@@ -351,7 +407,6 @@ fn every_setting_changed_in_the_form_lands_in_the_file_with_its_comments_and_rea
             .unwrap(),
         "25m"
     );
-    window.screenshot("settings-light.png");
 
     window.type_into("breaks.interval", "20m");
     window.type_into("breaks.snooze", "4m");
@@ -367,8 +422,21 @@ fn every_setting_changed_in_the_form_lands_in_the_file_with_its_comments_and_rea
     window.choose("stretch.place", "chair");
     window.click("[name='stretch.auto_advance']");
     window.click("#table-schedule");
-    window.type_into("schedule.days", "mon, wed, sat");
+    // The working days are seven checkboxes: from Monday to Friday to Monday, Wednesday and
+    // Saturday.
+    for day in ["tue", "thu", "fri", "sat"] {
+        window.tick(&format!("[id='schedule.days-{day}']"));
+    }
     window.type_into("schedule.hours", "00:00-24:00");
+    // The lists, the switches and the working days, scrolled to as a user scrolls down.
+    window
+        .page
+        .execute(
+            "document.querySelector(\"[data-key='stretch.auto_advance']\").scrollIntoView()",
+            vec![],
+        )
+        .unwrap();
+    window.screenshot("settings-light.png");
     window.click("#save");
     window.wait_for_text("#saved", "Saved. Unhunch uses the new settings now.");
 
@@ -389,6 +457,10 @@ fn every_setting_changed_in_the_form_lands_in_the_file_with_its_comments_and_rea
     assert_eq!(saved.stretch.focus, Focus::Left);
     assert_eq!(saved.stretch.place, PlaceChoice::Chair);
     assert!(!saved.stretch.auto_advance);
+    assert!(
+        text.contains("days = [\"mon\", \"wed\", \"sat\"]\n"),
+        "the days as config.toml writes them:\n{text}"
+    );
     let schedule = saved.schedule.expect("working hours are on");
     assert_eq!(
         schedule.days,
@@ -481,6 +553,18 @@ fn an_invalid_value_is_refused_in_the_words_of_config_check_and_nothing_is_writt
 fn a_file_changed_on_disk_while_the_window_is_open_is_not_overwritten() {
     let window = SettingsWindow::open(&[("GTK_THEME", "Adwaita:dark")]);
     window.screenshot("settings-dark.png");
+    // The Stretches page in the dark, brought into view as Tab would bring its first switch.
+    window
+        .page
+        .wait_for("the routines", WAIT, |page| {
+            Ok((!page.find_all("#routine-list li")?.is_empty()).then_some(()))
+        })
+        .unwrap_or_else(|error| panic!("{error}"));
+    window
+        .page
+        .execute("document.getElementById('pick-cat-cow').focus()", vec![])
+        .unwrap();
+    window.screenshot("settings-stretches-dark.png");
     window.type_into("breaks.interval", "30m");
     let by_hand = "[breaks]\ninterval = \"45m\"  # edited by hand\n";
     std::fs::write(daemon::config_file(&window.desktop), by_hand).unwrap();
@@ -506,4 +590,58 @@ fn a_file_changed_on_disk_while_the_window_is_open_is_not_overwritten() {
         })
         .unwrap();
     assert_eq!(window.config(), by_hand);
+}
+
+#[test]
+fn working_days_written_by_hand_are_kept_until_a_checkbox_changes_them() {
+    // Friday before Monday, and a capital: valid, but not how the checkboxes write a list.
+    let by_hand = "[schedule]\ndays = [\"fri\", \"Mon\"]  # my days\nhours = [\"09:00-17:00\"]\n";
+    let window = SettingsWindow::open_on(&[], by_hand, |_| {});
+    window.wait_for_text(
+        "[id='schedule.days-as-written']",
+        "Your file says [\"fri\",\"Mon\"]; it stays as written until you tick or clear a day here.",
+    );
+    // The boxes show what they can: Monday and Friday.
+    let ticked: Vec<bool> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .iter()
+        .map(|day| window.checked(&format!("schedule.days-{day}")) == true)
+        .collect();
+    assert_eq!(ticked, [true, false, false, false, true, false, false]);
+    // Another change saves the days exactly as they were written.
+    window.type_into("breaks.interval", "35m");
+    window.click("#save");
+    window.wait_for_text("#saved", "Saved. Unhunch uses the new settings now.");
+    let text = window.config();
+    assert!(
+        text.contains("days = [\"fri\", \"Mon\"]  # my days\n"),
+        "{text}"
+    );
+    assert!(text.contains("interval = \"35m\""), "{text}");
+    // Ticking Wednesday writes the days the checkboxes' way, the line's comment kept.
+    window.tick("[id='schedule.days-wed']");
+    window.click("#save");
+    window.wait_for_text("#saved", "Saved. Unhunch uses the new settings now.");
+    let text = window.config();
+    assert!(
+        text.contains("days = [\"mon\", \"wed\", \"fri\"]  # my days\n"),
+        "{text}"
+    );
+    // Clearing every day is refused in the words of `unhunch config check`, and nothing is written.
+    for day in ["mon", "wed", "fri"] {
+        window.tick(&format!("[id='schedule.days-{day}']"));
+    }
+    let refused = window
+        .page
+        .wait_for("no working day to be refused", WAIT, |page| {
+            let element = page.find("[id='schedule.days-problem']")?;
+            let text = page.text(&element)?;
+            Ok((!text.is_empty()).then_some(text))
+        })
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(
+        refused,
+        "working hours need at least one working day; write the working days like [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\"]"
+    );
+    window.submit_and_see_it_refused_at("schedule.days-mon");
+    assert_eq!(window.config(), text);
 }

@@ -362,6 +362,54 @@ impl Settings {
     }
 }
 
+/// The name the settings window gives each setting, by table and key: the user's words ("Time
+/// between breaks"), where the file has its key (`interval`). Every key of the example config has
+/// one (a test in the settings window's schema holds them together); the window shows the key
+/// too, quietly, so someone who edits the file can match them.
+pub const SETTING_LABELS: &[(&str, &str, &str)] = &[
+    ("breaks", "interval", "Time between breaks"),
+    ("breaks", "snooze", "Snooze length"),
+    ("breaks", "max_snoozes", "Snoozes in a row"),
+    ("breaks", "heads_up", "Heads-up before a break"),
+    (
+        "breaks",
+        "natural_break",
+        "Time away that counts as a break",
+    ),
+    ("breaks", "wait_for_pause", "Wait for a pause in typing"),
+    ("breaks", "max_wait", "Longest wait for the right moment"),
+    (
+        "breaks",
+        "defer_for_fullscreen",
+        "Hold breaks during full screen",
+    ),
+    (
+        "breaks",
+        "defer_for_do_not_disturb",
+        "Hold breaks during do not disturb",
+    ),
+    (
+        "breaks",
+        "defer_for_camera",
+        "Hold breaks while a camera is on",
+    ),
+    ("stretch", "focus", "Side that needs the most care"),
+    ("stretch", "place", "Where you can stretch"),
+    ("stretch", "auto_advance", "Move on when a hold ends"),
+    ("stretch", "sound", "Soft tone at the end of a hold"),
+    ("stretch", "leave_out", "Stretches left out"),
+    ("schedule", "days", "Working days"),
+    ("schedule", "hours", "Working hours"),
+];
+
+/// The settings window's name for `[table] key`, if it has one.
+pub fn setting_label(table: &str, key: &str) -> Option<&'static str> {
+    SETTING_LABELS
+        .iter()
+        .find(|(its_table, its_key, _)| *its_table == table && *its_key == key)
+        .map(|(_, _, label)| *label)
+}
+
 const BREAKS_KEYS: &[&str] = &[
     "interval",
     "snooze",

@@ -1,9 +1,11 @@
 //! The settings form's shape, read from the commented example config: its tables are the groups,
 //! each key's comment line is its explanation and its value the default, so the form can never
-//! drift from the file users read.
+//! drift from the file users read. Each setting's name in words comes from the core's
+//! [`unhunch_core::settings::SETTING_LABELS`], next to the settings themselves.
 
 use serde::Serialize;
-use unhunch_core::settings::{EXAMPLE_CONFIG, FOCUS_CHOICES, PLACE_CHOICES};
+use unhunch_core::schedule::DAY_NAMES;
+use unhunch_core::settings::{EXAMPLE_CONFIG, FOCUS_CHOICES, PLACE_CHOICES, setting_label};
 
 /// One table of config.toml, as the example file writes it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -21,6 +23,9 @@ pub struct Group {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Field {
     pub key: String,
+    /// The setting's name in words ("Time between breaks"); the key when the core has none
+    /// (which a test here forbids).
+    pub label: String,
     /// The example's one-line explanation.
     pub explanation: String,
     /// The default, as the example writes it.
@@ -40,6 +45,11 @@ pub enum Kind {
     },
     Whole,
     Switch,
+    /// Some of the days of the week, written as a list of their short names (`"mon"`), in the
+    /// week's order.
+    Days {
+        days: Vec<String>,
+    },
     /// A list of texts, typed separated by commas.
     List,
 }
@@ -79,6 +89,7 @@ pub fn groups_of(example: &str) -> Vec<Group> {
                 let kind = kind_of(&group.table, key, &default);
                 group.fields.push(Field {
                     key: key.to_owned(),
+                    label: setting_label(&group.table, key).unwrap_or(key).to_owned(),
                     explanation: comments.last().cloned().unwrap_or_default(),
                     default,
                     kind,
@@ -119,6 +130,11 @@ fn kind_of(table: &str, key: &str, default: &serde_json::Value) -> Kind {
         ("stretch", "place") => Some(PLACE_CHOICES),
         _ => None,
     };
+    if (table, key) == ("schedule", "days") {
+        return Kind::Days {
+            days: DAY_NAMES.iter().map(|day| (*day).to_owned()).collect(),
+        };
+    }
     match (choices, default) {
         (Some(options), _) => Kind::Choice {
             options: options.iter().map(|option| (*option).to_owned()).collect(),
@@ -133,6 +149,7 @@ fn kind_of(table: &str, key: &str, default: &serde_json::Value) -> Kind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unhunch_core::settings::SETTING_LABELS;
 
     #[test]
     fn every_setting_of_the_example_is_in_its_group_with_explanation_and_default() {
@@ -169,10 +186,48 @@ mod tests {
         assert_eq!(schedule.fields.len(), 2);
         assert_eq!(schedule.fields[1].kind, Kind::List);
         assert_eq!(
+            schedule.fields[0].kind,
+            Kind::Days {
+                days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+                    .map(String::from)
+                    .to_vec()
+            }
+        );
+        assert_eq!(
             schedule.fields[0].default,
             serde_json::json!(["mon", "tue", "wed", "thu", "fri"])
         );
         // The file's opening words are no group's.
         assert_eq!(breaks.about, None);
+    }
+
+    #[test]
+    fn every_setting_has_a_name_in_words_and_every_name_a_setting() {
+        let mut named = Vec::new();
+        for group in groups() {
+            for field in &group.fields {
+                let label = setting_label(&group.table, &field.key).unwrap_or_else(|| {
+                    panic!(
+                        "[{}] {} has no name in SETTING_LABELS (unhunch-core's settings.rs)",
+                        group.table, field.key
+                    )
+                });
+                assert_eq!(field.label, label);
+                assert_ne!(label, field.key, "a name in words, not the key");
+                assert!(
+                    label.chars().next().is_some_and(char::is_uppercase),
+                    "{label}"
+                );
+                assert!(!named.contains(&label), "{label:?} names two settings");
+                named.push(label);
+            }
+        }
+        // No name is left over from a setting that is gone.
+        assert_eq!(named.len(), SETTING_LABELS.len());
+        assert_eq!(
+            groups()[0].fields[0].label,
+            "Time between breaks",
+            "interval"
+        );
     }
 }
