@@ -464,7 +464,7 @@ impl Run {
     fn act(&mut self, action: Action) -> Result<(), TestCaseError> {
         let input = match action {
             Action::Tick => Input::Tick,
-            Action::StretchNow => Input::StretchNow,
+            Action::StretchNow => Input::StretchNow { routine: None },
             Action::Start => Input::Start,
             Action::Snooze(length) => Input::Snooze { length },
             Action::Skip => Input::Skip,

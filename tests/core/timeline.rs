@@ -206,7 +206,13 @@ impl Timeline {
         self.send(Input::Start)
     }
     pub fn stretch_now(&mut self) -> &mut Self {
-        self.send(Input::StretchNow)
+        self.send(Input::StretchNow { routine: None })
+    }
+    /// Stretch now with the routine the user named ("Try now", `unhunch stretch-now ID`).
+    pub fn try_routine(&mut self, routine_id: &str) -> &mut Self {
+        self.send(Input::StretchNow {
+            routine: Some(routine_id.to_string()),
+        })
     }
     pub fn snooze(&mut self) -> &mut Self {
         self.send(Input::Snooze { length: None })
@@ -406,6 +412,7 @@ fn describe_refusal(refusal: Refusal) -> &'static str {
         Refusal::NotPaused => "not paused",
         Refusal::AlreadyStretching => "already stretching",
         Refusal::NoRoutineFits => "no routine fits",
+        Refusal::UnknownRoutine => "unknown routine",
         Refusal::PauseEndsInThePast => "pause ends in the past",
         Refusal::PauseEndsBeyondTheHorizon => "pause ends beyond the horizon",
         Refusal::SnoozeTooLong => "snooze too long",

@@ -44,7 +44,7 @@ impl Engine {
         match input {
             // Catching up was all a tick had to do.
             Input::Tick => {}
-            Input::StretchNow => self.stretch_now(effects),
+            Input::StretchNow { routine } => self.stretch_now(routine, effects),
             Input::Start => self.start(effects),
             Input::Activate => self.activate(effects),
             Input::Snooze { length } => self.snooze(length, effects),
@@ -142,7 +142,20 @@ impl Engine {
         }
     }
 
-    fn stretch_now(&mut self, effects: &mut Effects) {
+    fn stretch_now(&mut self, routine: Option<String>, effects: &mut Effects) {
+        if let PhaseState::Stretching { .. } = self.phase {
+            effects.refuse(Refusal::AlreadyStretching);
+            return;
+        }
+        if let Some(routine_id) = routine {
+            if self.routines.get(&routine_id).is_none() {
+                effects.refuse(Refusal::UnknownRoutine);
+                return;
+            }
+            // The user's choice replaces the pick (the shuffle bag keeps its round): this break
+            // offers the named routine, left out of the random pick or not.
+            self.offer = Some(routine_id);
+        }
         match &self.phase {
             PhaseState::Stretching { .. } => effects.refuse(Refusal::AlreadyStretching),
             PhaseState::BreakDue {
