@@ -7,7 +7,7 @@ use unhunch_core::engine::{
 };
 use unhunch_core::history::{HistoryEvent, MAX_BREAK_ID};
 use unhunch_core::plan::{FirstScreen, WindowOutcome};
-use unhunch_core::routine::RoutineSet;
+use unhunch_core::routine::{RoutineSet, Side};
 use unhunch_core::settings::{MAX_SNOOZE, PlaceChoice};
 
 use crate::timeline::{START, h, m, ms, s, timeline, timeline_with};
@@ -294,6 +294,44 @@ fn try_now_while_paused_resumes_first() {
     assert_eq!(opened_routine(&t), "seated-twist");
 }
 
+/// The sides the latest `completed` record names.
+fn completed_sides(t: &crate::timeline::Timeline) -> Option<Vec<Side>> {
+    t.effects.iter().find_map(|effect| match effect {
+        Effect::Record(record) => match &record.event {
+            HistoryEvent::Completed { sides, .. } => sides.clone(),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+// The balance of sides: the history says which sides were done.
+#[test]
+fn a_stretch_skipped_after_its_right_side_records_the_right_side_only() {
+    let mut t = timeline();
+    t.at(m(10)).try_routine("chair-twist").painted(1);
+    t.at(m(11))
+        .window_closed(
+            1,
+            Some(WindowOutcome::Skipped {
+                sides_done: vec![Side::Right, Side::Right],
+            }),
+        )
+        .expect("record skipped #1 after right")
+        .expect_next_break_at(m(36));
+}
+
+#[test]
+fn a_completed_stretch_records_each_of_its_sides_and_one_without_sides_none() {
+    let mut t = timeline();
+    t.at(m(10)).try_routine("chair-twist").painted(1);
+    t.at(m(12)).complete(1).expect("record completed #1");
+    assert_eq!(completed_sides(&t), Some(vec![Side::Right, Side::Left]));
+    t.at(m(13)).try_routine("cobra").painted(2);
+    t.at(m(15)).complete(2).expect("record completed #2");
+    assert_eq!(completed_sides(&t), None);
+}
+
 #[test]
 fn a_window_left_open_times_out_as_abandoned() {
     let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
@@ -368,7 +406,7 @@ fn skipped_and_closed_windows_end_the_break() {
     let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
     t.at(m(25)).start().painted(1);
     t.at(m(26))
-        .window_closed(1, Some(WindowOutcome::Skipped))
+        .window_closed(1, Some(WindowOutcome::Skipped { sides_done: vec![] }))
         .expect("record skipped #1")
         .expect_next_break_at(m(51));
     t.at(m(51)).start().painted(2);

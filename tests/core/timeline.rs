@@ -390,7 +390,13 @@ fn describe_event(event: &HistoryEvent) -> String {
             break_id,
             snoozes_used,
         } => format!("snoozed #{break_id} ({snoozes_used} used)"),
-        HistoryEvent::Skipped { break_id } => format!("skipped #{break_id}"),
+        HistoryEvent::Skipped { break_id, sides } if sides.is_empty() => {
+            format!("skipped #{break_id}")
+        }
+        HistoryEvent::Skipped { break_id, sides } => {
+            let words: Vec<&str> = sides.iter().map(|side| side.word()).collect();
+            format!("skipped #{break_id} after {}", words.join(" and "))
+        }
         HistoryEvent::Abandoned { break_id } => format!("abandoned #{break_id}"),
         HistoryEvent::NaturalBreak { away_secs } => {
             format!(

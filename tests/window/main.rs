@@ -228,7 +228,10 @@ fn snooze_from_the_intro_reports_snoozed_and_closes() {
 fn skip_from_the_intro_reports_skipped_and_closes() {
     let window = StretchWindow::open(Some(&plan_for("cat-cow", |_| {})), &[]);
     window.click_closing("#skip");
-    assert_eq!(window.wait_for_outcome(), WindowOutcome::Skipped);
+    assert_eq!(
+        window.wait_for_outcome(),
+        WindowOutcome::Skipped { sides_done: vec![] }
+    );
     window.wait_until_exited();
 }
 
@@ -240,7 +243,10 @@ fn keys_s_snoozes_and_escape_skips_even_mid_stretch() {
     window.press(keys::ENTER);
     window.wait_for_screen("step");
     window.press_closing(keys::ESCAPE);
-    assert_eq!(window.wait_for_outcome(), WindowOutcome::Skipped);
+    assert_eq!(
+        window.wait_for_outcome(),
+        WindowOutcome::Skipped { sides_done: vec![] }
+    );
     window.wait_until_exited();
 
     let window = StretchWindow::open(Some(&plan), &[]);
@@ -259,7 +265,7 @@ fn no_snoozes_left_hides_snooze_and_its_key() {
     window.press_closing(keys::ESCAPE);
     assert_eq!(
         window.wait_for_outcome(),
-        WindowOutcome::Skipped,
+        WindowOutcome::Skipped { sides_done: vec![] },
         "S did nothing, Esc skipped"
     );
 }
