@@ -256,6 +256,40 @@ fn keys_s_snoozes_and_escape_skips_even_mid_stretch() {
 }
 
 #[test]
+fn a_skip_after_the_first_side_reports_that_side_only() {
+    let plan = plan_for("chair-twist", |plan| plan.auto_advance = false);
+    let steps = plan.routine.steps.clone();
+    let first_side = steps
+        .iter()
+        .find_map(|step| step.side)
+        .expect("chair-twist has sides");
+    let last_of_first_side = steps
+        .iter()
+        .rposition(|step| step.side == Some(first_side))
+        .unwrap();
+    assert!(last_of_first_side + 1 < steps.len(), "another side follows");
+    let window = StretchWindow::open(Some(&plan), &[]);
+    window.press(keys::ENTER);
+    window.wait_for_screen("step");
+    // Next through every step of the first side, as the user would, then Esc on the next one.
+    for passed in 0..=last_of_first_side {
+        window.press(keys::ENTER);
+        window.wait_for_text(
+            "#step-counter",
+            &format!("Step {} of {}", passed + 2, steps.len()),
+        );
+    }
+    window.press_closing(keys::ESCAPE);
+    assert_eq!(
+        window.wait_for_outcome(),
+        WindowOutcome::Skipped {
+            sides_done: vec![first_side]
+        }
+    );
+    window.wait_until_exited();
+}
+
+#[test]
 fn no_snoozes_left_hides_snooze_and_its_key() {
     let plan = plan_for("cat-cow", |plan| plan.snoozes_left = Some(0));
     let window = StretchWindow::open(Some(&plan), &[]);
