@@ -25,6 +25,9 @@ const state = {
   routineIndex: 0,
   screen: "loading",
   stepIndex: 0,
+  // How many steps of the routine on screen the user has moved on from (Next, or a hold that
+  // advanced by itself): a skip reports the sides whose steps are all behind them.
+  stepsPassed: 0,
   startedAt: 0,
   hold: null,
   // True while the daemon keeps the window hidden (prepared on the heads-up, until Start).
@@ -207,6 +210,7 @@ function next() {
     state.startedAt = performance.now();
     showStep(0);
   } else if (state.screen === "step") {
+    state.stepsPassed = Math.max(state.stepsPassed, state.stepIndex + 1);
     const last = currentRoutine().steps.length - 1;
     if (state.stepIndex < last) showStep(state.stepIndex + 1);
     else showFinish();
@@ -224,6 +228,7 @@ function back() {
 function anotherStretch() {
   if (state.screen !== "intro" || state.plan.alternatives.length === 0) return;
   state.routineIndex = (state.routineIndex + 1) % offeredRoutines().length;
+  state.stepsPassed = 0;
   showIntro();
   invoke("switch_routine", { routineId: currentRoutine().id }).catch((error) =>
     console.error("switch_routine:", error),
@@ -237,7 +242,20 @@ function snooze() {
 
 function skip() {
   if (!["intro", "step"].includes(state.screen)) return;
-  endBreak({ kind: "skipped" });
+  endBreak({ kind: "skipped", sides_done: sidesDone() });
+}
+
+// The sides whose every step the user has moved on from, in the order the routine does them: a
+// stretch stopped after its left side has done the left side only.
+function sidesDone() {
+  const steps = currentRoutine().steps;
+  const sides = [];
+  for (const step of steps) {
+    if (step.side && !sides.includes(step.side)) sides.push(step.side);
+  }
+  return sides.filter((side) =>
+    steps.every((step, index) => step.side !== side || index < state.stepsPassed),
+  );
 }
 
 function canSnooze() {

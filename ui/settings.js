@@ -300,7 +300,7 @@ function buildStretches(page) {
     const label = element("label", { for: id }, routine.name);
     const about = element("p", { class: "explanation", id: `${id}-about` },
       `${routine.place}, ${routine.sides}, about ${routine.about}${routine.own ? " (your own)" : ""}.`);
-    item.append(toggle, picture, label, about);
+    item.append(toggle, picture, label, about, tryNowControls(routine));
     list.append(item);
   }
   syncSwitches();
@@ -308,6 +308,28 @@ function buildStretches(page) {
   document.getElementById("routine-problem-list")
     .replaceChildren(...page.problems.map((problem) => element("li", {}, problem)));
   problems.hidden = page.problems.length === 0;
+}
+
+// "Try now": the daemon starts this stretch at once (or says why not, in words beside the button).
+function tryNowControls(routine) {
+  const box = element("div", { class: "try-now" });
+  const button = element("button", { type: "button", class: "secondary", "aria-label": `Try now: ${routine.name}` }, "Try now");
+  button.dataset.tryRoutine = routine.id;
+  const answer = element("span", { class: "try-now-answer", role: "status", "aria-live": "polite" });
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    answer.classList.remove("refused");
+    answer.textContent = "Asking Unhunch…";
+    try {
+      answer.textContent = (await invoke("settings_try_now", { routineId: routine.id })) || "Starting the stretch.";
+    } catch (error) {
+      answer.classList.add("refused");
+      answer.textContent = `Not started: ${error}`;
+    }
+    button.disabled = false;
+  });
+  box.append(button, answer);
+  return box;
 }
 
 async function loadStretches() {

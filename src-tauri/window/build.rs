@@ -20,6 +20,7 @@ fn main() {
         "settings_stretches",
         "settings_open_routines",
         "settings_set_autostart",
+        "settings_try_now",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .expect("the window's Tauri configuration should be valid");

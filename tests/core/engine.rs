@@ -5,9 +5,9 @@ use unhunch_core::Timestamp;
 use unhunch_core::engine::{
     ClosedBy, Effect, Input, PAINT_TIMEOUT, PauseLength, Phase, STRETCH_TIMEOUT, Waiting,
 };
-use unhunch_core::history::MAX_BREAK_ID;
+use unhunch_core::history::{HistoryEvent, MAX_BREAK_ID};
 use unhunch_core::plan::{FirstScreen, WindowOutcome};
-use unhunch_core::routine::RoutineSet;
+use unhunch_core::routine::{RoutineSet, Side};
 use unhunch_core::settings::{MAX_SNOOZE, PlaceChoice};
 
 use crate::timeline::{START, h, m, ms, s, timeline, timeline_with};
@@ -193,6 +193,145 @@ fn stretch_now_while_paused_resumes_first() {
         .expect_next_break_at(h(2) + m(27));
 }
 
+/// The routine the plan of the window just opened offers first.
+fn opened_routine(t: &crate::timeline::Timeline) -> String {
+    t.effects
+        .iter()
+        .find_map(|effect| match effect {
+            Effect::OpenWindow(plan) => Some(plan.routine.id.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no window opened: {:?}", t.effects))
+}
+
+/// The routine the latest `started` record names.
+fn started_routine(t: &crate::timeline::Timeline) -> Option<String> {
+    t.effects.iter().find_map(|effect| match effect {
+        Effect::Record(record) => match &record.event {
+            HistoryEvent::Started { routine, .. } => routine.clone(),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+// "Try now" in the settings window and `unhunch stretch-now ID`: stretch now with a named routine.
+#[test]
+fn try_now_opens_the_named_routine_even_when_left_out_or_in_another_place() {
+    let mut t = timeline_with(|settings| {
+        settings.stretch.place = PlaceChoice::Chair;
+        settings.stretch.leave_out = vec!["cobra".to_string()];
+    });
+    t.at(m(10))
+        .try_routine("cobra")
+        .expect("withdraw, open window #1, record started #1");
+    assert_eq!(opened_routine(&t), "cobra");
+    assert_eq!(started_routine(&t).as_deref(), Some("cobra"));
+    assert_eq!(t.engine.status(t.now).routine.as_deref(), Some("cobra"));
+    t.painted(1);
+    t.at(m(12))
+        .complete(1)
+        .expect("record completed #1")
+        .expect_next_break_at(m(37));
+    // The next break is picked at random again, from the routines that fit and are not left out.
+    t.at(m(37) - s(30))
+        .expect("heads-up for 37m, prepare window #2");
+    let next = t
+        .engine
+        .status(t.now)
+        .routine
+        .expect("the next break offers a routine");
+    assert_ne!(next, "cobra");
+}
+
+#[test]
+fn try_now_with_an_unknown_routine_is_refused_and_changes_nothing() {
+    let mut t = timeline();
+    t.at(m(10))
+        .try_routine("no-such-stretch")
+        .expect("refused: unknown routine")
+        .expect_phase(Phase::Working)
+        .expect_next_break_at(m(25));
+}
+
+#[test]
+fn try_now_while_a_break_is_on_screen_is_refused() {
+    let mut t = timeline();
+    t.at(m(10))
+        .try_routine("cobra")
+        .expect("withdraw, open window #1, record started #1")
+        .painted(1);
+    t.at(m(11))
+        .try_routine("wall-angels")
+        .expect("refused: already stretching")
+        .expect_phase(Phase::Stretching);
+    assert_eq!(t.engine.status(t.now).routine.as_deref(), Some("cobra"));
+}
+
+#[test]
+fn try_now_on_a_due_break_takes_it_with_the_named_routine() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25)).expect("show due #1, record due #1");
+    let offered = t.engine.status(t.now).routine.expect("an offer");
+    let chosen = if offered == "cobra" {
+        "wall-angels"
+    } else {
+        "cobra"
+    };
+    t.try_routine(chosen)
+        .expect("withdraw, open window #1, record started #1");
+    assert_eq!(opened_routine(&t), chosen);
+    assert_eq!(started_routine(&t).as_deref(), Some(chosen));
+}
+
+#[test]
+fn try_now_while_paused_resumes_first() {
+    let mut t = timeline();
+    t.at(m(1)).pause_indefinitely().expect("record paused");
+    t.at(h(1))
+        .try_routine("seated-twist")
+        .expect("record resumed, withdraw, open window #1, record started #1");
+    assert_eq!(opened_routine(&t), "seated-twist");
+}
+
+/// The sides the latest `completed` record names.
+fn completed_sides(t: &crate::timeline::Timeline) -> Option<Vec<Side>> {
+    t.effects.iter().find_map(|effect| match effect {
+        Effect::Record(record) => match &record.event {
+            HistoryEvent::Completed { sides, .. } => sides.clone(),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+// The balance of sides: the history says which sides were done.
+#[test]
+fn a_stretch_skipped_after_its_right_side_records_the_right_side_only() {
+    let mut t = timeline();
+    t.at(m(10)).try_routine("chair-twist").painted(1);
+    t.at(m(11))
+        .window_closed(
+            1,
+            Some(WindowOutcome::Skipped {
+                sides_done: vec![Side::Right, Side::Right],
+            }),
+        )
+        .expect("record skipped #1 after right")
+        .expect_next_break_at(m(36));
+}
+
+#[test]
+fn a_completed_stretch_records_each_of_its_sides_and_one_without_sides_none() {
+    let mut t = timeline();
+    t.at(m(10)).try_routine("chair-twist").painted(1);
+    t.at(m(12)).complete(1).expect("record completed #1");
+    assert_eq!(completed_sides(&t), Some(vec![Side::Right, Side::Left]));
+    t.at(m(13)).try_routine("cobra").painted(2);
+    t.at(m(15)).complete(2).expect("record completed #2");
+    assert_eq!(completed_sides(&t), None);
+}
+
 #[test]
 fn a_window_left_open_times_out_as_abandoned() {
     let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
@@ -267,7 +406,7 @@ fn skipped_and_closed_windows_end_the_break() {
     let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
     t.at(m(25)).start().painted(1);
     t.at(m(26))
-        .window_closed(1, Some(WindowOutcome::Skipped))
+        .window_closed(1, Some(WindowOutcome::Skipped { sides_done: vec![] }))
         .expect("record skipped #1")
         .expect_next_break_at(m(51));
     t.at(m(51)).start().painted(2);

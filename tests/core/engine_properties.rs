@@ -128,7 +128,7 @@ fn outcome() -> impl Strategy<Value = Option<WindowOutcome>> {
     prop_oneof![
         3 => (0u64..=900).prop_map(|duration_secs| Some(WindowOutcome::Completed { routine: "cobra".into(), duration_secs })),
         1 => Just(Some(WindowOutcome::Snoozed)),
-        1 => Just(Some(WindowOutcome::Skipped)),
+        1 => Just(Some(WindowOutcome::Skipped { sides_done: vec![] })),
         1 => Just(None),
     ]
 }
@@ -348,7 +348,7 @@ impl Run {
                     match &record.event {
                         HistoryEvent::Completed { break_id, .. }
                         | HistoryEvent::Snoozed { break_id, .. }
-                        | HistoryEvent::Skipped { break_id }
+                        | HistoryEvent::Skipped { break_id, .. }
                         | HistoryEvent::Abandoned { break_id } => {
                             let count = self.outcomes.entry(*break_id).or_default();
                             *count += 1;
@@ -464,7 +464,7 @@ impl Run {
     fn act(&mut self, action: Action) -> Result<(), TestCaseError> {
         let input = match action {
             Action::Tick => Input::Tick,
-            Action::StretchNow => Input::StretchNow,
+            Action::StretchNow => Input::StretchNow { routine: None },
             Action::Start => Input::Start,
             Action::Snooze(length) => Input::Snooze { length },
             Action::Skip => Input::Skip,
@@ -495,7 +495,7 @@ impl Run {
                     .saturating_sub(1);
                 Input::WindowClosed {
                     break_id: stale,
-                    outcome: Some(WindowOutcome::Skipped),
+                    outcome: Some(WindowOutcome::Skipped { sides_done: vec![] }),
                 }
             }
             Action::UserIdle(idle_for) => Input::UserIdle { idle_for },

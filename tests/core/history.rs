@@ -25,6 +25,7 @@ fn completed(time: &str, break_id: u64, routine: &str, duration_secs: u64) -> Hi
             break_id,
             routine: routine.into(),
             duration_secs,
+            sides: None,
         },
     )
 }
@@ -80,7 +81,10 @@ fn summaries_tally_each_local_day_newest_first() {
         ),
         record(
             "2026-11-22T09:35:00Z",
-            HistoryEvent::Skipped { break_id: 3 },
+            HistoryEvent::Skipped {
+                break_id: 3,
+                sides: vec![],
+            },
         ),
         record(
             "2026-11-23T08:00:00Z",
@@ -187,7 +191,10 @@ fn the_last_break_id_is_the_highest_any_break_event_names() {
         completed("2026-11-23T10:25:00Z", 7, "cobra", 95),
         record(
             "2026-11-23T10:30:00Z",
-            HistoryEvent::Skipped { break_id: 9 },
+            HistoryEvent::Skipped {
+                break_id: 9,
+                sides: vec![],
+            },
         ),
         // Out of order after a clock change, and events that name no break.
         record(
@@ -254,7 +261,10 @@ fn the_pause_in_force_is_the_last_record_when_it_is_a_pause_still_running() {
     let now = at("2026-11-23T12:00:00Z");
     let skipped = record(
         "2026-11-23T09:00:00Z",
-        HistoryEvent::Skipped { break_id: 1 },
+        HistoryEvent::Skipped {
+            break_id: 1,
+            sides: vec![],
+        },
     );
     assert_eq!(pause_in_force(&[], now), None);
     assert_eq!(pause_in_force(std::slice::from_ref(&skipped), now), None);
@@ -359,7 +369,10 @@ fn a_break_begun_with_no_outcome_is_unfinished() {
     records.push(started("2026-11-23T11:05:00Z", 4));
     records.push(record(
         "2026-11-23T11:05:01Z",
-        HistoryEvent::Skipped { break_id: 3 },
+        HistoryEvent::Skipped {
+            break_id: 3,
+            sides: vec![],
+        },
     ));
     assert_eq!(unfinished_break(&records), Some(4));
 }
@@ -407,4 +420,74 @@ fn a_deferral_is_a_line_with_its_reason_and_older_files_stay_readable() {
     ];
     assert_eq!(unfinished_break(&records), Some(3));
     assert_eq!(last_break_id(&records), 3);
+}
+
+#[test]
+fn the_sides_done_are_written_and_older_lines_without_them_still_read() {
+    use unhunch_core::routine::Side;
+    let completed = record(
+        "2026-11-23T10:25:00Z",
+        HistoryEvent::Completed {
+            break_id: 4,
+            routine: "chair-twist".into(),
+            duration_secs: 80,
+            sides: Some(vec![Side::Right, Side::Left]),
+        },
+    );
+    let skipped = record(
+        "2026-11-23T11:00:00Z",
+        HistoryEvent::Skipped {
+            break_id: 5,
+            sides: vec![Side::Right],
+        },
+    );
+    let lines = [
+        serde_json::to_string(&completed).unwrap(),
+        serde_json::to_string(&skipped).unwrap(),
+    ];
+    assert_eq!(
+        lines,
+        [
+            r#"{"at":"2026-11-23T10:25:00Z","event":"completed","break_id":4,"routine":"chair-twist","duration_secs":80,"sides":["right","left"]}"#,
+            r#"{"at":"2026-11-23T11:00:00Z","event":"skipped","break_id":5,"sides":["right"]}"#,
+        ]
+    );
+    for (line, record) in lines.iter().zip([&completed, &skipped]) {
+        assert_eq!(
+            &serde_json::from_str::<HistoryRecord>(line).unwrap(),
+            record
+        );
+    }
+    // Lines of older versions name no sides: they read as before.
+    let old_completed = r#"{"at":"2026-11-23T10:25:00Z","event":"completed","break_id":4,"routine":"chair-twist","duration_secs":80}"#;
+    let old_skipped = r#"{"at":"2026-11-23T11:00:00Z","event":"skipped","break_id":5}"#;
+    assert_eq!(
+        serde_json::from_str::<HistoryRecord>(old_completed)
+            .unwrap()
+            .event,
+        HistoryEvent::Completed {
+            break_id: 4,
+            routine: "chair-twist".into(),
+            duration_secs: 80,
+            sides: None,
+        }
+    );
+    assert_eq!(
+        serde_json::from_str::<HistoryRecord>(old_skipped)
+            .unwrap()
+            .event,
+        HistoryEvent::Skipped {
+            break_id: 5,
+            sides: vec![],
+        }
+    );
+    // A break skipped with nothing done writes the line it always did.
+    let nothing_done = record(
+        "2026-11-23T11:00:00Z",
+        HistoryEvent::Skipped {
+            break_id: 5,
+            sides: vec![],
+        },
+    );
+    assert_eq!(serde_json::to_string(&nothing_done).unwrap(), old_skipped);
 }

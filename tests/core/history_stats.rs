@@ -27,6 +27,7 @@ fn completed(time: &str, routine: &str, duration_secs: u64) -> HistoryRecord {
         break_id: 1,
         routine: routine.into(),
         duration_secs,
+        sides: None,
     };
     record(time, event)
 }
@@ -40,7 +41,13 @@ fn snoozed(time: &str) -> HistoryRecord {
 }
 
 fn skipped(time: &str) -> HistoryRecord {
-    record(time, HistoryEvent::Skipped { break_id: 1 })
+    record(
+        time,
+        HistoryEvent::Skipped {
+            break_id: 1,
+            sides: vec![],
+        },
+    )
 }
 
 /// Today is Wednesday 2026-12-02 in Berlin; the calendar runs from Monday 2026-09-14 to Sunday
@@ -220,6 +227,61 @@ fn stretches_done_most_come_first_and_sides_count_each_side_once_per_stretch() {
     };
     let stats = history_stats(&seeded(), at("2026-12-02T15:00:00Z"), 0, &only_the_left);
     assert_eq!(stats.sides, SideBalance { right: 0, left: 3 });
+}
+
+#[test]
+fn the_balance_of_sides_counts_the_sides_each_line_says_were_done() {
+    let with_sides = |time: &str, routine: &str, sides: Vec<Side>| {
+        record(
+            time,
+            HistoryEvent::Completed {
+                break_id: 1,
+                routine: routine.into(),
+                duration_secs: 60,
+                sides: Some(sides),
+            },
+        )
+    };
+    let skipped_after =
+        |time: &str, sides: Vec<Side>| record(time, HistoryEvent::Skipped { break_id: 2, sides });
+    let mut records = seeded();
+    records.extend([
+        // Written by this version: both sides of a completed twist.
+        with_sides(
+            "2026-12-02T14:00:00Z",
+            "chair-twist",
+            vec![Side::Right, Side::Left],
+        ),
+        // A twist skipped after its right side counts the right side only, and is no stretch
+        // done (nor a break taken).
+        skipped_after("2026-12-02T14:10:00Z", vec![Side::Right]),
+        skipped_after("2026-12-02T14:20:00Z", vec![Side::Right]),
+        // A line that names the sides is believed over the routine's file.
+        with_sides("2026-12-02T14:30:00Z", "seated-twist", vec![Side::Left]),
+    ]);
+    let stats = stats_at("2026-12-02T15:00:00Z", &records);
+    // The seeded (older) lines: five twists, each side once; then 1 + 2 right and 1 + 1 left.
+    assert_eq!(stats.sides, SideBalance { right: 8, left: 7 });
+    assert_eq!(
+        stats.top_stretches[..2],
+        [
+            StretchCount {
+                routine: "seated-twist".into(),
+                times: 4
+            },
+            StretchCount {
+                routine: "chair-twist".into(),
+                times: 3
+            },
+        ]
+    );
+    assert_eq!((stats.today.taken, stats.today.skipped), (5, 3));
+    // The CSV's day counts the skips as skips, whatever sides they had done.
+    assert!(
+        history_csv(&records, BERLIN_WINTER).ends_with("\n2026-12-02,5,1,3,1,1,7.1\n"),
+        "{}",
+        history_csv(&records, BERLIN_WINTER)
+    );
 }
 
 #[test]

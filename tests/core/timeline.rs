@@ -206,7 +206,13 @@ impl Timeline {
         self.send(Input::Start)
     }
     pub fn stretch_now(&mut self) -> &mut Self {
-        self.send(Input::StretchNow)
+        self.send(Input::StretchNow { routine: None })
+    }
+    /// Stretch now with the routine the user named ("Try now", `unhunch stretch-now ID`).
+    pub fn try_routine(&mut self, routine_id: &str) -> &mut Self {
+        self.send(Input::StretchNow {
+            routine: Some(routine_id.to_string()),
+        })
     }
     pub fn snooze(&mut self) -> &mut Self {
         self.send(Input::Snooze { length: None })
@@ -384,7 +390,13 @@ fn describe_event(event: &HistoryEvent) -> String {
             break_id,
             snoozes_used,
         } => format!("snoozed #{break_id} ({snoozes_used} used)"),
-        HistoryEvent::Skipped { break_id } => format!("skipped #{break_id}"),
+        HistoryEvent::Skipped { break_id, sides } if sides.is_empty() => {
+            format!("skipped #{break_id}")
+        }
+        HistoryEvent::Skipped { break_id, sides } => {
+            let words: Vec<&str> = sides.iter().map(|side| side.word()).collect();
+            format!("skipped #{break_id} after {}", words.join(" and "))
+        }
         HistoryEvent::Abandoned { break_id } => format!("abandoned #{break_id}"),
         HistoryEvent::NaturalBreak { away_secs } => {
             format!(
@@ -406,6 +418,7 @@ fn describe_refusal(refusal: Refusal) -> &'static str {
         Refusal::NotPaused => "not paused",
         Refusal::AlreadyStretching => "already stretching",
         Refusal::NoRoutineFits => "no routine fits",
+        Refusal::UnknownRoutine => "unknown routine",
         Refusal::PauseEndsInThePast => "pause ends in the past",
         Refusal::PauseEndsBeyondTheHorizon => "pause ends beyond the horizon",
         Refusal::SnoozeTooLong => "snooze too long",

@@ -35,6 +35,7 @@ echo "a line that is not a report"
 echo "{\"event\":\"painted\",\"break_id\":$break_id,\"at\":\"2026-11-23T10:00:00.250Z\"}"
 case "$(cat "$dir/mode")" in
   completed) echo "{\"event\":\"outcome\",\"break_id\":$break_id,\"outcome\":{\"kind\":\"completed\",\"routine\":\"$routine\",\"duration_secs\":42}}" ;;
+  skipped-after-right) echo "{\"event\":\"outcome\",\"break_id\":$break_id,\"outcome\":{\"kind\":\"skipped\",\"sides_done\":[\"right\"]}}" ;;
   silent) ;;
   stay-open) exec sleep 600 ;;
 esac
@@ -124,6 +125,37 @@ fn the_plan_goes_in_and_the_outcome_and_paint_come_back() {
     });
     wait_for_record(&session, "abandoned", Some(second.break_id));
     assert!(!daemon_stderr(&session).contains("reported an outcome for break"));
+}
+
+#[test]
+fn a_named_routine_reaches_the_window_and_the_sides_it_reports_reach_the_history() {
+    let session = Session::builder()
+        .without_tray()
+        .without_notifications()
+        .start();
+    let stand_in = StandIn::new(&session);
+    let _daemon = start_with(&session, &stand_in);
+
+    // `unhunch stretch-now ID` opens the window with that routine's plan.
+    stand_in.set_mode("skipped-after-right");
+    let asked = unhunch(&session, &["stretch-now", "chair-twist"]);
+    assert!(asked.status.success(), "{asked:?}");
+    let skipped = wait_for_record(&session, "skipped", None);
+    let plan = stand_in.plan();
+    assert_eq!(plan.routine.id, "chair-twist");
+    assert_eq!(skipped["break_id"], plan.break_id);
+    assert_eq!(skipped["sides"], serde_json::json!(["right"]));
+
+    // A completed two-sided routine names both of its sides.
+    stand_in.set_mode("completed");
+    assert!(
+        unhunch(&session, &["stretch-now", "chair-twist"])
+            .status
+            .success()
+    );
+    let completed = wait_for_record(&session, "completed", None);
+    assert_eq!(completed["routine"], "chair-twist");
+    assert_eq!(completed["sides"], serde_json::json!(["right", "left"]));
 }
 
 #[test]

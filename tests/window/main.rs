@@ -228,7 +228,10 @@ fn snooze_from_the_intro_reports_snoozed_and_closes() {
 fn skip_from_the_intro_reports_skipped_and_closes() {
     let window = StretchWindow::open(Some(&plan_for("cat-cow", |_| {})), &[]);
     window.click_closing("#skip");
-    assert_eq!(window.wait_for_outcome(), WindowOutcome::Skipped);
+    assert_eq!(
+        window.wait_for_outcome(),
+        WindowOutcome::Skipped { sides_done: vec![] }
+    );
     window.wait_until_exited();
 }
 
@@ -240,12 +243,49 @@ fn keys_s_snoozes_and_escape_skips_even_mid_stretch() {
     window.press(keys::ENTER);
     window.wait_for_screen("step");
     window.press_closing(keys::ESCAPE);
-    assert_eq!(window.wait_for_outcome(), WindowOutcome::Skipped);
+    assert_eq!(
+        window.wait_for_outcome(),
+        WindowOutcome::Skipped { sides_done: vec![] }
+    );
     window.wait_until_exited();
 
     let window = StretchWindow::open(Some(&plan), &[]);
     window.press_closing("s");
     assert_eq!(window.wait_for_outcome(), WindowOutcome::Snoozed);
+    window.wait_until_exited();
+}
+
+#[test]
+fn a_skip_after_the_first_side_reports_that_side_only() {
+    let plan = plan_for("chair-twist", |plan| plan.auto_advance = false);
+    let steps = plan.routine.steps.clone();
+    let first_side = steps
+        .iter()
+        .find_map(|step| step.side)
+        .expect("chair-twist has sides");
+    let last_of_first_side = steps
+        .iter()
+        .rposition(|step| step.side == Some(first_side))
+        .unwrap();
+    assert!(last_of_first_side + 1 < steps.len(), "another side follows");
+    let window = StretchWindow::open(Some(&plan), &[]);
+    window.press(keys::ENTER);
+    window.wait_for_screen("step");
+    // Next through every step of the first side, as the user would, then Esc on the next one.
+    for passed in 0..=last_of_first_side {
+        window.press(keys::ENTER);
+        window.wait_for_text(
+            "#step-counter",
+            &format!("Step {} of {}", passed + 2, steps.len()),
+        );
+    }
+    window.press_closing(keys::ESCAPE);
+    assert_eq!(
+        window.wait_for_outcome(),
+        WindowOutcome::Skipped {
+            sides_done: vec![first_side]
+        }
+    );
     window.wait_until_exited();
 }
 
@@ -259,7 +299,7 @@ fn no_snoozes_left_hides_snooze_and_its_key() {
     window.press_closing(keys::ESCAPE);
     assert_eq!(
         window.wait_for_outcome(),
-        WindowOutcome::Skipped,
+        WindowOutcome::Skipped { sides_done: vec![] },
         "S did nothing, Esc skipped"
     );
 }

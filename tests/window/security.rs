@@ -85,6 +85,7 @@ const WINDOWS: [(&str, &str, &[&str]); 3] = [
             "settings_stretches",
             "settings_open_routines",
             "settings_set_autostart",
+            "settings_try_now",
         ],
     ),
     (

@@ -313,6 +313,91 @@ fn the_stretches_page_lists_the_routines_and_broken_files_and_a_switch_leaves_on
     assert_eq!(window.config(), saved);
 }
 
+/// The answer "Try now" gives beside the button of `routine_id`, once it is more than "Asking".
+fn try_now(window: &SettingsWindow, routine_id: &str) -> String {
+    let button = format!("#routine-list [data-try-routine='{routine_id}']");
+    window.click(&button);
+    window
+        .page
+        .wait_for(
+            &format!("the answer to Try now on {routine_id}"),
+            WAIT,
+            |page| {
+                let answer = page.find(&format!("{button} + .try-now-answer"))?;
+                let text = page.text(&answer)?;
+                Ok((!text.is_empty() && !text.starts_with("Asking")).then_some(text))
+            },
+        )
+        .unwrap_or_else(|error| panic!("{error}"))
+}
+
+#[test]
+fn try_now_starts_that_stretch_through_the_daemon_and_says_why_when_it_cannot() {
+    // Seated twist is left out of the random pick: the user can still try it.
+    let config = USER_CONFIG.replace(
+        "place = \"any\"\n",
+        "place = \"any\"\nleave_out = [\"seated-twist\"]\n",
+    );
+    let window = SettingsWindow::open_on(&[], &config, |_| {});
+    let session = &window.desktop;
+    window
+        .page
+        .wait_for("the Try now buttons", WAIT, |page| {
+            let buttons = page.find_all("#routine-list [data-try-routine]")?.len();
+            Ok((buttons == unhunch_core::routine::RoutineSet::builtin().all().len()).then_some(()))
+        })
+        .unwrap_or_else(|error| panic!("{error}"));
+    assert_eq!(window.checked("pick-seated-twist"), false);
+
+    // An id the daemon does not know (here from the command line, as the page lists only known
+    // ones) is refused with the id named.
+    let unknown = daemon::unhunch(session, &["stretch-now", "no-such-stretch"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        daemon::stderr(&unknown).contains("There is no routine \"no-such-stretch\" in use"),
+        "{}",
+        daemon::stderr(&unknown)
+    );
+
+    let answer = try_now(&window, "seated-twist");
+    assert!(answer.starts_with("Starting a stretch break."), "{answer}");
+    // The daemon decided it: its break is that routine, the stretch window shows it, and the
+    // history records it.
+    let status =
+        daemon::wait_for_status(session, "a stretch of seated twist", PROMPTLY, |report| {
+            report["state"] == "stretching" && report["routine"] == "seated-twist"
+        });
+    let twist = unhunch_core::routine::RoutineSet::builtin()
+        .get("seated-twist")
+        .unwrap()
+        .name
+        .clone();
+    assert_eq!(status["routine_name"], twist.as_str());
+    let title = format!("Unhunch — {twist}");
+    desktop::wait_until("the stretch window of seated twist", PROMPTLY, || {
+        let found = session.run("xdotool", &["search", "--onlyvisible", "--name", &title]);
+        (!String::from_utf8_lossy(&found.stdout).trim().is_empty()).then_some(())
+    });
+    let started = daemon::wait_for_record(session, "started", status["break_id"].as_u64());
+    assert_eq!(started["routine"], "seated-twist");
+
+    // A break already on screen: refused, in words beside the button.
+    assert_eq!(
+        try_now(&window, "cobra"),
+        "Not started: A stretch break is already under way."
+    );
+    assert_eq!(daemon::status(session)["routine"], "seated-twist");
+
+    // No daemon: the window says so instead of failing silently.
+    let quit = daemon::unhunch(session, &["quit"]);
+    assert!(quit.status.success(), "{}", daemon::stderr(&quit));
+    let answer = try_now(&window, "cobra");
+    assert!(
+        answer.starts_with("Not started: ") && answer.contains("Unhunch is not running."),
+        "{answer}"
+    );
+}
+
 #[test]
 fn the_start_at_login_switch_writes_and_removes_the_autostart_entry() {
     let window = SettingsWindow::open(&[]);

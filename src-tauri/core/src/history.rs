@@ -2,6 +2,7 @@
 //! Storage (append-only JSON Lines) lives in the daemon.
 
 use crate::engine::{PauseLength, Waiting};
+use crate::routine::Side;
 use crate::time::{MILLIS_PER_DAY, Timestamp, civil_from_days};
 
 /// The highest break id: 2^53 - 1, the largest integer every JSON reader (JavaScript's numbers
@@ -37,6 +38,10 @@ pub enum HistoryEvent {
         break_id: u64,
         routine: String,
         duration_secs: u64,
+        /// The sides stretched, for a routine with sides. Lines written before this field existed
+        /// have none: their routine is taken to have done each of its sides once.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sides: Option<Vec<Side>>,
     },
     Snoozed {
         #[serde(deserialize_with = "break_id_within_limit")]
@@ -46,6 +51,10 @@ pub enum HistoryEvent {
     Skipped {
         #[serde(deserialize_with = "break_id_within_limit")]
         break_id: u64,
+        /// The sides already stretched when the user skipped (a stretch stopped after its left
+        /// side); absent when none were.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sides: Vec<Side>,
     },
     /// The window was closed early, or the break was cut short (pause, quit, time-out).
     Abandoned {
@@ -77,7 +86,7 @@ impl HistoryEvent {
             | HistoryEvent::Started { break_id, .. }
             | HistoryEvent::Completed { break_id, .. }
             | HistoryEvent::Snoozed { break_id, .. }
-            | HistoryEvent::Skipped { break_id }
+            | HistoryEvent::Skipped { break_id, .. }
             | HistoryEvent::Abandoned { break_id } => Some(*break_id),
             HistoryEvent::NaturalBreak { .. }
             | HistoryEvent::Deferred { .. }
@@ -110,7 +119,7 @@ pub fn unfinished_break(records: &[HistoryRecord]) -> Option<u64> {
             }
             HistoryEvent::Completed { break_id, .. }
             | HistoryEvent::Snoozed { break_id, .. }
-            | HistoryEvent::Skipped { break_id }
+            | HistoryEvent::Skipped { break_id, .. }
             | HistoryEvent::Abandoned { break_id } => {
                 if open == Some(*break_id) {
                     open = None;

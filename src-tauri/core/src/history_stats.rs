@@ -27,7 +27,9 @@ pub struct HistoryStats {
     pub heat_map: Vec<HeatDay>,
     /// Every stretch ever completed, most often first (ties by id).
     pub top_stretches: Vec<StretchCount>,
-    /// How often each side was stretched by routines that have sides.
+    /// How often each side was stretched: the sides each history line says were done (a stretch
+    /// skipped after its left side counts left only), or, for lines from before Unhunch wrote
+    /// them, each side of a completed routine once.
     pub sides: SideBalance,
     /// How many records the numbers come from.
     pub records: usize,
@@ -84,6 +86,18 @@ pub struct SideBalance {
     pub left: u32,
 }
 
+impl SideBalance {
+    /// Counts each of `done` `times` times.
+    fn count(&mut self, done: &[Side], times: u32) {
+        for side in done {
+            match side {
+                Side::Right => self.right += times,
+                Side::Left => self.left += times,
+            }
+        }
+    }
+}
+
 /// The local day number (days since 1970-01-01) of `at`.
 fn local_day(at: Timestamp, utc_offset_secs: i32) -> i64 {
     (at.unix_millis() + i64::from(utc_offset_secs) * 1000).div_euclid(MILLIS_PER_DAY)
@@ -137,8 +151,9 @@ fn tally_by_day(records: &[HistoryRecord], utc_offset_secs: i32) -> HashMap<i64,
     days
 }
 
-/// The history window's numbers at `now`. `sides_of` gives the sides of a routine by id (empty or
-/// absent: no sides); a completed routine with sides stretched each of them once.
+/// The history window's numbers at `now`. The balance of sides counts the sides each line names;
+/// for a completed line that names none (written before lines did), `sides_of` gives the sides of
+/// its routine by id (empty or absent: no sides), each counted once.
 pub fn history_stats(
     records: &[HistoryRecord],
     now: Timestamp,
@@ -205,19 +220,28 @@ pub fn history_stats(
         .collect();
 
     let mut by_routine: BTreeMap<&str, u32> = BTreeMap::new();
+    // Completed lines without sides, by routine: their sides are looked up once per routine.
+    let mut sides_unwritten: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut sides = SideBalance::default();
     for record in records {
-        if let HistoryEvent::Completed { routine, .. } = &record.event {
-            *by_routine.entry(routine.as_str()).or_insert(0) += 1;
+        match &record.event {
+            HistoryEvent::Completed {
+                routine,
+                sides: done,
+                ..
+            } => {
+                *by_routine.entry(routine.as_str()).or_insert(0) += 1;
+                match done {
+                    Some(done) => sides.count(done, 1),
+                    None => *sides_unwritten.entry(routine.as_str()).or_insert(0) += 1,
+                }
+            }
+            HistoryEvent::Skipped { sides: done, .. } => sides.count(done, 1),
+            _ => {}
         }
     }
-    let mut sides = SideBalance::default();
-    for (routine, times) in &by_routine {
-        for side in sides_of(routine) {
-            match side {
-                Side::Right => sides.right += times,
-                Side::Left => sides.left += times,
-            }
-        }
+    for (routine, times) in &sides_unwritten {
+        sides.count(&sides_of(routine), *times);
     }
     let mut top_stretches: Vec<StretchCount> = by_routine
         .into_iter()

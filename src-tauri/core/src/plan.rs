@@ -222,7 +222,16 @@ pub enum WindowReport {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum WindowOutcome {
-    Completed { routine: String, duration_secs: u64 },
+    Completed {
+        routine: String,
+        duration_secs: u64,
+    },
     Snoozed,
-    Skipped,
+    /// Skip, with the sides the user had already stretched when they skipped (every step of that
+    /// side passed), so the balance of sides counts what was done. A window of contract 2 from
+    /// before this field says none.
+    Skipped {
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        sides_done: Vec<crate::routine::Side>,
+    },
 }

@@ -51,7 +51,9 @@ Usage:
   unhunch --from-menu          start it as the application menu does: the first time,
                                it asks whether to start at login
   unhunch status [--json]      when the next break is, or why there is none
-  unhunch stretch-now          start a stretch break right away
+  unhunch stretch-now [ROUTINE-ID]
+                               start a stretch break right away, with that routine
+                               if you name one (any routine, left out or not)
   unhunch snooze [DURATION]    put the due break off (default: your snooze setting)
   unhunch skip                 skip the due break, or the next one
   unhunch pause [UNTIL]        no breaks for a while: a duration like 30m or 1h30m,
@@ -97,10 +99,9 @@ pub fn parse(arguments: Vec<OsString>) -> Result<Command, String> {
         "status" => Command::Status {
             json: flags_only(&first, &rest, &["--json"])?.contains(&"--json"),
         },
-        "stretch-now" => {
-            no_arguments(&first, &rest)?;
-            Command::StretchNow
-        }
+        "stretch-now" => Command::StretchNow {
+            routine: at_most_one(&first, &rest)?,
+        },
         "snooze" => {
             let length = match at_most_one(&first, &rest)? {
                 None => None,

@@ -16,7 +16,10 @@ pub enum Command {
     Status {
         json: bool,
     },
-    StretchNow,
+    /// Stretch now, with the routine the user named (`unhunch stretch-now ID`) or a random pick.
+    StretchNow {
+        routine: Option<String>,
+    },
     /// `None` snoozes by the configured length.
     Snooze {
         length: Option<Duration>,

@@ -105,9 +105,12 @@ pub struct WindowFailure {
     pub why: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    StretchNow,
+    /// Stretch now, with the routine the user named or a random pick.
+    StretchNow {
+        routine: Option<String>,
+    },
     /// Accept the due break (Start on the notification, or a click on its body).
     Start,
     /// A click on the icon of a tray that draws no menu.

@@ -275,10 +275,10 @@ impl Owner {
                 reply,
             } => {
                 let quitting = request == Request::Quit;
-                let input = self.input_for(request);
+                let input = self.input_for(request.clone());
                 let fed = self.feed(input).await;
                 let answer = match (fed.refusals.first(), fed.failures.first()) {
-                    (Some(refusal), _) => Err(refusal_message(*refusal)),
+                    (Some(refusal), _) => Err(refusal_words(*refusal, &request)),
                     (None, Some(failure)) => Err(failure.clone()),
                     (None, None) => Ok(()),
                 };
@@ -465,7 +465,7 @@ impl Owner {
 
     fn input_for(&self, request: Request) -> Input {
         match request {
-            Request::StretchNow => Input::StretchNow,
+            Request::StretchNow { routine } => Input::StretchNow { routine },
             Request::Start => Input::Start,
             Request::Activate => Input::Activate,
             Request::Snooze(length) => Input::Snooze { length },
@@ -690,4 +690,21 @@ async fn sleep_for(duration: Option<Duration>) {
 fn seed(now: Timestamp) -> u64 {
     (now.unix_millis() as u64).rotate_left(17)
         ^ u64::from(std::process::id()).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+}
+
+/// A refusal in the user's words, naming the routine they asked for when it is the one unknown.
+fn refusal_words(refusal: Refusal, request: &Request) -> String {
+    match (refusal, request) {
+        (
+            Refusal::UnknownRoutine,
+            Request::StretchNow {
+                routine: Some(routine_id),
+            },
+        ) => format!(
+            "There is no routine \"{routine_id}\" in use: check the id (the settings window's \
+             Stretches page lists them), or fix its file (`unhunch routines check` says what is \
+             wrong)."
+        ),
+        _ => refusal_message(refusal),
+    }
 }

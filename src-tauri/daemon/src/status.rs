@@ -216,6 +216,9 @@ pub fn refusal_message(refusal: Refusal) -> String {
         Refusal::NoBreakDue => "No break is due right now, so there is nothing to snooze or start.".into(),
         Refusal::NotPaused => "Unhunch is not paused.".into(),
         Refusal::AlreadyStretching => "A stretch break is already under way.".into(),
+        Refusal::UnknownRoutine => {
+            "No routine in use has that id: `unhunch routines check` lists the problems of your own routine files.".into()
+        }
         Refusal::NoRoutineFits => {
             "No routine fits your `place` setting: change `[stretch] place` in config.toml, or add a routine.".into()
         }

@@ -366,7 +366,9 @@ impl<const M: bool> ksni::Tray for UnhunchTray<M> {
             StandardItem {
                 visible: state != Phase::BreakDue,
                 enabled: state != Phase::Stretching,
-                ..item::<M>("Stretch now", |tray| tray.send(Request::StretchNow))
+                ..item::<M>("Stretch now", |tray| {
+                    tray.send(Request::StretchNow { routine: None })
+                })
             }
             .into(),
             StandardItem {

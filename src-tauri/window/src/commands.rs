@@ -118,6 +118,22 @@ fn checked_outcome(state: &WindowState, outcome: WindowOutcome) -> Result<Window
         WindowOutcome::Snoozed if state.plan.snoozes_left == Some(0) => {
             Err("no snoozes are left for this break".to_owned())
         }
+        WindowOutcome::Skipped { sides_done } => {
+            // Only sides the routine on screen has, each once: the history counts them.
+            let shown = lock(&state.shown_routine).clone();
+            let routine = offered_routine(&state.plan, &shown)
+                .ok_or_else(|| format!("the routine on screen ({shown:?}) is not offered"))?;
+            let mut sides = Vec::new();
+            for side in sides_done {
+                if !routine.steps.iter().any(|step| step.side == Some(side)) {
+                    return Err(format!("{shown:?} has no {} side", side.word()));
+                }
+                if !sides.contains(&side) {
+                    sides.push(side);
+                }
+            }
+            Ok(WindowOutcome::Skipped { sides_done: sides })
+        }
         other => Ok(other),
     }
 }
@@ -356,7 +372,26 @@ mod tests {
             invoke(&app, "finish", json!({"outcome": {"kind": "skipped"}})),
             Ok(Value::Null)
         );
-        assert_eq!(lines(&printed), vec![outcome_line(WindowOutcome::Skipped)]);
+        assert_eq!(
+            lines(&printed),
+            vec![outcome_line(WindowOutcome::Skipped { sides_done: vec![] })]
+        );
+    }
+
+    #[test]
+    fn a_skip_reports_the_sides_done_once_each_and_only_sides_the_routine_has() {
+        let (app, printed) = app(twist_plan());
+        let outcome = json!({"outcome": {"kind": "skipped", "sides_done": ["up"]}});
+        assert!(invoke(&app, "finish", outcome).is_err());
+        assert_eq!(lines(&printed), vec![]);
+        let outcome = json!({"outcome": {"kind": "skipped", "sides_done": ["right", "right"]}});
+        assert_eq!(invoke(&app, "finish", outcome), Ok(Value::Null));
+        assert_eq!(
+            lines(&printed),
+            vec![outcome_line(WindowOutcome::Skipped {
+                sides_done: vec![unhunch_core::routine::Side::Right]
+            })]
+        );
     }
 
     #[test]

@@ -163,7 +163,7 @@ mod tests {
         reporter.painted(7).unwrap();
         reporter.outcome(7, WindowOutcome::Snoozed).unwrap();
         assert_eq!(
-            reporter.outcome(7, WindowOutcome::Skipped),
+            reporter.outcome(7, WindowOutcome::Skipped { sides_done: vec![] }),
             Err(ReportError::OutcomeAlreadySent)
         );
         let printed = lines(&buffer);

@@ -76,6 +76,9 @@ pub enum Refusal {
     AlreadyStretching,
     /// No routine fits the `place` setting.
     NoRoutineFits,
+    /// Stretch now with a routine id that names no routine the engine has (a typo, or a routine
+    /// file with a problem, which is left out until it is fixed).
+    UnknownRoutine,
     /// Pause until a time that has already come.
     PauseEndsInThePast,
     /// Pause until a time beyond [`Timestamp::LATEST`] (the year 9999), which the history could

@@ -12,8 +12,13 @@ use crate::time::Timestamp;
 pub enum Input {
     /// A deadline may have passed. Idempotent: sending it early or twice is harmless.
     Tick,
-    /// Start a break right now, whatever the phase (ends a pause).
-    StretchNow,
+    /// Start a break right now, whatever the phase (ends a pause), with `routine` when the user
+    /// named one ("Try now" in the settings window, `unhunch stretch-now ID`): any routine the
+    /// engine knows, whatever the `place` and `leave_out` settings, as the user chose it. A due
+    /// break is begun with it; an unknown id is refused, and so is a break already on screen.
+    StretchNow {
+        routine: Option<String>,
+    },
     /// The user accepted the due break (Start on the notification, or a click on its body).
     Start,
     /// The user clicked Unhunch's tray icon in a tray that draws no menu (swaybar): a due break

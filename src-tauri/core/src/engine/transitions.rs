@@ -33,7 +33,10 @@ pub(super) enum HowItEnds {
 impl HowItEnds {
     fn event(self, break_id: u64) -> HistoryEvent {
         match self {
-            HowItEnds::Skipped => HistoryEvent::Skipped { break_id },
+            HowItEnds::Skipped => HistoryEvent::Skipped {
+                break_id,
+                sides: Vec::new(),
+            },
             HowItEnds::Abandoned => HistoryEvent::Abandoned { break_id },
         }
     }
@@ -44,7 +47,7 @@ impl Engine {
         match input {
             // Catching up was all a tick had to do.
             Input::Tick => {}
-            Input::StretchNow => self.stretch_now(effects),
+            Input::StretchNow { routine } => self.stretch_now(routine, effects),
             Input::Start => self.start(effects),
             Input::Activate => self.activate(effects),
             Input::Snooze { length } => self.snooze(length, effects),
@@ -142,7 +145,20 @@ impl Engine {
         }
     }
 
-    fn stretch_now(&mut self, effects: &mut Effects) {
+    fn stretch_now(&mut self, routine: Option<String>, effects: &mut Effects) {
+        if let PhaseState::Stretching { .. } = self.phase {
+            effects.refuse(Refusal::AlreadyStretching);
+            return;
+        }
+        if let Some(routine_id) = routine {
+            if self.routines.get(&routine_id).is_none() {
+                effects.refuse(Refusal::UnknownRoutine);
+                return;
+            }
+            // The user's choice replaces the pick (the shuffle bag keeps its round): this break
+            // offers the named routine, left out of the random pick or not.
+            self.offer = Some(routine_id);
+        }
         match &self.phase {
             PhaseState::Stretching { .. } => effects.refuse(Refusal::AlreadyStretching),
             PhaseState::BreakDue {
@@ -276,7 +292,10 @@ impl Engine {
         if skips_the_next_break {
             // "Skip the next break": it gets its number now so history can say it was skipped.
             let break_id = self.new_break_id();
-            effects.record(HistoryEvent::Skipped { break_id });
+            effects.record(HistoryEvent::Skipped {
+                break_id,
+                sides: Vec::new(),
+            });
         }
         self.start_fresh_interval(effects.now);
     }
@@ -331,10 +350,17 @@ impl Engine {
                 routine,
                 duration_secs,
             }) => {
+                // A completed routine did each of its sides (none recorded for one without).
+                let sides = self
+                    .routines
+                    .get(&routine)
+                    .map(|done| done.sides.clone())
+                    .filter(|sides| !sides.is_empty());
                 effects.record(HistoryEvent::Completed {
                     break_id,
                     routine,
                     duration_secs,
+                    sides,
                 });
                 self.start_fresh_interval(effects.now);
             }
@@ -343,7 +369,10 @@ impl Engine {
                     // The window should not have offered Snooze; the break ends as skipped
                     // rather than dangling.
                     effects.refuse(Refusal::NoSnoozesLeft);
-                    effects.record(HistoryEvent::Skipped { break_id });
+                    effects.record(HistoryEvent::Skipped {
+                        break_id,
+                        sides: Vec::new(),
+                    });
                     self.start_fresh_interval(effects.now);
                 } else {
                     // Like Snooze, minus the CloseWindow: the window is already gone.
@@ -355,8 +384,15 @@ impl Engine {
                     self.start_snooze_countdown(effects.now, None);
                 }
             }
-            Some(WindowOutcome::Skipped) => {
-                effects.record(HistoryEvent::Skipped { break_id });
+            Some(WindowOutcome::Skipped { sides_done }) => {
+                // Each side once, in the order done, whatever the window sent.
+                let mut sides = Vec::new();
+                for side in sides_done {
+                    if !sides.contains(&side) {
+                        sides.push(side);
+                    }
+                }
+                effects.record(HistoryEvent::Skipped { break_id, sides });
                 self.start_fresh_interval(effects.now);
             }
             None => {

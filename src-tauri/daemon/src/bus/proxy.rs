@@ -9,6 +9,7 @@
 pub trait Unhunch {
     fn status(&self) -> zbus::Result<String>;
     fn stretch_now(&self) -> zbus::Result<()>;
+    fn stretch_routine(&self, routine_id: &str) -> zbus::Result<()>;
     fn snooze(&self, seconds: u32) -> zbus::Result<()>;
     fn skip(&self) -> zbus::Result<()>;
     fn pause(&self, until: &str) -> zbus::Result<()>;

@@ -43,7 +43,16 @@ impl UnhunchService {
     }
 
     async fn stretch_now(&self) -> Result<(), ServiceError> {
-        self.request(Request::StretchNow).await
+        self.request(Request::StretchNow { routine: None }).await
+    }
+
+    /// Stretch now with the routine `routine_id` (the settings window's "Try now"), whether or
+    /// not it is left out of the random pick. Refused for an id that names no routine in use.
+    async fn stretch_routine(&self, routine_id: &str) -> Result<(), ServiceError> {
+        self.request(Request::StretchNow {
+            routine: Some(routine_id.to_owned()),
+        })
+        .await
     }
 
     /// Puts the due break off by `seconds`, or by the configured snooze when 0.

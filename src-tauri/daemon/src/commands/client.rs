@@ -47,7 +47,10 @@ async fn call(command: Command) -> u8 {
     };
     let result = match &command {
         Command::Status { json } => return status(&proxy, *json).await,
-        Command::StretchNow => proxy.stretch_now().await,
+        Command::StretchNow { routine: None } => proxy.stretch_now().await,
+        Command::StretchNow {
+            routine: Some(routine),
+        } => proxy.stretch_routine(routine).await,
         Command::Snooze { length } => {
             let seconds = length
                 .map(|length| length.as_secs().min(u32::MAX as u64) as u32)
@@ -79,7 +82,7 @@ async fn call(command: Command) -> u8 {
         Ok(Ok(report)) => {
             let now = crate::clock::now();
             let done = match command {
-                Command::StretchNow => "Starting a stretch break.",
+                Command::StretchNow { .. } => "Starting a stretch break.",
                 Command::Snooze { .. } => "Snoozed.",
                 Command::Skip => "Skipped.",
                 Command::Pause { .. } => "Paused.",

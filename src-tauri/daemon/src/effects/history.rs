@@ -246,7 +246,10 @@ mod tests {
         let path = dir.join("history.jsonl");
         let first = HistoryRecord {
             at: Timestamp::from_unix_secs(1_800_000_000),
-            event: HistoryEvent::Skipped { break_id: 1 },
+            event: HistoryEvent::Skipped {
+                break_id: 1,
+                sides: Vec::new(),
+            },
         };
         append(&path, &first).unwrap();
         // A crash mid-line elsewhere: a torn line with no newline, then our next append, which

@@ -1,7 +1,8 @@
 //! The settings window process (`unhunch-window --page settings --config PATH --routines DIR
-//! --autostart PATH --daemon PATH`): started on the first request, raised on the next ones, so
+//! --daemon PATH --autostart PATH`): started on the first request, raised on the next ones, so
 //! there is never more than one. It is told where the user's routines and the autostart entry
-//! are, and which program the entry starts, so it reads no environment of its own to find them.
+//! are, and which program the entry starts (and "Try now" runs), so it reads no environment of
+//! its own to find them.
 //!
 //! The daemon keeps the window's stdin: a `raise` line brings the open window to the front, and
 //! the end of stdin (the daemon stopped) closes it. The window reads and writes config.toml
@@ -45,12 +46,12 @@ impl SettingsWindow {
             .arg(&paths.routines_dir);
         // Without a home folder or a known program there is no entry to write: the window then
         // shows no "Start at login" switch.
-        if let (Some(entry), Ok(daemon)) = (autostart_entry::path(), programs::this_program()) {
-            command
-                .arg("--autostart")
-                .arg(entry)
-                .arg("--daemon")
-                .arg(daemon);
+        // The daemon program is also what "Try now" runs (`stretch-now ROUTINE-ID`).
+        if let Ok(daemon) = programs::this_program() {
+            command.arg("--daemon").arg(daemon);
+            if let Some(entry) = autostart_entry::path() {
+                command.arg("--autostart").arg(entry);
+            }
         }
         let mut child = command
             // As for the stretch window: no network monitor for a page that loads only its own

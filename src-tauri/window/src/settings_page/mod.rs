@@ -9,6 +9,10 @@
 //! - [`stretches`] lists the routines in use and the user's broken routine files (the Stretches
 //!   page, whose switches edit `[stretch] leave_out` in the form).
 //!
+//! "Try now" on the Stretches page runs the daemon program's `stretch-now ROUTINE-ID`, so the
+//! running daemon decides (and records) the break as for any other request, and its answer, or
+//! that it is not running, is shown beside the button.
+//!
 //! "Start at login" writes or removes the XDG autostart entry the daemon names, with the core's
 //! text for it (the same as `unhunch autostart on`).
 //!
@@ -40,7 +44,7 @@ pub const WINDOW_TITLE: &str = "Unhunch — Settings";
 
 /// The command line of the settings page, after `--page settings`.
 pub const USAGE: &str = "Usage: unhunch-window --page settings --config PATH [--routines DIR] \
-                         [--autostart PATH --daemon PATH]";
+                         [--daemon PATH [--autostart PATH]]";
 
 /// Where the settings window finds the user's files; the daemon passes them all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +54,8 @@ pub struct Options {
     pub routines: Option<PathBuf>,
     /// The XDG autostart entry and the daemon it starts, for "Start at login".
     pub autostart: Option<(PathBuf, PathBuf)>,
+    /// The daemon program, whose `stretch-now ROUTINE-ID` is "Try now".
+    pub daemon: Option<PathBuf>,
 }
 
 /// What the settings commands share: the file, and its text when the window last read it.
@@ -57,6 +63,7 @@ pub struct SettingsState {
     pub config: PathBuf,
     pub routines_dir: Option<PathBuf>,
     pub autostart: Option<(PathBuf, PathBuf)>,
+    pub daemon: Option<PathBuf>,
     /// The routines in use when the window last read the folder; `leave_out` is checked on them.
     pub routines: Mutex<RoutineSet>,
     /// `None` when there was no file; a save goes ahead only while the file still holds this.
@@ -109,15 +116,16 @@ pub fn options_from(arguments: &[String]) -> Result<Options, String> {
     }
     let config =
         config.ok_or_else(|| format!("the settings page needs the settings file. {USAGE}"))?;
-    let autostart = match (autostart, daemon) {
-        (Some(entry), Some(daemon)) => Some((entry, daemon)),
-        (None, None) => None,
-        _ => return Err(format!("--autostart and --daemon go together. {USAGE}")),
+    let autostart = match (autostart, &daemon) {
+        (Some(entry), Some(daemon)) => Some((entry, daemon.clone())),
+        (None, _) => None,
+        (Some(_), None) => return Err(format!("--autostart needs --daemon. {USAGE}")),
     };
     Ok(Options {
         config,
         routines,
         autostart,
+        daemon,
     })
 }
 
@@ -140,6 +148,7 @@ pub fn builder<R: Runtime>(builder: Builder<R>, options: Options) -> Builder<R> 
             config: options.config,
             routines_dir: options.routines,
             autostart: options.autostart,
+            daemon: options.daemon,
             routines: Mutex::new(RoutineSet::builtin()),
             read_at_open: Mutex::new(None),
             groups: schema::groups(),
@@ -152,6 +161,7 @@ pub fn builder<R: Runtime>(builder: Builder<R>, options: Options) -> Builder<R> 
             settings_stretches,
             settings_open_routines,
             settings_set_autostart,
+            settings_try_now,
         ])
         .setup(|app| {
             WebviewWindowBuilder::new(app, WINDOW_LABEL, WebviewUrl::App("settings.html".into()))
@@ -322,6 +332,42 @@ fn settings_set_autostart(state: State<'_, SettingsState>, on: bool) -> Result<b
     };
     done.map_err(|why| format!("cannot change {}: {why}", entry.display()))?;
     Ok(entry.exists())
+}
+
+/// "Try now": asks the running daemon to start a stretch break with `routine_id` at once, through
+/// `unhunch stretch-now ROUTINE-ID`, so the engine decides and the history records it. Returns the
+/// daemon's sentence; a refusal (an unknown id, a break already on screen) or a daemon that is not
+/// running comes back as the error, in the command's own words. Async, so the window never waits
+/// on the daemon's answer.
+#[tauri::command]
+async fn settings_try_now(
+    state: State<'_, SettingsState>,
+    routine_id: String,
+) -> Result<String, String> {
+    let daemon = state
+        .daemon
+        .clone()
+        .ok_or("the window was not told where the Unhunch program is")?;
+    // On a blocking thread: the command waits for the daemon's D-Bus answer.
+    let program = daemon.clone();
+    let ran = tauri::async_runtime::spawn_blocking(move || {
+        std::process::Command::new(&program)
+            .arg("stretch-now")
+            .arg(&routine_id)
+            .stdin(std::process::Stdio::null())
+            .output()
+    })
+    .await
+    .map_err(|why| format!("cannot run {} ({why})", daemon.display()))?
+    .map_err(|why| format!("cannot run {} ({why})", daemon.display()))?;
+    let said = |bytes: &[u8]| String::from_utf8_lossy(bytes).trim().to_owned();
+    if ran.status.success() {
+        Ok(said(&ran.stdout))
+    } else {
+        // The command's sentences without its program name: "unhunch: " begins the first only.
+        let why = said(&ran.stderr);
+        Err(why.strip_prefix("unhunch: ").unwrap_or(&why).to_owned())
+    }
 }
 
 /// Opens `path` with the desktop's program for it.
