@@ -6,7 +6,7 @@
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
 use unhunch_core::history::HistoryRecord;
@@ -141,18 +141,13 @@ pub fn run_history_window(out_dir: &Path) -> Result<HistoryWindowFigures, String
     core_times.sort();
 
     let started = Instant::now();
-    let mut window = Command::new(bin_path("unhunch-window"))
+    let mut command = Command::new(bin_path("unhunch-window"));
+    command
         .args(["--page", "history", "--from-daemon", "--history-file"])
         .arg(&history_file)
         .arg("--export-to")
-        .arg(session.home().join("unhunch-history.csv"))
-        .envs(session.env())
-        .env("GIO_USE_NETWORK_MONITOR", "base")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|error| format!("cannot start unhunch-window: {error}"))?;
+        .arg(session.home().join("unhunch-history.csv"));
+    let mut window = crate::windows::start(&session, command)?;
     let stdout = window.stdout.take().expect("a piped stdout");
     let mut drawn = None;
     for line in BufReader::new(stdout).lines() {

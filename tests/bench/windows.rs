@@ -204,12 +204,20 @@ fn run_history(out_dir: &Path) -> Result<OpenWindow, String> {
     )
 }
 
-/// Starts `command` in `session` with its stdin a pipe, as the daemon does (its end closes the
-/// window).
-fn start(session: &Session, mut command: Command) -> Result<Child, String> {
+/// What the daemon sets in every window's environment (`window_command` in the daemon's
+/// effects/window.rs): no network monitor, frames in plain memory, no JavaScript JIT.
+const DAEMON_WINDOW_ENV: [(&str, &str); 3] = [
+    ("GIO_USE_NETWORK_MONITOR", "base"),
+    ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+    ("JSC_useJIT", "0"),
+];
+
+/// Starts `command` in `session` with its stdin a pipe and the environment the daemon gives a
+/// window (stdin's end closes the window).
+pub fn start(session: &Session, mut command: Command) -> Result<Child, String> {
     command
         .envs(session.env())
-        .env("GIO_USE_NETWORK_MONITOR", "base")
+        .envs(DAEMON_WINDOW_ENV)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

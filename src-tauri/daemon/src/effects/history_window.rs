@@ -12,11 +12,7 @@ use tokio::process::{Child, ChildStdin};
 use tokio::sync::mpsc;
 use tracing::{info, warn};
 
-use crate::programs;
-
-/// Names another program to run as the window (a developer's build, a test's stand-in); the same
-/// variable the stretch window obeys.
-const WINDOW_PROGRAM_VARIABLE: &str = "UNHUNCH_WINDOW";
+use super::window::{window_command, window_program};
 
 /// The CSV export's file name, in the user's documents folder (their home folder without one):
 /// a place they find again in a file manager or a spreadsheet's Open dialog.
@@ -40,13 +36,11 @@ impl HistoryWindow {
         }
         let program = window_program();
         let export_file = export_file();
-        let mut child = tokio::process::Command::new(&program)
+        let mut child = window_command(&program)
             .args(["--page", "history", "--from-daemon", "--history-file"])
             .arg(history_file)
             .arg("--export-to")
             .arg(&export_file)
-            // As for the stretch window: no network monitor socket for a page of local files.
-            .env("GIO_USE_NETWORK_MONITOR", "base")
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -85,16 +79,6 @@ async fn keep(mut child: Child, mut stdin: ChildStdin, mut raised: mpsc::Unbound
             }
         }
     }
-}
-
-fn window_program() -> PathBuf {
-    if let Some(program) =
-        std::env::var_os(WINDOW_PROGRAM_VARIABLE).filter(|value| !value.is_empty())
-    {
-        return PathBuf::from(program);
-    }
-    programs::beside_this_program("unhunch-window")
-        .unwrap_or_else(|| PathBuf::from("unhunch-window"))
 }
 
 /// `~/Documents/unhunch-history.csv` (the XDG documents folder), else in the home folder.

@@ -14,7 +14,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 use tracing::{info, warn};
 
-use super::window::window_program;
+use super::window::{window_command, window_program};
 use crate::files::Paths;
 use crate::{autostart_entry, programs};
 
@@ -36,7 +36,7 @@ impl SettingsWindow {
             return Ok(());
         }
         let program = window_program();
-        let mut command = tokio::process::Command::new(&program);
+        let mut command = window_command(&program);
         command
             .arg("--page")
             .arg("settings")
@@ -54,9 +54,6 @@ impl SettingsWindow {
             }
         }
         let mut child = command
-            // As for the stretch window: no network monitor for a page that loads only its own
-            // files.
-            .env("GIO_USE_NETWORK_MONITOR", "base")
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .kill_on_drop(true)
