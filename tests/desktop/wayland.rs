@@ -83,7 +83,8 @@ fn on_sway_the_window_paints_floats_small_and_leaves_the_keyboard_where_it_was()
     let window = wait_until("the stretch window is in sway's tree", PROMPTLY, || {
         session.sway_window_of(window_pid)
     });
-    // Wayland and no render node (no /dev/dri here): the window asked WebKit to share plain memory.
+    // Wayland and no render node (no /dev/dri here): WebKit shares frames in plain memory (the
+    // daemon asks for it for every window; `renderer.rs` does for a window started otherwise).
     assert!(
         renderer_setting(window_pid).as_deref() == Some("1"),
         "the window runs without WEBKIT_DISABLE_DMABUF_RENDERER=1"
