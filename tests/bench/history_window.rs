@@ -6,13 +6,12 @@
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
 use unhunch_core::history::HistoryRecord;
 use unhunch_core::history_stats::history_stats;
 use unhunch_core::time::Timestamp;
-use unhunch_tests::desktop::{Session, bin_path};
+use unhunch_tests::desktop::Session;
 
 use crate::measure::{self, Memory};
 
@@ -141,13 +140,7 @@ pub fn run_history_window(out_dir: &Path) -> Result<HistoryWindowFigures, String
     core_times.sort();
 
     let started = Instant::now();
-    let mut command = Command::new(bin_path("unhunch-window"));
-    command
-        .args(["--page", "history", "--from-daemon", "--history-file"])
-        .arg(&history_file)
-        .arg("--export-to")
-        .arg(session.home().join("unhunch-history.csv"));
-    let mut window = crate::windows::start(&session, command)?;
+    let mut window = crate::windows::start_history(&session, &history_file)?;
     let stdout = window.stdout.take().expect("a piped stdout");
     let mut drawn = None;
     for line in BufReader::new(stdout).lines() {

@@ -177,13 +177,7 @@ fn run_history(out_dir: &Path) -> Result<OpenWindow, String> {
     let month = lines[lines.len().saturating_sub(HISTORY_LINES)..].join("\n") + "\n";
     let history_file = session.home().join("history.jsonl");
     fs::write(&history_file, month).map_err(|error| error.to_string())?;
-    let mut command = Command::new(bin_path("unhunch-window"));
-    command
-        .args(["--page", "history", "--from-daemon", "--history-file"])
-        .arg(&history_file)
-        .arg("--export-to")
-        .arg(session.home().join("unhunch-history.csv"));
-    let mut window = start(&session, command)?;
+    let mut window = start_history(&session, &history_file)?;
     let stdout = window.stdout.take().expect("a piped stdout");
     // The history page prints `history_drawn` once its charts are drawn.
     let drawn = BufReader::new(stdout)
@@ -211,6 +205,17 @@ const DAEMON_WINDOW_ENV: [(&str, &str); 3] = [
     ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
     ("JSC_useJIT", "0"),
 ];
+
+/// Starts the history window on `history_file` as the daemon does.
+pub fn start_history(session: &Session, history_file: &Path) -> Result<Child, String> {
+    let mut command = Command::new(bin_path("unhunch-window"));
+    command
+        .args(["--page", "history", "--from-daemon", "--history-file"])
+        .arg(history_file)
+        .arg("--export-to")
+        .arg(session.home().join("unhunch-history.csv"));
+    start(session, command)
+}
 
 /// Starts `command` in `session` with its stdin a pipe and the environment the daemon gives a
 /// window (stdin's end closes the window).
