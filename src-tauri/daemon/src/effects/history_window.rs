@@ -12,7 +12,7 @@ use tokio::process::{Child, ChildStdin};
 use tokio::sync::mpsc;
 use tracing::{info, warn};
 
-use super::window::{window_command, window_program};
+use super::window::{still_running, window_command, window_program};
 
 /// The CSV export's file name, in the user's documents folder (their home folder without one):
 /// a place they find again in a file manager or a spreadsheet's Open dialog.
@@ -22,6 +22,8 @@ const EXPORT_FILE_NAME: &str = "unhunch-history.csv";
 pub struct HistoryWindow {
     /// Asks the open window's keeper task to raise it; sending fails once the window is gone.
     raise: Option<mpsc::UnboundedSender<()>>,
+    /// The open window's process, to tell a window that has just exited from one that runs.
+    pid: Option<u32>,
 }
 
 impl HistoryWindow {
@@ -29,6 +31,7 @@ impl HistoryWindow {
     /// saying why no window could start.
     pub fn open_or_raise(&mut self, history_file: &Path) -> Result<(), String> {
         if let Some(raise) = &self.raise
+            && still_running(self.pid)
             && raise.send(()).is_ok()
         {
             info!("raising the open history window");
@@ -53,6 +56,7 @@ impl HistoryWindow {
         info!("history window started (pid {:?})", child.id());
         let (raise, raised) = mpsc::unbounded_channel();
         self.raise = Some(raise);
+        self.pid = child.id();
         tokio::spawn(keep(child, stdin, raised));
         Ok(())
     }

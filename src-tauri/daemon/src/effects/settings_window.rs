@@ -14,7 +14,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::mpsc;
 use tracing::{info, warn};
 
-use super::window::{window_command, window_program};
+use super::window::{still_running, window_command, window_program};
 use crate::files::Paths;
 use crate::{autostart_entry, programs};
 
@@ -22,6 +22,8 @@ use crate::{autostart_entry, programs};
 #[derive(Default)]
 pub struct SettingsWindow {
     raise: Option<mpsc::UnboundedSender<()>>,
+    /// The open window's process, to tell a window that has just exited from one that runs.
+    pid: Option<u32>,
 }
 
 impl SettingsWindow {
@@ -30,6 +32,7 @@ impl SettingsWindow {
         // The task ends when its window does, dropping its end of the line: a send that fails
         // means there is no window to raise.
         if let Some(raise) = &self.raise
+            && still_running(self.pid)
             && raise.send(()).is_ok()
         {
             info!("raising the open settings window");
@@ -65,6 +68,7 @@ impl SettingsWindow {
         info!("settings window started (pid {:?})", child.id());
         let (raise, mut raised) = mpsc::unbounded_channel();
         self.raise = Some(raise);
+        self.pid = child.id();
         tokio::spawn(async move {
             loop {
                 tokio::select! {
