@@ -52,6 +52,7 @@ const LAYERS: [(&str, &[&str]); 6] = [
             "effects/window",
             "effects/history",
             "effects/history_window",
+            "effects/kept_window",
             "effects/open",
             "effects/settings_window",
         ],

@@ -8,6 +8,7 @@
 
 mod history;
 mod history_window;
+mod kept_window;
 mod notifications;
 mod open;
 mod settings_window;
@@ -216,7 +217,7 @@ impl Effects {
     /// `unhunch settings`, `OpenSettings()`). When the window cannot start, config.toml opens in
     /// the user's editor instead, so the settings are always one click away.
     pub fn open_settings(&mut self, paths: &Paths) {
-        if let Err(why) = self.settings_window.open(paths) {
+        if let Err(why) = self.settings_window.open_or_raise(paths) {
             error!("cannot open the settings window: {why}");
             self.notifications.tell(
                 "Unhunch could not open its settings window",

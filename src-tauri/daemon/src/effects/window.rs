@@ -275,21 +275,6 @@ pub(super) fn window_command(program: &std::path::Path) -> tokio::process::Comma
     command
 }
 
-/// Whether the window process `pid`, a child the daemon has not yet waited for, still runs. A
-/// window that has just exited is a zombie until the task holding it notices; a request in that
-/// moment must start a new window rather than raise the one that is gone.
-pub(super) fn still_running(pid: Option<u32>) -> bool {
-    let Some(pid) = pid else {
-        return false;
-    };
-    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-        // The state follows the command name, which is in parentheses and may hold anything.
-        stat.rsplit_once(')')
-            .and_then(|(_, rest)| rest.trim_start().chars().next())
-            .is_some_and(|state| state != 'Z' && state != 'X')
-    })
-}
-
 pub(super) fn window_program() -> PathBuf {
     if let Some(program) =
         std::env::var_os(WINDOW_PROGRAM_VARIABLE).filter(|value| !value.is_empty())
