@@ -146,10 +146,23 @@ impl Engine {
     }
 
     fn stretch_now(&mut self, routine: Option<String>, effects: &mut Effects) {
-        if let PhaseState::Stretching { .. } = self.phase {
-            effects.refuse(Refusal::AlreadyStretching);
-            return;
-        }
+        // A due break is begun as it is; otherwise a new break starts now.
+        let due = match &self.phase {
+            PhaseState::Stretching { .. } => {
+                effects.refuse(Refusal::AlreadyStretching);
+                return;
+            }
+            PhaseState::BreakDue {
+                break_id,
+                due_since,
+                ..
+            } => Some((*break_id, *due_since)),
+            PhaseState::Working(_)
+            | PhaseState::Paused { .. }
+            | PhaseState::Held { .. }
+            | PhaseState::Away { .. }
+            | PhaseState::OffHours { .. } => None,
+        };
         if let Some(routine_id) = routine {
             if self.routines.get(&routine_id).is_none() {
                 effects.refuse(Refusal::UnknownRoutine);
@@ -159,21 +172,11 @@ impl Engine {
             // offers the named routine, left out of the random pick or not.
             self.offer = Some(routine_id);
         }
-        match &self.phase {
-            PhaseState::Stretching { .. } => effects.refuse(Refusal::AlreadyStretching),
-            PhaseState::BreakDue {
-                break_id,
-                due_since,
-                ..
-            } => {
-                let (break_id, due_since) = (*break_id, *due_since);
+        match due {
+            Some((break_id, due_since)) => {
                 self.begin_stretching(break_id, due_since, FirstScreen::Intro, effects);
             }
-            PhaseState::Working(_)
-            | PhaseState::Paused { .. }
-            | PhaseState::Held { .. }
-            | PhaseState::Away { .. }
-            | PhaseState::OffHours { .. } => {
+            None => {
                 if self.offer_or_pick().is_none() {
                     effects.refuse(Refusal::NoRoutineFits);
                     return;
