@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use unhunch_core::engine::PAINT_TIMEOUT;
 use unhunch_core::plan::StretchPlan;
-use unhunch_tests::desktop::{SeenNotification, Session, wait_until};
+use unhunch_tests::desktop::{SeenNotification, Session, SessionBuilder, wait_until};
 
 use crate::daemon::{
     BUS_NAME, Daemon, PROMPTLY, action_keys, daemon_stderr, status, unhunch, wait_for_notification,
@@ -72,11 +72,27 @@ impl StandIn {
     }
 }
 
-fn start_with(session: &Session, stand_in: &StandIn) -> Daemon {
-    let program = stand_in.program();
-    let daemon = Daemon::spawn(session, &[("UNHUNCH_WINDOW", program.to_str().unwrap())]);
-    session.wait_for_name(BUS_NAME, PROMPTLY);
-    daemon
+/// A session, and a daemon in it whose stretch window is the stand-in. The fields drop in this
+/// order: the daemon stops before its session goes.
+struct StandInDesktop {
+    daemon: Daemon,
+    stand_in: StandIn,
+    session: Session,
+}
+
+impl StandInDesktop {
+    fn start(session: SessionBuilder) -> StandInDesktop {
+        let session = session.start();
+        let stand_in = StandIn::new(&session);
+        let program = stand_in.program();
+        let daemon = Daemon::spawn(&session, &[("UNHUNCH_WINDOW", program.to_str().unwrap())]);
+        session.wait_for_name(BUS_NAME, PROMPTLY);
+        StandInDesktop {
+            daemon,
+            stand_in,
+            session,
+        }
+    }
 }
 
 fn has_line(path: &Path, text: &str) -> bool {
@@ -85,16 +101,16 @@ fn has_line(path: &Path, text: &str) -> bool {
 
 #[test]
 fn the_plan_goes_in_and_the_outcome_and_paint_come_back() {
-    let session = Session::builder()
-        .without_tray()
-        .without_notifications()
-        .start();
-    let stand_in = StandIn::new(&session);
-    let _daemon = start_with(&session, &stand_in);
+    let desktop = StandInDesktop::start(Session::builder().without_tray().without_notifications());
+    let StandInDesktop {
+        session,
+        stand_in,
+        daemon: _,
+    } = &desktop;
 
     stand_in.set_mode("completed");
-    assert!(unhunch(&session, &["stretch-now"]).status.success());
-    let completed = wait_for_record(&session, "completed", None);
+    assert!(unhunch(session, &["stretch-now"]).status.success());
+    let completed = wait_for_record(session, "completed", None);
     let plan = stand_in.plan();
     assert_eq!(completed["break_id"], plan.break_id);
     assert_eq!(completed["routine"], plan.routine.id);
@@ -114,7 +130,7 @@ fn the_plan_goes_in_and_the_outcome_and_paint_come_back() {
     );
 
     stand_in.set_mode("silent");
-    assert!(unhunch(&session, &["stretch-now"]).status.success());
+    assert!(unhunch(session, &["stretch-now"]).status.success());
     let second = wait_until("a second plan", PROMPTLY, || {
         let plan = stand_in.plan();
         if plan.break_id != completed["break_id"] {
@@ -123,24 +139,24 @@ fn the_plan_goes_in_and_the_outcome_and_paint_come_back() {
             Err(plan.break_id)
         }
     });
-    wait_for_record(&session, "abandoned", Some(second.break_id));
-    assert!(!daemon_stderr(&session).contains("reported an outcome for break"));
+    wait_for_record(session, "abandoned", Some(second.break_id));
+    assert!(!daemon_stderr(session).contains("reported an outcome for break"));
 }
 
 #[test]
 fn a_named_routine_reaches_the_window_and_the_sides_it_reports_reach_the_history() {
-    let session = Session::builder()
-        .without_tray()
-        .without_notifications()
-        .start();
-    let stand_in = StandIn::new(&session);
-    let _daemon = start_with(&session, &stand_in);
+    let desktop = StandInDesktop::start(Session::builder().without_tray().without_notifications());
+    let StandInDesktop {
+        session,
+        stand_in,
+        daemon: _,
+    } = &desktop;
 
     // `unhunch stretch-now ID` opens the window with that routine's plan.
     stand_in.set_mode("skipped-after-right");
-    let asked = unhunch(&session, &["stretch-now", "chair-twist"]);
+    let asked = unhunch(session, &["stretch-now", "chair-twist"]);
     assert!(asked.status.success(), "{asked:?}");
-    let skipped = wait_for_record(&session, "skipped", None);
+    let skipped = wait_for_record(session, "skipped", None);
     let plan = stand_in.plan();
     assert_eq!(plan.routine.id, "chair-twist");
     assert_eq!(skipped["break_id"], plan.break_id);
@@ -149,42 +165,48 @@ fn a_named_routine_reaches_the_window_and_the_sides_it_reports_reach_the_history
     // A completed two-sided routine names both of its sides.
     stand_in.set_mode("completed");
     assert!(
-        unhunch(&session, &["stretch-now", "chair-twist"])
+        unhunch(session, &["stretch-now", "chair-twist"])
             .status
             .success()
     );
-    let completed = wait_for_record(&session, "completed", None);
+    let completed = wait_for_record(session, "completed", None);
     assert_eq!(completed["routine"], "chair-twist");
     assert_eq!(completed["sides"], serde_json::json!(["right", "left"]));
 }
 
 #[test]
 fn a_break_ended_elsewhere_closes_its_window() {
-    let session = Session::builder()
-        .without_tray()
-        .without_notifications()
-        .start();
-    let stand_in = StandIn::new(&session);
-    let daemon = start_with(&session, &stand_in);
+    let desktop = StandInDesktop::start(Session::builder().without_tray().without_notifications());
+    let StandInDesktop {
+        session,
+        stand_in,
+        daemon,
+    } = &desktop;
 
     stand_in.set_mode("stay-open");
-    assert!(unhunch(&session, &["stretch-now"]).status.success());
-    wait_until("the window process runs", PROMPTLY, || {
-        !window_processes(&session, &daemon).is_empty()
+    assert!(unhunch(session, &["stretch-now"]).status.success());
+    // The plan is saved once the window has read it: pausing before that would end a window
+    // that never had its break.
+    wait_until("the window has the plan", PROMPTLY, || {
+        stand_in.dir.join("plan.json").is_file()
     });
-    assert!(unhunch(&session, &["pause", "1h"]).status.success());
+    assert!(!window_processes(session, daemon).is_empty());
+    assert!(unhunch(session, &["pause", "1h"]).status.success());
     wait_until("pausing closes the window", PROMPTLY, || {
-        window_processes(&session, &daemon).is_empty()
+        window_processes(session, daemon).is_empty()
     });
     let plan = stand_in.plan();
-    wait_for_record(&session, "abandoned", Some(plan.break_id));
+    wait_for_record(session, "abandoned", Some(plan.break_id));
 }
 
 #[test]
 fn a_routine_file_added_while_running_is_offered_and_a_broken_one_is_reported() {
-    let session = Session::builder().without_tray().start();
-    let stand_in = StandIn::new(&session);
-    let _daemon = start_with(&session, &stand_in);
+    let desktop = StandInDesktop::start(Session::builder().without_tray());
+    let StandInDesktop {
+        session,
+        stand_in,
+        daemon: _,
+    } = &desktop;
     let routines_dir = session.data_dir().join("unhunch").join("routines");
     wait_until("the daemon watches the routines folder", PROMPTLY, || {
         routines_dir.is_dir()
@@ -218,7 +240,7 @@ fn a_routine_file_added_while_running_is_offered_and_a_broken_one_is_reported() 
     assert!(notice.body.contains("broken.toml:5:"), "{}", notice.body);
 
     stand_in.set_mode("silent");
-    assert!(unhunch(&session, &["stretch-now"]).status.success());
+    assert!(unhunch(session, &["stretch-now"]).status.success());
     let plan = wait_until("a plan reaches the window", PROMPTLY, || {
         fs::read_to_string(stand_in.dir.join("plan.json")).ok()
     });
@@ -472,23 +494,26 @@ fn the_window_of_0_1_0_is_named_as_older_and_the_break_is_still_offered() {
 
 #[test]
 fn a_window_that_never_paints_is_ended_and_the_break_offered_as_a_notification() {
-    let session = Session::builder().without_tray().start();
-    let stand_in = StandIn::new(&session);
-    let daemon = start_with(&session, &stand_in);
+    let desktop = StandInDesktop::start(Session::builder().without_tray());
+    let StandInDesktop {
+        session,
+        stand_in,
+        daemon,
+    } = &desktop;
     stand_in.set_mode("blank");
-    assert!(unhunch(&session, &["stretch-now"]).status.success());
-    let stretching = wait_for_state(&session, "stretching", PROMPTLY);
+    assert!(unhunch(session, &["stretch-now"]).status.success());
+    let stretching = wait_for_state(session, "stretching", PROMPTLY);
     wait_until("the blank window runs", PROMPTLY, || {
-        !window_processes(&session, &daemon).is_empty()
+        !window_processes(session, daemon).is_empty()
     });
 
     // The daemon's deadline, not the window, ends it: the stand-in would sleep for ten minutes.
-    let due = wait_for_state(&session, "break_due", PAINT_TIMEOUT + PROMPTLY);
+    let due = wait_for_state(session, "break_due", PAINT_TIMEOUT + PROMPTLY);
     assert_eq!(due["break_id"], stretching["break_id"], "the same break");
     wait_until("the blank window is ended", PROMPTLY, || {
-        window_processes(&session, &daemon).is_empty()
+        window_processes(session, daemon).is_empty()
     });
-    let offered = wait_for_notification(&session, "the break offered as a notification", |n| {
+    let offered = wait_for_notification(session, "the break offered as a notification", |n| {
         n.body.contains("could not be shown")
     });
     assert_eq!(action_keys(&offered), ["snooze", "skip"], "{offered:?}");
@@ -500,7 +525,7 @@ fn a_window_that_never_paints_is_ended_and_the_break_offered_as_a_notification()
         .find(|(key, _)| key == "snooze")
         .expect("a snooze action");
     session.dunst_context_with_choice(snooze_label);
-    let snoozed = wait_for_record(&session, "snoozed", due["break_id"].as_u64());
+    let snoozed = wait_for_record(session, "snoozed", due["break_id"].as_u64());
     assert_eq!(snoozed["snoozes_used"], 1);
-    assert_eq!(status(&session)["state"], "working", "{}", status(&session));
+    assert_eq!(status(session)["state"], "working", "{}", status(session));
 }
