@@ -57,11 +57,20 @@ async function start() {
     showIntro();
   }
   $("app").setAttribute("aria-busy", "false");
-  reportPainted();
+  if (state.waitingToBeShown) {
+    readyToBeSeen();
+  } else {
+    reportPainted();
+  }
 }
 
-// Two frames: the first runs before the screen is painted, the second after it was. A window the
-// daemon started hidden ignores this until it is shown, and then calls `unhunchShown`, so the
+// The window opens hidden and is shown once its first screen is laid out (for a window prepared
+// on the heads-up, also once the daemon says so); Rust then calls `unhunchShown`.
+function readyToBeSeen() {
+  invoke("laid_out").catch((error) => console.error("laid_out:", error));
+}
+
+// Two frames: the first runs before the screen is painted, the second after it was, so the
 // report is of the first frame painted on screen.
 function reportPainted() {
   requestAnimationFrame(() =>
@@ -71,9 +80,10 @@ function reportPainted() {
   );
 }
 
-// Shown after the daemon prepared the window hidden on the heads-up: the page laid out its first
-// screen when it loaded, up to a minute ago, without starting any clock. The break starts now,
-// when the user sees it: the step is shown again with its hold from the start.
+// Shown: the page laid out its first screen in the hidden window without starting any clock,
+// milliseconds ago for a break that starts now, up to a minute ago for a window the daemon
+// prepared on the heads-up. The break starts now, when the user sees it: the step is shown again
+// with its hold from the start.
 window.unhunchShown = () => {
   const waited = state.waitingToBeShown;
   state.waitingToBeShown = false;
@@ -201,6 +211,8 @@ function showProblem(message) {
   showScreen("problem");
   $("problem-text").textContent = message;
   $("app").setAttribute("aria-busy", "false");
+  // A window still hidden comes on screen to say what went wrong.
+  readyToBeSeen();
 }
 
 // ---- Moving through the break -----------------------------------------------------------------

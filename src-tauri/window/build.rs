@@ -6,6 +6,7 @@ fn main() {
     let manifest = tauri_build::AppManifest::new().commands(&[
         "plan",
         "switch_routine",
+        "laid_out",
         "painted",
         "finish",
         "close",

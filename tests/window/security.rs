@@ -72,7 +72,14 @@ const WINDOWS: [(&str, &str, &[&str]); 3] = [
     (
         "stretch",
         "src-tauri/window/capabilities/stretch.json",
-        &["plan", "switch_routine", "painted", "finish", "close"],
+        &[
+            "plan",
+            "switch_routine",
+            "laid_out",
+            "painted",
+            "finish",
+            "close",
+        ],
     ),
     (
         "settings",

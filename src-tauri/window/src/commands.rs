@@ -1,7 +1,7 @@
 //! The commands the page may call. Each is a permission (see `build.rs`) and the window's
 //! capability (`capabilities/stretch.json`) grants exactly these.
 
-use tauri::{Runtime, State, WebviewWindow};
+use tauri::{Manager, Runtime, State, WebviewWindow};
 use unhunch_core::plan::{StretchPlan, WindowOutcome};
 
 use crate::report::ReportError;
@@ -42,6 +42,15 @@ pub fn switch_routine<R: Runtime>(
     window
         .set_title(&window_title(&routine.name))
         .map_err(|error| format!("could not set the window title: {error}"))
+}
+
+/// The page has laid out its first screen (or its problem screen) in the hidden window: the window
+/// comes on screen now, or at the daemon's `show` if it was started `--hidden`.
+#[tauri::command]
+pub fn laid_out<R: Runtime>(window: WebviewWindow<R>, state: State<'_, WindowState>) {
+    crate::trace::mark("page laid out");
+    state.opening().laid_out();
+    crate::show_when_ready(window.app_handle());
 }
 
 /// The page painted its first frame: print the `painted` line (once). While a window started

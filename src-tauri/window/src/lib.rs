@@ -16,10 +16,13 @@
 //!   capability (`capabilities/history.json`).
 //! - [`webkit`] sets WebKitGTK up for a small local page; [`trace`] marks the start-up's stages.
 //!
-//! Started `--hidden` (the daemon's warm start, on the heads-up), the window is built invisible:
-//! the page loads the plan and lays out its first screen, and nothing is shown until the daemon
-//! writes `show` on stdin. Then it is placed under the pointer, shown, and reports its first frame
-//! painted after that; a report from the page while hidden is not a frame the user saw.
+//! The window is built invisible and comes on screen only once its page has laid out its first
+//! screen: the first frame anyone sees is the stretch, never an empty window, and GTK never draws
+//! the page while WebKit's web process is still starting (it then waited up to 500 ms for that
+//! process, in a third of cold starts). Started `--hidden` (the daemon's warm start, on the
+//! heads-up), it also waits for the daemon to write `show` on stdin. Then it is placed under the
+//! pointer, shown, and reports its first frame painted after that; a report from the page while
+//! hidden is not a frame the user saw.
 //!
 //! The process exits when its window closes: after Snooze or Skip, after Done on the finish screen,
 //! when the window manager closes it, or when the daemon that started it is gone (its stdin ends).
@@ -84,7 +87,7 @@ pub fn run() {
     let visibility = if hidden {
         Visibility::HiddenUntilShown
     } else {
-        Visibility::Shown
+        Visibility::WhenLaidOut
     };
     trace::mark("plan read");
     let app = builder_with(
@@ -163,10 +166,8 @@ fn listen_to_the_daemon<R: Runtime>(app: tauri::AppHandle<R>, hidden: bool) {
             if hidden
                 && plan_source::next_from_the_daemon(&mut stdin) == plan_source::DaemonSays::Show
             {
-                let handle = app.clone();
-                if let Err(error) = app.run_on_main_thread(move || show_stretch_window(&handle)) {
-                    say(&format!("cannot show the window: {error}"));
-                }
+                app.state::<WindowState>().opening().asked_to_show();
+                show_when_ready(&app);
             }
             plan_source::wait_for_the_daemon_to_go(stdin);
             say("the daemon that started this window is gone; closing.");
@@ -174,6 +175,18 @@ fn listen_to_the_daemon<R: Runtime>(app: tauri::AppHandle<R>, hidden: bool) {
         });
     if let Err(error) = spawned {
         say(&format!("cannot watch for the daemon going away: {error}"));
+    }
+}
+
+/// Shows the hidden window once its page has laid out its first screen and, for a window started
+/// `--hidden`, the daemon has said `show`; called when either happens, it shows the window once.
+pub(crate) fn show_when_ready<R: Runtime>(app: &tauri::AppHandle<R>) {
+    if !app.state::<WindowState>().opening().take_show() {
+        return;
+    }
+    let handle = app.clone();
+    if let Err(error) = app.run_on_main_thread(move || show_stretch_window(&handle)) {
+        say(&format!("cannot show the window: {error}"));
     }
 }
 
@@ -200,7 +213,7 @@ fn show_stretch_window<R: Runtime>(app: &tauri::AppHandle<R>) {
         return;
     }
     // The page reports its painted frame two animation frames after this: the first frame painted
-    // since the window became visible. Before the page has loaded, its own start reports it.
+    // since the window became visible.
     if let Err(error) = window.eval("window.unhunchShown && window.unhunchShown()") {
         say(&format!("cannot tell the page it is shown: {error}"));
     }
@@ -214,7 +227,8 @@ pub(crate) fn say(message: &str) {
     let _ = writeln!(std::io::stderr(), "unhunch-window: {message}");
 }
 
-/// What the commands share: the plan, which routine the page shows, and the stdout reporter.
+/// What the commands share: the plan, which routine the page shows, the stdout reporter, and how
+/// far the hidden window is from being shown.
 pub struct WindowState {
     pub plan: StretchPlan,
     /// The id of the routine on screen; "Another stretch" changes it.
@@ -223,12 +237,53 @@ pub struct WindowState {
     /// The window is on screen: false while a window started `--hidden` waits for `show`, when
     /// the page's painted report is not a frame anyone saw.
     pub shown: std::sync::atomic::AtomicBool,
+    opening: Mutex<Opening>,
 }
 
-/// Whether the window shows as it opens, or waits hidden for the daemon's `show`.
+impl WindowState {
+    pub(crate) fn opening(&self) -> std::sync::MutexGuard<'_, Opening> {
+        self.opening
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The two things a hidden window waits for before it is shown, and whether it was.
+#[derive(Debug, Default)]
+pub(crate) struct Opening {
+    laid_out: bool,
+    asked: bool,
+    shown: bool,
+}
+
+impl Opening {
+    /// The page has laid out its first screen.
+    pub(crate) fn laid_out(&mut self) {
+        self.laid_out = true;
+    }
+
+    /// The window is to be shown: at once for a break that starts now, at the daemon's `show`
+    /// for a window started `--hidden`.
+    pub(crate) fn asked_to_show(&mut self) {
+        self.asked = true;
+    }
+
+    /// Whether to show the window now: true once, when both have happened.
+    pub(crate) fn take_show(&mut self) -> bool {
+        let show = self.laid_out && self.asked && !self.shown;
+        self.shown |= show;
+        show
+    }
+}
+
+/// When the window comes on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Visibility {
+    /// As it opens (the tests on Tauri's mock runtime, which has no page to lay out).
     Shown,
+    /// As soon as its page has laid out the first screen: a break that starts now.
+    WhenLaidOut,
+    /// When its page has laid out the first screen and the daemon has written `show`.
     HiddenUntilShown,
 }
 
@@ -254,12 +309,17 @@ pub fn builder_with<R: Runtime>(
         plan,
         reporter,
         shown: std::sync::atomic::AtomicBool::new(visibility == Visibility::Shown),
+        opening: Mutex::new(Opening {
+            asked: visibility == Visibility::WhenLaidOut,
+            ..Opening::default()
+        }),
     };
     builder
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::plan,
             commands::switch_routine,
+            commands::laid_out,
             commands::painted,
             commands::finish,
             commands::close,
@@ -268,7 +328,9 @@ pub fn builder_with<R: Runtime>(
             trace::mark("setup (GTK started)");
             match visibility {
                 Visibility::Shown => open_stretch_window(app.handle(), &title)?,
-                Visibility::HiddenUntilShown => open_hidden_stretch_window(app.handle(), &title)?,
+                Visibility::WhenLaidOut | Visibility::HiddenUntilShown => {
+                    open_hidden_stretch_window(app.handle(), &title)?;
+                }
             }
             Ok(())
         })
@@ -300,7 +362,7 @@ fn open_stretch_window<R: Runtime, M: Manager<R>>(manager: &M, title: &str) -> t
 }
 
 /// The stretch window built invisible: its page loads and lays out its first screen; it is
-/// placed when it is shown ([`show_stretch_window`]).
+/// placed when it is shown ([`show_when_ready`]).
 fn open_hidden_stretch_window<R: Runtime, M: Manager<R>>(
     manager: &M,
     title: &str,
@@ -333,4 +395,27 @@ fn stretch_window<'a, R: Runtime, M: Manager<R>>(
         .always_on_top(true)
         .focused(false)
         .on_page_load(|_, payload| trace::mark(&format!("page load {:?}", payload.event())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Opening;
+
+    #[test]
+    fn a_hidden_window_is_shown_once_both_have_happened_in_either_order() {
+        let mut laid_out_first = Opening::default();
+        laid_out_first.laid_out();
+        assert!(!laid_out_first.take_show(), "not before it is asked");
+        laid_out_first.asked_to_show();
+        assert!(laid_out_first.take_show());
+        laid_out_first.laid_out();
+        assert!(!laid_out_first.take_show(), "shown once");
+
+        let mut asked_first = Opening::default();
+        asked_first.asked_to_show();
+        assert!(!asked_first.take_show(), "not before the page is laid out");
+        asked_first.laid_out();
+        assert!(asked_first.take_show());
+        assert!(!asked_first.take_show(), "shown once");
+    }
 }
