@@ -199,11 +199,13 @@ fn run_history(out_dir: &Path) -> Result<OpenWindow, String> {
 }
 
 /// What the daemon sets in every window's environment (`window_command` in the daemon's
-/// effects/window.rs): no network monitor, frames in plain memory, no JavaScript JIT.
-const DAEMON_WINDOW_ENV: [(&str, &str); 3] = [
+/// effects/window.rs): no network monitor, frames in plain memory, no JavaScript JIT, no system
+/// bus.
+const DAEMON_WINDOW_ENV: [(&str, &str); 4] = [
     ("GIO_USE_NETWORK_MONITOR", "base"),
     ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
     ("JSC_useJIT", "0"),
+    ("DBUS_SYSTEM_BUS_ADDRESS", "disabled:"),
 ];
 
 /// Starts the history window on `history_file` as the daemon does.

@@ -248,18 +248,48 @@ fn traced_programs(trace: &str) -> BTreeMap<String, String> {
         .lines()
         .filter_map(|line| {
             let (pid, call) = line.split_once(' ')?;
-            let program = call
-                .trim_start()
-                .strip_prefix("execve(\"")?
-                .split('"')
-                .next()?;
-            Some((pid.to_owned(), program.to_owned()))
+            Some((pid.to_owned(), executed(call)?.to_owned()))
         })
         .collect()
 }
 
+/// The program an strace call line runs, if it is an `execve`.
+fn executed(call: &str) -> Option<&str> {
+    call.trim_start()
+        .strip_prefix("execve(\"")?
+        .split('"')
+        .next()
+}
+
+/// Each connection to the Unix socket at `socket_path` in an strace log (with `clone`, `clone3`
+/// and `execve` traced too), with the program of the thread that made it: a thread or a child
+/// runs its parent's program until it runs one of its own.
+fn connections_to(trace: &str, socket_path: &str) -> Vec<(String, String)> {
+    let socket = format!("sun_path=\"{socket_path}\"");
+    let mut programs: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut connections = Vec::new();
+    for line in trace.lines() {
+        let Some((pid, call)) = line.split_once(' ') else {
+            continue;
+        };
+        let call = call.trim_start();
+        if let Some(program) = executed(call) {
+            programs.insert(pid, program);
+        } else if (call.starts_with("clone") || call.starts_with("<... clone"))
+            && let Some((_, child)) = call.rsplit_once("= ")
+            && let Some(&program) = programs.get(pid)
+        {
+            programs.insert(child.trim(), program);
+        } else if call.starts_with("connect(") && call.contains(&socket) {
+            let program = programs.get(pid).copied().unwrap_or("?");
+            connections.push((program.to_owned(), line.to_owned()));
+        }
+    }
+    connections
+}
+
 #[test]
-fn no_process_of_a_break_opens_anything_but_unix_sockets() {
+fn no_process_of_a_break_opens_anything_but_unix_sockets_nor_the_system_bus() {
     let session = Session::builder().without_tray().start();
     write_config(&session, GOOD_CONFIG);
     let trace = session.log_dir().join("sockets.strace");
@@ -267,7 +297,13 @@ fn no_process_of_a_break_opens_anything_but_unix_sockets() {
     // network processes. Every socket any of them opens, even for a moment, is in the trace.
     let mut traced = session.command("strace");
     traced
-        .args(["-f", "-qq", "-e", "trace=socket,socketpair,execve", "-o"])
+        .args([
+            "-f",
+            "-qq",
+            "-e",
+            "trace=socket,socketpair,connect,execve,clone,clone3",
+            "-o",
+        ])
         .arg(&trace)
         .arg(bin_path("unhunch"))
         .env("RUST_LOG", "info,unhunch=debug,zbus=warn,ksni=warn")
@@ -313,6 +349,22 @@ fn no_process_of_a_break_opens_anything_but_unix_sockets() {
             .collect::<Vec<_>>()
             .join("\n")
     );
+    // Only the daemon speaks to the system bus (logind); a window's WebKit that connects to it
+    // can hang its start for 6 s (see `keep_off_the_system_bus` in the daemon).
+    let system_bus = session
+        .system_bus_address()
+        .strip_prefix("unix:path=")
+        .and_then(|rest| rest.split(',').next())
+        .expect("the session's system bus listens on a Unix socket path");
+    let daemon = bin_path("unhunch");
+    let by_the_window: Vec<(String, String)> = connections_to(&trace, system_bus)
+        .into_iter()
+        .filter(|(program, _)| Path::new(program) != daemon)
+        .collect();
+    assert!(
+        by_the_window.is_empty(),
+        "a process of the window connected to the system bus: {by_the_window:#?}"
+    );
 }
 
 #[test]
@@ -330,4 +382,23 @@ fn the_socket_check_reads_strace_lines() {
         traced_programs(trace),
         BTreeMap::from([("103".to_owned(), "/usr/bin/web".to_owned())])
     );
+}
+
+#[test]
+fn the_connection_check_follows_threads_and_children_to_their_program() {
+    let trace = "100 execve(\"/usr/bin/unhunch\", [\"unhunch\"], 0x1 /* 2 vars */) = 0\n\
+                 100 connect(5, {sa_family=AF_UNIX, sun_path=\"/var/run/dbus/system_bus_socket\"}, 110) = 0\n\
+                 100 clone3({flags=CLONE_VM}, 88) = 101\n\
+                 101 execve(\"/usr/bin/web\", [\"web\"], 0x1 /* 2 vars */) = 0\n\
+                 101 clone3({flags=CLONE_VM|CLONE_THREAD} <unfinished ...>\n\
+                 100 connect(7, {sa_family=AF_UNIX, sun_path=\"/tmp/x\"}, 110) = 0\n\
+                 101 <... clone3 resumed> => {parent_tid=[102]}, 88) = 102\n\
+                 102 connect(15, {sa_family=AF_UNIX, sun_path=\"/var/run/dbus/system_bus_socket\"}, 110) = -1 ENOENT (No such file or directory)\n\
+                 101 connect(6, {sa_family=AF_UNIX, sun_path=@\"/tmp/.X11-unix/X7\"}, 21) = 0\n";
+    let connections = connections_to(trace, "/var/run/dbus/system_bus_socket");
+    let programs: Vec<&str> = connections
+        .iter()
+        .map(|(program, _)| program.as_str())
+        .collect();
+    assert_eq!(programs, ["/usr/bin/unhunch", "/usr/bin/web"]);
 }
