@@ -19,7 +19,7 @@
 //! The window is built invisible and comes on screen only once its page has laid out its first
 //! screen: the first frame anyone sees is the stretch, never an empty window, and GTK never draws
 //! the page while WebKit's web process is still starting (it then waited up to 500 ms for that
-//! process, in a third of cold starts). Started `--hidden` (the daemon's warm start, on the
+//! process, in 4 to 9 of 20 cold starts on Xvfb). Started `--hidden` (the daemon's warm start, on the
 //! heads-up), it also waits for the daemon to write `show` on stdin. Then it is placed under the
 //! pointer, shown, and reports its first frame painted after that; a report from the page while
 //! hidden is not a frame the user saw.
@@ -234,13 +234,14 @@ pub struct WindowState {
     /// The id of the routine on screen; "Another stretch" changes it.
     pub shown_routine: Mutex<String>,
     pub reporter: Reporter,
-    /// The window is on screen: false while a window started `--hidden` waits for `show`, when
-    /// the page's painted report is not a frame anyone saw.
+    /// The window is on screen: false while it waits hidden ([`Opening`]), when the page's
+    /// painted report is not a frame anyone saw.
     pub shown: std::sync::atomic::AtomicBool,
     opening: Mutex<Opening>,
 }
 
 impl WindowState {
+    /// What the hidden window still waits for before it is shown.
     pub(crate) fn opening(&self) -> std::sync::MutexGuard<'_, Opening> {
         self.opening
             .lock()
@@ -248,12 +249,13 @@ impl WindowState {
     }
 }
 
-/// The two things a hidden window waits for before it is shown, and whether it was.
+/// The two things a hidden window waits for before it is shown, and whether showing it was
+/// decided already.
 #[derive(Debug, Default)]
 pub(crate) struct Opening {
     laid_out: bool,
     asked: bool,
-    shown: bool,
+    decided: bool,
 }
 
 impl Opening {
@@ -270,8 +272,8 @@ impl Opening {
 
     /// Whether to show the window now: true once, when both have happened.
     pub(crate) fn take_show(&mut self) -> bool {
-        let show = self.laid_out && self.asked && !self.shown;
-        self.shown |= show;
+        let show = self.laid_out && self.asked && !self.decided;
+        self.decided |= show;
         show
     }
 }
