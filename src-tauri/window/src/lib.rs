@@ -371,6 +371,12 @@ fn open_hidden_stretch_window<R: Runtime, M: Manager<R>>(
 ) -> tauri::Result<()> {
     let window = stretch_window(manager, title).visible(false).build()?;
     webkit::tune(&window)?;
+    // Shown later, the window must still not take the keyboard: GTK then marks it as shown
+    // without user action (`_NET_WM_USER_TIME` 0), which window managers do not focus. tao's own
+    // way, refusing focus until the first frame is drawn, races with the window manager when
+    // the page is ready the moment the window is mapped.
+    #[cfg(target_os = "linux")]
+    gtk::prelude::GtkWindowExt::set_focus_on_map(&window.gtk_window()?, false);
     Ok(())
 }
 
@@ -384,13 +390,16 @@ fn stretch_window<'a, R: Runtime, M: Manager<R>>(
     // the user is typing in: a break is an invitation, not an interruption. One fixed size (its
     // smallest is its largest) is what makes tiling window managers float it instead of tiling it
     // full-screen: sway floats a window whose minimum and maximum size are equal, and i3 one whose
-    // size hints say the same.
+    // size hints say the same. Those hints are what keeps its size: to GTK it is resizable, since
+    // GTK gives a window it thinks fixed the height its webview asks for when first shown, and a
+    // page laid out while the window was hidden asks for all of its height (a step with its
+    // picture: the whole screen).
     WebviewWindowBuilder::new(manager, WINDOW_LABEL, WebviewUrl::App("index.html".into()))
         .title(title)
         .inner_size(WINDOW_WIDTH, WINDOW_HEIGHT)
         .min_inner_size(WINDOW_WIDTH, WINDOW_HEIGHT)
         .max_inner_size(WINDOW_WIDTH, WINDOW_HEIGHT)
-        .resizable(false)
+        .resizable(true)
         .maximizable(false)
         .fullscreen(false)
         .decorations(true)
