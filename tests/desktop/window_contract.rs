@@ -102,11 +102,7 @@ fn has_line(path: &Path, text: &str) -> bool {
 #[test]
 fn the_plan_goes_in_and_the_outcome_and_paint_come_back() {
     let desktop = StandInDesktop::start(Session::builder().without_tray().without_notifications());
-    let StandInDesktop {
-        session,
-        stand_in,
-        daemon: _,
-    } = &desktop;
+    let (session, stand_in) = (&desktop.session, &desktop.stand_in);
 
     stand_in.set_mode("completed");
     assert!(unhunch(session, &["stretch-now"]).status.success());
@@ -146,11 +142,7 @@ fn the_plan_goes_in_and_the_outcome_and_paint_come_back() {
 #[test]
 fn a_named_routine_reaches_the_window_and_the_sides_it_reports_reach_the_history() {
     let desktop = StandInDesktop::start(Session::builder().without_tray().without_notifications());
-    let StandInDesktop {
-        session,
-        stand_in,
-        daemon: _,
-    } = &desktop;
+    let (session, stand_in) = (&desktop.session, &desktop.stand_in);
 
     // `unhunch stretch-now ID` opens the window with that routine's plan.
     stand_in.set_mode("skipped-after-right");
@@ -177,11 +169,7 @@ fn a_named_routine_reaches_the_window_and_the_sides_it_reports_reach_the_history
 #[test]
 fn a_break_ended_elsewhere_closes_its_window() {
     let desktop = StandInDesktop::start(Session::builder().without_tray().without_notifications());
-    let StandInDesktop {
-        session,
-        stand_in,
-        daemon,
-    } = &desktop;
+    let (session, stand_in, daemon) = (&desktop.session, &desktop.stand_in, &desktop.daemon);
 
     stand_in.set_mode("stay-open");
     assert!(unhunch(session, &["stretch-now"]).status.success());
@@ -202,11 +190,7 @@ fn a_break_ended_elsewhere_closes_its_window() {
 #[test]
 fn a_routine_file_added_while_running_is_offered_and_a_broken_one_is_reported() {
     let desktop = StandInDesktop::start(Session::builder().without_tray());
-    let StandInDesktop {
-        session,
-        stand_in,
-        daemon: _,
-    } = &desktop;
+    let (session, stand_in) = (&desktop.session, &desktop.stand_in);
     let routines_dir = session.data_dir().join("unhunch").join("routines");
     wait_until("the daemon watches the routines folder", PROMPTLY, || {
         routines_dir.is_dir()
@@ -495,11 +479,7 @@ fn the_window_of_0_1_0_is_named_as_older_and_the_break_is_still_offered() {
 #[test]
 fn a_window_that_never_paints_is_ended_and_the_break_offered_as_a_notification() {
     let desktop = StandInDesktop::start(Session::builder().without_tray());
-    let StandInDesktop {
-        session,
-        stand_in,
-        daemon,
-    } = &desktop;
+    let (session, stand_in, daemon) = (&desktop.session, &desktop.stand_in, &desktop.daemon);
     stand_in.set_mode("blank");
     assert!(unhunch(session, &["stretch-now"]).status.success());
     let stretching = wait_for_state(session, "stretching", PROMPTLY);
