@@ -281,7 +281,8 @@ impl Opening {
 /// When the window comes on screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Visibility {
-    /// As it opens (the tests on Tauri's mock runtime, which has no page to lay out).
+    /// On screen from the start as far as the page's reports go: the tests on Tauri's mock
+    /// runtime, which never runs the setup hook nor lays out a page.
     Shown,
     /// As soon as its page has laid out the first screen: a break that starts now.
     WhenLaidOut,
@@ -312,7 +313,7 @@ pub fn builder_with<R: Runtime>(
         reporter,
         shown: std::sync::atomic::AtomicBool::new(visibility == Visibility::Shown),
         opening: Mutex::new(Opening {
-            asked: visibility == Visibility::WhenLaidOut,
+            asked: visibility != Visibility::HiddenUntilShown,
             ..Opening::default()
         }),
     };
@@ -328,12 +329,7 @@ pub fn builder_with<R: Runtime>(
         ])
         .setup(move |app| {
             trace::mark("setup (GTK started)");
-            match visibility {
-                Visibility::Shown => open_stretch_window(app.handle(), &title)?,
-                Visibility::WhenLaidOut | Visibility::HiddenUntilShown => {
-                    open_hidden_stretch_window(app.handle(), &title)?;
-                }
-            }
+            open_hidden_stretch_window(app.handle(), &title)?;
             Ok(())
         })
 }
@@ -341,26 +337,6 @@ pub fn builder_with<R: Runtime>(
 /// "Unhunch — Seated Twist": the title the window manager and task switchers show.
 pub fn window_title(routine_name: &str) -> String {
     format!("Unhunch — {routine_name}")
-}
-
-fn open_stretch_window<R: Runtime, M: Manager<R>>(manager: &M, title: &str) -> tauri::Result<()> {
-    let window = stretch_window(manager, title);
-    let window = match placement::position_under_pointer(
-        manager.app_handle(),
-        WINDOW_WIDTH,
-        WINDOW_HEIGHT,
-    ) {
-        Some(position) => window.position(position.x, position.y),
-        None => window.center(),
-    };
-    // sway focuses every new window: the focus it gives this one as it opens goes back to where
-    // the user was typing.
-    if let Some(owner) = focus::KeyboardOwner::note() {
-        owner.give_back_when_the_window_opens();
-    }
-    let window = window.build()?;
-    webkit::tune(&window)?;
-    Ok(())
 }
 
 /// The stretch window built invisible: its page loads and lays out its first screen; it is
