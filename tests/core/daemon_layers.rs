@@ -55,6 +55,7 @@ const LAYERS: [(&str, &[&str]); 6] = [
             "effects/kept_window",
             "effects/open",
             "effects/settings_window",
+            "effects/warm_up",
         ],
     ),
     ("effects", &["effects"]),

@@ -7,7 +7,7 @@
 use unhunch_core::Input;
 use unhunch_core::engine::{Phase, SETTLE_AFTER_RETURN};
 
-use crate::timeline::{h, m, ms, s, timeline, timeline_with};
+use crate::timeline::{START, h, m, ms, s, timeline, timeline_with};
 
 #[test]
 fn a_long_lock_is_a_natural_break_and_no_break_fires_while_locked() {
@@ -51,8 +51,9 @@ fn a_break_due_while_locked_comes_no_sooner_than_a_minute_after_the_unlock() {
         .expect_next_deadline_at(m(26) + s(30) + SETTLE_AFTER_RETURN)
         .expect_next_break_at(m(26) + s(30) + SETTLE_AFTER_RETURN);
     t.at(m(27) + s(29)).expect_nothing();
+    // The warm-up of the window's files waited too, and comes with the break.
     t.at(m(27) + s(30))
-        .expect("show due #1, record due #1")
+        .expect("warm up window, show due #1, record due #1")
         .expect_phase(Phase::BreakDue);
 }
 
@@ -173,8 +174,9 @@ fn a_wake_seen_only_by_the_clock_gets_the_settling_minute_too() {
         .expect_next_deadline_at(m(26) + s(30) + SETTLE_AFTER_RETURN)
         .expect_next_break_at(m(26) + s(30) + SETTLE_AFTER_RETURN);
     t.at(m(27) + s(29)).expect_nothing();
+    // The warm-up of the window's files waited too, and comes with the break.
     t.at(m(27) + s(30))
-        .expect("show due #1, record due #1")
+        .expect("warm up window, show due #1, record due #1")
         .expect_phase(Phase::BreakDue);
 }
 
@@ -196,10 +198,12 @@ fn a_clock_set_back_is_no_wake_and_brings_no_settling_minute() {
     t.at(m(24) + s(30))
         .clock_jumps(-ms(m(2)))
         .expect_nothing()
-        .expect_next_deadline_at(m(23));
+        .expect_next_deadline_at(m(22) + s(50));
+    // The window's files are warmed up ten seconds before the break, on the clock as it now reads.
     t.at(m(23))
         .expect("show due #1, record due #1")
         .expect_phase(Phase::BreakDue);
+    assert_eq!(t.warm_ups_passed, [START.plus(m(22) + s(50))]);
 }
 
 #[test]

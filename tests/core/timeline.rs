@@ -2,8 +2,9 @@
 //! like the spec: `at(m(25)).expect("show due #1, record due #1").snooze()`.
 //!
 //! `at(t)` plays a faithful shell: it wakes the engine with `Tick` at every deadline before `t`
-//! (anything those produce is a test failure: the timeline must mention every notification),
-//! then sends `Tick` at `t`. Actions send one input at the current time. `expect` compares the
+//! (anything those produce is a test failure: the timeline must mention every notification; only
+//! a warm-up of the window's files, which shows nothing, is passed over and counted), then sends
+//! `Tick` at `t`. Actions send one input at the current time. `expect` compares the
 //! effects of the latest step, rendered as short words, with what the test says.
 
 use std::time::Duration;
@@ -42,6 +43,7 @@ pub fn timeline_with(edit: impl FnOnce(&mut Settings)) -> Timeline {
         engine: Engine::new(settings, RoutineSet::builtin(), 7, START),
         now: START,
         effects: Vec::new(),
+        warm_ups_passed: Vec::new(),
     }
 }
 
@@ -49,6 +51,8 @@ pub struct Timeline {
     pub engine: Engine,
     pub now: Timestamp,
     pub effects: Vec<Effect>,
+    /// When `at` passed over a warm-up of the window's files on its way (they show nothing).
+    pub warm_ups_passed: Vec<Timestamp>,
 }
 
 impl Timeline {
@@ -65,7 +69,12 @@ impl Timeline {
             && deadline < target
         {
             self.now = deadline;
-            let effects = self.engine.handle(Input::Tick, deadline);
+            let mut effects = self.engine.handle(Input::Tick, deadline);
+            // A warm-up shows nothing: the timeline passes over it and counts it.
+            let before = effects.len();
+            effects.retain(|effect| *effect != Effect::WarmUpWindow);
+            self.warm_ups_passed
+                .extend(std::iter::repeat_n(self.now, before - effects.len()));
             assert!(
                 effects.is_empty(),
                 "unexpected at {}: {} (the timeline next looks at {})",
@@ -373,6 +382,7 @@ pub fn describe(effects: &[Effect]) -> String {
             Effect::PrepareWindow(plan) => format!("prepare window #{}", plan.break_id),
             Effect::ShowPreparedWindow { break_id } => format!("show prepared window #{break_id}"),
             Effect::EndPreparedWindow { break_id } => format!("end prepared window #{break_id}"),
+            Effect::WarmUpWindow => "warm up window".to_string(),
             Effect::CloseWindow { break_id } => format!("close window #{break_id}"),
             Effect::Record(record) => format!("record {}", describe_event(&record.event)),
             Effect::Refused(refusal) => format!("refused: {}", describe_refusal(*refusal)),

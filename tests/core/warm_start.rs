@@ -89,6 +89,65 @@ fn no_heads_up_means_no_prepared_window() {
         .expect("withdraw, open window #1, record started #1");
 }
 
+// The cold path's files are read into the disk cache ten seconds before its break (WARM_UP_LEAD),
+// so a kernel that put them out since the last break does not make Start wait for the disk.
+
+#[test]
+fn without_a_heads_up_the_windows_files_are_warmed_up_ten_seconds_before_the_break() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(25) - s(11)).expect_nothing();
+    t.at(m(25) - s(10))
+        .expect("warm up window")
+        .expect_next_deadline_at(m(25));
+    t.at(m(25)).expect("show due #1, record due #1");
+    t.start()
+        .expect("withdraw, open window #1, record started #1");
+}
+
+#[test]
+fn a_heads_up_prepares_the_window_and_needs_no_warm_up() {
+    let mut t = timeline();
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m, prepare window #1");
+    t.at(m(25)).expect("show due #1, record due #1");
+    assert_eq!(t.warm_ups_passed, []);
+}
+
+#[test]
+fn a_snoozed_break_is_warmed_up_before_it_comes_back() {
+    let mut t = timeline();
+    t.at(m(25) - s(30))
+        .expect("heads-up for 25m, prepare window #1");
+    t.at(m(25))
+        .expect("show due #1, record due #1")
+        .snooze()
+        .expect("record snoozed #1 (1 used), withdraw, end prepared window #1");
+    t.at(m(30) - s(10)).expect("warm up window");
+    t.at(m(30)).expect("show due #2, record due #2");
+}
+
+#[test]
+fn a_break_nearer_than_the_lead_is_warmed_up_as_it_comes() {
+    let mut t = timeline_with(|settings| {
+        settings.breaks.heads_up = None;
+        settings.breaks.interval = s(5);
+    });
+    t.at(s(5))
+        .expect("warm up window, show due #1, record due #1");
+    assert_eq!(t.warm_ups_passed, []);
+}
+
+#[test]
+fn a_warm_up_follows_the_break_when_the_interval_changes() {
+    let mut t = timeline_with(|settings| settings.breaks.heads_up = None);
+    t.at(m(5));
+    let mut settings = t.engine.settings().clone();
+    settings.breaks.interval = m(40);
+    t.send(Input::SettingsChanged(settings)).expect_nothing();
+    t.at(m(40) - s(10)).expect("warm up window");
+    assert_eq!(t.warm_ups_passed, [], "none at the old interval's time");
+}
+
 #[test]
 fn stretch_now_opens_the_window_cold() {
     let mut t = timeline();

@@ -27,6 +27,11 @@ impl Engine {
             match &mut self.phase {
                 PhaseState::Working(countdown) => {
                     if countdown.due_at <= now {
+                        if countdown.warm_up_at.take().is_some() {
+                            // Its moment is the break's own, or a sleeping shell missed it:
+                            // still ahead of the user's Start.
+                            effects.push(Effect::WarmUpWindow);
+                        }
                         let (due_at, heads_up_shown) = (countdown.due_at, countdown.heads_up_shown);
                         self.break_time_comes(due_at, heads_up_shown, effects);
                     } else if let Some(heads_up_at) = countdown.heads_up_at
@@ -46,6 +51,9 @@ impl Engine {
                             offer,
                             when_you_pause: false,
                         });
+                    } else if countdown.warm_up_at.is_some_and(|at| at <= now) {
+                        countdown.warm_up_at = None;
+                        effects.push(Effect::WarmUpWindow);
                     }
                 }
                 PhaseState::BreakDue {
@@ -201,6 +209,9 @@ impl Engine {
                 if let Some(heads_up_at) = &mut countdown.heads_up_at {
                     shift(heads_up_at);
                 }
+                if let Some(warm_up_at) = &mut countdown.warm_up_at {
+                    shift(warm_up_at);
+                }
             }
             PhaseState::BreakDue { remind_at, .. } => shift(remind_at),
             PhaseState::Stretching {
@@ -238,24 +249,28 @@ impl Engine {
 
     pub(super) fn interval_countdown(&self, now: Timestamp) -> PhaseState {
         let due_at = now.plus(at_least_a_second(self.settings.breaks.interval));
+        let heads_up_at = heads_up_before(due_at, self.settings.breaks.heads_up, now);
         PhaseState::Working(Countdown {
             kind: CountdownKind::Interval,
             started_at: now,
             due_at,
-            heads_up_at: heads_up_before(due_at, self.settings.breaks.heads_up, now),
+            heads_up_at,
             heads_up_shown: false,
+            warm_up_at: warm_up_before(due_at, heads_up_at, now),
         })
     }
 
     /// The snoozed break returns after `length`; no heads-up, the user just chose the time.
     pub(super) fn start_snooze_countdown(&mut self, now: Timestamp, length: Option<Duration>) {
         let length = at_least_a_second(length.unwrap_or(self.settings.breaks.snooze));
+        let due_at = now.plus(length);
         self.phase = PhaseState::Working(Countdown {
             kind: CountdownKind::Snooze,
             started_at: now,
-            due_at: now.plus(length),
+            due_at,
             heads_up_at: None,
             heads_up_shown: false,
+            warm_up_at: warm_up_before(due_at, None, now),
         });
     }
 }
@@ -269,6 +284,19 @@ pub(super) fn heads_up_before(
     heads_up
         .map(|lead| due_at.minus(lead))
         .filter(|heads_up_at| *heads_up_at > now)
+}
+
+/// The warm-up moment for a break no heads-up prepares (`heads_up_at` is `None`): its lead before
+/// the break, or with the break itself when that is nearer (the user still has to press Start).
+pub(super) fn warm_up_before(
+    due_at: Timestamp,
+    heads_up_at: Option<Timestamp>,
+    now: Timestamp,
+) -> Option<Timestamp> {
+    let ahead = due_at.minus(super::WARM_UP_LEAD);
+    heads_up_at
+        .is_none()
+        .then_some(if ahead > now { ahead } else { due_at })
 }
 
 /// Deadlines are at least a second away, so a zero duration from a shell can never spin.

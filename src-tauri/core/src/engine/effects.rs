@@ -48,6 +48,11 @@ pub enum Effect {
     /// (snoozed, skipped, paused, locked, put off, or its plan changed), and nothing may be left
     /// running between breaks.
     EndPreparedWindow { break_id: u64 },
+    /// Read the stretch window's program and libraries into the disk cache: a break comes within
+    /// [`crate::engine::WARM_UP_LEAD`] and no heads-up starts its window ahead, so Start will
+    /// start it cold, and a kernel that put those files out of memory since the last break would
+    /// make the user wait for the disk. Nothing is started and nothing is shown.
+    WarmUpWindow,
     /// Close the stretch window of this break (paused, skipped from elsewhere, timed out, quit).
     CloseWindow { break_id: u64 },
     /// Append this line to the history.

@@ -55,6 +55,11 @@ pub const STRETCH_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 /// which this leaves room for. A blank window must never pass for a break in progress.
 pub const PAINT_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// How long before a break that no heads-up prepares its window the shell is asked to read the
+/// window's files into the disk cache ([`Effect::WarmUpWindow`]): room for a slow disk, and
+/// short enough that the kernel has not put them out again.
+pub const WARM_UP_LEAD: Duration = Duration::from_secs(10);
+
 pub struct Engine {
     settings: Settings,
     routines: RoutineSet,
@@ -164,10 +169,12 @@ impl Engine {
         match &self.phase {
             PhaseState::Held { gives_up_at, .. } => *gives_up_at,
             PhaseState::Away { .. } => None,
-            PhaseState::Working(countdown) => Some(match countdown.heads_up_at {
-                Some(heads_up_at) => heads_up_at.min(countdown.due_at),
-                None => countdown.due_at,
-            }),
+            PhaseState::Working(countdown) => Some(
+                [countdown.heads_up_at, countdown.warm_up_at]
+                    .into_iter()
+                    .flatten()
+                    .fold(countdown.due_at, Timestamp::min),
+            ),
             PhaseState::BreakDue { remind_at, .. } => Some(*remind_at),
             PhaseState::Stretching {
                 times_out_at,
@@ -328,6 +335,9 @@ struct Countdown {
     /// When the heads-up is to be shown; `None` when it is off, shown, or skipped.
     heads_up_at: Option<Timestamp>,
     heads_up_shown: bool,
+    /// When to warm up the window's files for a break no heads-up prepares; `None` when a
+    /// heads-up will, or once asked.
+    warm_up_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use crate::schedule::Hours;
 use crate::settings::{MAX_SNOOZE, Settings};
 use crate::time::Timestamp;
 
-use super::deadlines::{at_least_a_second, heads_up_before};
+use super::deadlines::{at_least_a_second, heads_up_before, warm_up_before};
 use super::effects::{Effect, Effects, Refusal};
 use super::inputs::{ClosedBy, Input, PauseLength};
 use super::{
@@ -502,6 +502,8 @@ impl Engine {
                     // A heads-up still true (the break has not moved) is not shown twice.
                     countdown.heads_up_at =
                         heads_up_before(countdown.due_at, self.settings.breaks.heads_up, now);
+                    countdown.warm_up_at =
+                        warm_up_before(countdown.due_at, countdown.heads_up_at, now);
                 }
             }
         }

@@ -1,6 +1,6 @@
-//! The one place where the engine's [`Effect`]s become IO: notifications, the stretch window,
-//! history lines, the tray and the `StateChanged` signal, the settings window, and the files the
-//! tray opens.
+//! The one place where the engine's [`Effect`]s become IO: notifications, the stretch window and
+//! its files read ahead, history lines, the tray and the `StateChanged` signal, the settings
+//! window, and the files the tray opens.
 //!
 //! Everything else in the daemon decides nothing about breaks and touches none of these; if a
 //! notification is sent, a history line appended or a process started anywhere but under
@@ -12,6 +12,7 @@ mod kept_window;
 mod notifications;
 mod open;
 mod settings_window;
+mod warm_up;
 mod window;
 
 use std::path::PathBuf;
@@ -32,6 +33,7 @@ use history::History;
 use history_window::HistoryWindow;
 use notifications::Notifications;
 use settings_window::SettingsWindow;
+use warm_up::WarmUp;
 use window::Windows;
 
 /// How long a "when you pause" heads-up may stay wanted: the longest `max_wait` the settings take.
@@ -55,6 +57,7 @@ pub struct Effects {
     notifications: Notifications,
     windows: Windows,
     settings_window: SettingsWindow,
+    warm_up: WarmUp,
     history: History,
     history_window: HistoryWindow,
     tray: Tray,
@@ -69,6 +72,7 @@ impl Effects {
             history_window: HistoryWindow::default(),
             windows: Windows::new(inbox),
             settings_window: SettingsWindow::default(),
+            warm_up: WarmUp::default(),
             tray,
             bus,
         }
@@ -141,6 +145,7 @@ impl Effects {
                     info!("the window prepared for break {break_id} is not needed");
                     self.windows.end_prepared();
                 }
+                Effect::WarmUpWindow => self.warm_up.start(window::window_program()),
                 Effect::CloseWindow { break_id } => self.windows.close(break_id),
                 Effect::Record(record) => {
                     if let Some(notice) = self.history.record(record) {
