@@ -1,9 +1,11 @@
 //! The warm start (issue 16): the heads-up starts the coming break's window hidden, Start only shows
 //! it, and whatever takes the break off its course ends the hidden window in the same step.
 
+use std::time::Duration;
+
 use unhunch_core::engine::{ClosedBy, Input};
 
-use crate::timeline::{m, s, timeline, timeline_with};
+use crate::timeline::{START, m, s, timeline, timeline_with};
 
 #[test]
 fn the_heads_up_prepares_the_window_and_start_shows_it() {
@@ -127,14 +129,15 @@ fn a_snoozed_break_is_warmed_up_before_it_comes_back() {
 }
 
 #[test]
-fn a_break_nearer_than_the_lead_is_warmed_up_as_it_comes() {
+fn a_break_nearer_than_the_lead_is_warmed_up_at_once() {
     let mut t = timeline_with(|settings| {
         settings.breaks.heads_up = None;
         settings.breaks.interval = s(5);
     });
-    t.at(s(5))
-        .expect("warm up window, show due #1, record due #1");
-    assert_eq!(t.warm_ups_passed, []);
+    let at_once = Duration::from_millis(1);
+    t.expect_next_deadline_at(at_once);
+    t.at(s(5)).expect("show due #1, record due #1");
+    assert_eq!(t.warm_ups_passed, [START.plus(at_once)]);
 }
 
 #[test]

@@ -287,16 +287,17 @@ pub(super) fn heads_up_before(
 }
 
 /// The warm-up moment for a break no heads-up prepares (`heads_up_at` is `None`): its lead before
-/// the break, or with the break itself when that is nearer (the user still has to press Start).
+/// the break, or at once (the next millisecond: a deadline is always ahead) when the break is
+/// nearer than that.
 pub(super) fn warm_up_before(
     due_at: Timestamp,
     heads_up_at: Option<Timestamp>,
     now: Timestamp,
 ) -> Option<Timestamp> {
-    let ahead = due_at.minus(super::WARM_UP_LEAD);
+    let at_once = now.plus(Duration::from_millis(1));
     heads_up_at
         .is_none()
-        .then_some(if ahead > now { ahead } else { due_at })
+        .then(|| due_at.minus(super::WARM_UP_LEAD).max(at_once).min(due_at))
 }
 
 /// Deadlines are at least a second away, so a zero duration from a shell can never spin.

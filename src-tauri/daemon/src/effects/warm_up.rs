@@ -17,9 +17,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, OnceLock};
 use std::thread;
+use std::time::Instant;
 
 use rustix::fs::{Advice, fadvise};
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
 #[derive(Default)]
 pub struct WarmUp {
@@ -33,11 +34,13 @@ impl WarmUp {
         let spawned = thread::Builder::new()
             .name("warm-up".into())
             .spawn(move || {
+                let began = Instant::now();
                 let files = files.get_or_init(|| files_of(&program));
                 let asked = files.iter().filter(|file| read_ahead(file)).count();
-                debug!(
-                    "asked the kernel to read ahead {asked} of the window's {} files",
-                    files.len()
+                info!(
+                    "warmed up the stretch window: {asked} of its {} files read ahead in {} ms",
+                    files.len(),
+                    began.elapsed().as_millis()
                 );
             });
         if let Err(why) = spawned {
